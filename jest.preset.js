@@ -1,0 +1,41 @@
+// Shared by every package's jest.config.js. @swc/jest compiles TypeScript with decorator metadata (NestJS
+// needs it), and also the ESM-only NestJS 12 packages, which jest on Node 20 cannot require as they ship.
+const path = require('node:path');
+
+const swc = [
+  '@swc/jest',
+  {
+    jsc: {
+      parser: { syntax: 'typescript', decorators: true },
+      transform: { legacyDecorator: true, decoratorMetadata: true },
+      target: 'es2022',
+    },
+    module: { type: 'commonjs' },
+    sourceMaps: 'inline',
+  },
+];
+
+/** @param {string} packageDir the package's own folder (pass __dirname) */
+module.exports = function preset(packageDir) {
+  const workspace = __dirname;
+  return {
+    rootDir: packageDir,
+    testEnvironment: 'node',
+    testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts'],
+    transform: { '^.+\\.(t|mj|j)s$': swc },
+    transformIgnorePatterns: [
+      '/node_modules/(?!(\\.pnpm/[^/]+/node_modules/)?(@nestjs|uid|file-type|load-esm)/)',
+    ],
+    // Workspace packages are tested against each other's sources, so one package's tests never wait on
+    // another's build output.
+    moduleNameMapper: {
+      '^@munja/(rules|compliance|scheduling|provider-kit|provider-sens|provider-omni|simulator)$': path.join(
+        workspace,
+        'packages/$1/src/index.ts',
+      ),
+      '^@munja/(rules|compliance|scheduling|provider-kit|provider-sens|provider-omni|simulator)/(.+)$':
+        path.join(workspace, 'packages/$1/src/$2'),
+    },
+    moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
+  };
+};
