@@ -1,1 +1,2 @@
-export {};
+export * from './rule-error';
+export * from './limit-profile';

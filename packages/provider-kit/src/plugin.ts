@@ -1,0 +1,117 @@
+import type { LimitProfile } from '@munja/rules';
+import type { Channel } from './channel';
+import type { DeliveryReport } from './delivery-report';
+import type { OutboundMessage } from './outbound-message';
+import type { SendOutcome } from './send-outcome';
+
+/** The logging a plugin may do: a pino-compatible subset. Never pass secrets or message bodies. */
+export interface PluginLogger {
+  debug(obj: object, msg?: string): void;
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+export interface PluginContext {
+  readonly logger: PluginLogger;
+  /** the clock; a parameter so tests and the server decide what time it is */
+  now(): Date;
+}
+
+export interface UploadableFile {
+  readonly name: string;
+  readonly contentType: string;
+  readonly data: Buffer;
+}
+
+export interface UploadedFile {
+  readonly fileId: string;
+  readonly expiresAt?: Date;
+}
+
+/** A message the vendor took and that still waits for its final report (for vendors polled per message). */
+export interface PendingMessage {
+  readonly ref: string;
+  readonly vendorMessageId: string;
+  readonly vendorRequestId?: string;
+  readonly sentAt: Date;
+}
+
+export interface PollRequest {
+  /** for vendors queried per message (SENS): which messages to ask about */
+  readonly pending?: readonly PendingMessage[];
+  /** most reports wanted in this call */
+  readonly limit?: number;
+}
+
+export interface PollResult {
+  readonly reports: readonly DeliveryReport[];
+  /**
+   * Tell the vendor these reports are stored (OMNI's DELETE …/{reportId}); call it only after they are
+   * durably recorded, so a crash in between redelivers rather than loses them.
+   */
+  acknowledge(): Promise<void>;
+  /** true when the vendor has more reports waiting right now */
+  readonly more: boolean;
+}
+
+/** An incoming vendor webhook call, as the server received it. */
+export interface WebhookRequest {
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  readonly body: unknown;
+  readonly rawBody?: Buffer;
+}
+
+export interface ProviderHealth {
+  readonly ok: boolean;
+  readonly detail?: string;
+}
+
+/** What a plugin's `create` returns: one configured connection to one vendor account. */
+export interface Provider {
+  readonly pluginId: string;
+  /**
+   * Send messages. The plugin splits them into vendor calls at its `maxRecipientsPerCall`; the caller may
+   * pass more. Returns one outcome per message. Throws a ProviderError when a whole call fails
+   * (auth, rate limit, network) and nothing of the call was taken.
+   */
+  send(messages: readonly OutboundMessage[]): Promise<SendOutcome[]>;
+  uploadFile?(file: UploadableFile): Promise<UploadedFile>;
+  pollReports?(request: PollRequest): Promise<PollResult>;
+  /** Map a vendor webhook call to canonical reports; throws PermanentError on a payload it cannot read. */
+  parseWebhook?(request: WebhookRequest): DeliveryReport[];
+  health?(): Promise<ProviderHealth>;
+  /** release connections (undici pools); the provider is unusable afterwards */
+  close?(): Promise<void>;
+}
+
+/** A plugin package's default export. */
+export interface PluginDefinition<Config = unknown> {
+  readonly id: string;
+  readonly displayName: string;
+  readonly channels: readonly Channel[];
+  readonly limitProfile: LimitProfile;
+  /** the most recipients the vendor takes in one call (SENS: 100) */
+  readonly maxRecipientsPerCall: number;
+  /** Check raw configuration; returns it typed or throws PluginConfigError naming the field. */
+  validateConfig(raw: unknown): Config;
+  create(config: Config, context: PluginContext): Provider;
+}
+
+/** Identity helper that gives a plugin definition its types. */
+export function definePlugin<Config>(definition: PluginDefinition<Config>): PluginDefinition<Config> {
+  return definition;
+}
+
+/** True when a loaded module's export looks like a plugin definition (for loading by package name). */
+export function isPluginDefinition(value: unknown): value is PluginDefinition {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return (
+    typeof v.id === 'string' &&
+    Array.isArray(v.channels) &&
+    typeof v.validateConfig === 'function' &&
+    typeof v.create === 'function' &&
+    typeof v.maxRecipientsPerCall === 'number'
+  );
+}
