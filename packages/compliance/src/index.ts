@@ -1,1 +1,2 @@
-export {};
+export * from './compliance-error';
+export * from './opt-out-service';
