@@ -1,1 +1,13 @@
-export {};
+export * from './scheduling-error';
+export * from './time-zone';
+export * from './wall-time';
+export * from './reserve-time';
+export * from './reservation-status';
+export * from './start-decision';
+export * from './weekday';
+export * from './schedule-period';
+export * from './schedule';
+export * from './occurrences';
+export * from './occurrence-key';
+export * from './schedule-reservation';
+export * from './due-occurrences';
