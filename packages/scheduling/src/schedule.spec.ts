@@ -25,7 +25,7 @@ const failsWith = (input: ScheduleInput, code: string, field: string) =>
 
 describe('validateSchedule', () => {
   it('returns the normalized schedule, Asia/Seoul and enabled by default', () => {
-    expect(validateSchedule(base)).toEqual<Schedule>({
+    const expected: Schedule = {
       code: 'weekly-report_1',
       weekdays: ['MON', 'WED', 'FRI'],
       time: '09:30',
@@ -34,7 +34,8 @@ describe('validateSchedule', () => {
       endDate: '2026-07-15',
       description: 'Weekly report',
       enabled: true,
-    });
+    };
+    expect(validateSchedule(base)).toEqual(expected);
     expect(validateSchedule({ ...base, description: undefined }).description).toBe('');
   });
 
