@@ -1,0 +1,87 @@
+import { DynamicModule, Global, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { ConfigModule, ConfigService } from '@nestjs/config';
+import { LoggerModule } from 'nestjs-pino';
+import { AuthGuard } from './auth/auth.guard';
+import { OPERATOR_KEY, resolveOperatorKey } from './auth/operator-key';
+import { CLOCK, Clock, systemClock } from './common/clock';
+import { ErrorFilter } from './common/error.filter';
+import { Environment, validateEnvironment } from './config/environment';
+import { DatabaseModule } from './database/database.module';
+import { IN_MEMORY } from './database/embedded-postgres';
+import { HealthModule } from './health/health.module';
+import { PluginsModule } from './plugins/plugins.module';
+import { ProjectsModule } from './projects/projects.module';
+import { DemoModule } from './demo/demo.module';
+
+export interface AppOptions {
+  /** the environment to read settings from (default: process.env) */
+  env?: Record<string, string | undefined>;
+  /** the clock every service reads the time from (default: the system clock) */
+  clock?: Clock;
+}
+
+/** Providers every module may inject: the clock and the operator key. */
+@Global()
+@Module({})
+class CoreModule {
+  static forRoot(clock: Clock): DynamicModule {
+    return {
+      module: CoreModule,
+      providers: [
+        { provide: CLOCK, useValue: clock },
+        {
+          provide: OPERATOR_KEY,
+          inject: [ConfigService],
+          useFactory: (config: ConfigService<Environment, true>) => {
+            const pgliteDir = config.get('MUNJA_PGLITE_DIR', { infer: true });
+            const embeddedDir =
+              config.get('DATABASE_URL', { infer: true }) || pgliteDir === IN_MEMORY ? undefined : pgliteDir;
+            return resolveOperatorKey(config.get('MUNJA_OPERATOR_KEY', { infer: true }), embeddedDir);
+          },
+        },
+      ],
+      exports: [CLOCK, OPERATOR_KEY],
+    };
+  }
+}
+
+@Module({})
+export class AppModule {
+  static forRoot(options: AppOptions = {}): DynamicModule {
+    // Validated here, before anything starts, so a bad setting stops start-up with a message naming it.
+    const environment = validateEnvironment(options.env ?? process.env);
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot({
+          isGlobal: true,
+          ignoreEnvFile: true,
+          ignoreEnvVars: true,
+          load: [() => ({ ...environment })],
+        }),
+        LoggerModule.forRootAsync({
+          inject: [ConfigService],
+          useFactory: (config: ConfigService<Environment, true>) => ({
+            pinoHttp: {
+              level: config.get('LOG_LEVEL', { infer: true }),
+              // Keys and bodies never reach the logs; pino-http logs no bodies by default.
+              redact: ['req.headers.authorization', 'req.headers.cookie'],
+              autoLogging: { ignore: (req) => (req.url ?? '').startsWith('/health') },
+            },
+          }),
+        }),
+        CoreModule.forRoot(options.clock ?? systemClock),
+        DatabaseModule,
+        ProjectsModule,
+        HealthModule,
+        PluginsModule,
+        DemoModule,
+      ],
+      providers: [
+        { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_FILTER, useClass: ErrorFilter },
+      ],
+    };
+  }
+}

@@ -1,0 +1,29 @@
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+
+/** Project keys look like `mk_live_<43 base64url chars>` (256 random bits). */
+export const KEY_PREFIX = 'mk_live_';
+
+export function generateApiKey(): string {
+  return KEY_PREFIX + randomBytes(32).toString('base64url');
+}
+
+/** A key derived from a secret, for keys that must stay the same across restarts (the demo project's). */
+export function deriveApiKey(secret: string, purpose: string): string {
+  return KEY_PREFIX + createHmac('sha256', secret).update(purpose).digest('base64url');
+}
+
+/** SHA-256 is enough for high-entropy keys (no password stretching needed) and allows an indexed lookup. */
+export function hashApiKey(key: string): string {
+  return createHash('sha256').update(key).digest('hex');
+}
+
+/** What listings show of a key: enough to recognise it, never enough to use it. */
+export function keyDisplayPrefix(key: string): string {
+  return key.slice(0, KEY_PREFIX.length + 6);
+}
+
+export function secretsEqual(a: string, b: string): boolean {
+  const left = createHash('sha256').update(a).digest();
+  const right = createHash('sha256').update(b).digest();
+  return timingSafeEqual(left, right);
+}

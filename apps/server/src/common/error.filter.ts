@@ -1,0 +1,79 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { ApiError, ErrorBody } from './api-error';
+
+const STATUS_CODES: Record<number, string> = {
+  400: 'BAD_REQUEST',
+  401: 'UNAUTHORIZED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  405: 'METHOD_NOT_ALLOWED',
+  406: 'NOT_ACCEPTABLE',
+  409: 'CONFLICT',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  422: 'UNPROCESSABLE_ENTITY',
+  429: 'TOO_MANY_REQUESTS',
+  503: 'SERVICE_UNAVAILABLE',
+};
+
+/** Fastify's own errors (bad JSON, body too large) carry a statusCode and an FST_ code. */
+interface FastifyLikeError {
+  statusCode?: number;
+  code?: string;
+  message?: string;
+}
+
+const FASTIFY_CODES: Record<string, string> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: 'INVALID_JSON',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'INVALID_JSON',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  FST_INVALID_MULTIPART_CONTENT_TYPE: 'MULTIPART_REQUIRED',
+  FST_REQ_FILE_TOO_LARGE: 'FILE_TOO_LARGE',
+};
+
+function fastifyErrorBody(error: FastifyLikeError, statusCode: number): ErrorBody {
+  const code = (error.code && FASTIFY_CODES[error.code]) ?? STATUS_CODES[statusCode] ?? `HTTP_${statusCode}`;
+  return { statusCode, code, message: error.message ?? 'Bad request' };
+}
+
+export function toErrorBody(exception: unknown): ErrorBody {
+  if (exception instanceof ApiError) return exception.body();
+  if (exception instanceof HttpException) {
+    const statusCode = exception.getStatus();
+    // The Fastify adapter wraps Fastify's own 4xx errors (bad JSON, body too large) and keeps them as the cause.
+    const cause = exception.cause as FastifyLikeError | undefined;
+    if (cause && typeof cause.code === 'string' && cause.code.startsWith('FST_'))
+      return fastifyErrorBody(cause, statusCode);
+    const response = exception.getResponse();
+    const message =
+      typeof response === 'object' && response !== null && 'message' in response
+        ? String((response as { message: unknown }).message)
+        : exception.message;
+    return { statusCode, code: STATUS_CODES[statusCode] ?? `HTTP_${statusCode}`, message };
+  }
+  const fastify = exception as FastifyLikeError;
+  if (typeof fastify?.statusCode === 'number' && fastify.statusCode >= 400 && fastify.statusCode < 500) {
+    return fastifyErrorBody(fastify, fastify.statusCode);
+  }
+  return {
+    statusCode: HttpStatus.INTERNAL_SERVER_ERROR,
+    code: 'INTERNAL_ERROR',
+    message: 'Internal server error',
+  };
+}
+
+/** Every error answer has the shape {statusCode, code, message, field?}. */
+@Catch()
+export class ErrorFilter implements ExceptionFilter {
+  private readonly logger = new Logger('ErrorFilter');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const body = toErrorBody(exception);
+    if (body.statusCode >= 500)
+      this.logger.error(exception instanceof Error ? exception.stack : String(exception));
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    void reply.status(body.statusCode).send(body);
+  }
+}

@@ -1,0 +1,65 @@
+import { ValidationError, ValidationPipe } from '@nestjs/common';
+import { ApiError } from './api-error';
+
+/** class-validator constraint names → stable codes; anything unlisted becomes INVALID_<CONSTRAINT>. */
+const CODES: Record<string, string> = {
+  isDefined: 'REQUIRED',
+  isNotEmpty: 'REQUIRED',
+  whitelistValidation: 'UNKNOWN_FIELD',
+  maxLength: 'TOO_LONG',
+  minLength: 'TOO_SHORT',
+  arrayMaxSize: 'TOO_MANY',
+  arrayMinSize: 'TOO_FEW',
+  isEnum: 'INVALID_VALUE',
+  isIn: 'INVALID_VALUE',
+  max: 'TOO_LARGE',
+  min: 'TOO_SMALL',
+};
+
+function constraintCode(name: string): string {
+  return (
+    CODES[name] ??
+    `INVALID_${name
+      .replace(/^is/, '')
+      .replace(/([a-z])([A-Z])/g, '$1_$2')
+      .toUpperCase()}`
+  );
+}
+
+/** The first failing constraint, depth first, with its dotted field path. */
+function firstFailure(
+  errors: readonly ValidationError[],
+  parent = '',
+): { field: string; code: string; message: string } | undefined {
+  for (const error of errors) {
+    const field = parent ? `${parent}.${error.property}` : error.property;
+    const constraints = Object.entries(error.constraints ?? {});
+    // A missing value fails several constraints at once; say it is missing rather than, say, too short.
+    const missing = error.value === undefined || error.value === null;
+    const chosen =
+      (missing && constraints.find(([name]) => name === 'isDefined' || name === 'isNotEmpty')) ||
+      constraints[0];
+    if (chosen) {
+      const [name, message] = chosen;
+      return { field, code: missing ? 'REQUIRED' : constraintCode(name), message };
+    }
+    const nested = firstFailure(error.children ?? [], field);
+    if (nested) return nested;
+  }
+  return undefined;
+}
+
+/** Global pipe: DTOs are whitelisted and transformed; a failure is a 400 with a code and the field path. */
+export function createValidationPipe(): ValidationPipe {
+  return new ValidationPipe({
+    transform: true,
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    stopAtFirstError: true,
+    exceptionFactory: (errors) => {
+      const failure = firstFailure(errors);
+      if (!failure) return ApiError.badRequest('INVALID_REQUEST', 'The request is invalid');
+      return ApiError.badRequest(failure.code, failure.message, failure.field);
+    },
+  });
+}

@@ -1,0 +1,48 @@
+import { Inject, Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { Environment } from '../config/environment';
+import { EmbeddedPostgres, startEmbeddedPostgres } from './embedded-postgres';
+
+export const DATABASE_LOCATION = Symbol('DATABASE_LOCATION');
+
+/** Where the database is: a PostgreSQL server (DATABASE_URL) or the embedded PGlite this process started. */
+export interface DatabaseLocation {
+  readonly url: string;
+  readonly embedded: EmbeddedPostgres | undefined;
+}
+
+@Injectable()
+class EmbeddedPostgresStopper implements OnApplicationShutdown {
+  private readonly logger = new Logger('Database');
+
+  constructor(@Inject(DATABASE_LOCATION) private readonly location: DatabaseLocation) {}
+
+  // This module is imported only by the TypeORM root module, so Nest shuts it down after TypeORM has
+  // closed its pool (shutdown hooks run from the root outwards).
+  async onApplicationShutdown(): Promise<void> {
+    if (!this.location.embedded) return;
+    await this.location.embedded.stop();
+    this.logger.log('embedded PGlite stopped');
+  }
+}
+
+@Module({
+  providers: [
+    {
+      provide: DATABASE_LOCATION,
+      inject: [ConfigService],
+      useFactory: async (config: ConfigService<Environment, true>): Promise<DatabaseLocation> => {
+        const url = config.get('DATABASE_URL', { infer: true });
+        if (url) return { url, embedded: undefined };
+        const embedded = await startEmbeddedPostgres({
+          dataDir: config.get('MUNJA_PGLITE_DIR', { infer: true }),
+          maxConnections: config.get('MUNJA_DB_POOL_SIZE', { infer: true }),
+        });
+        return { url: embedded.url, embedded };
+      },
+    },
+    EmbeddedPostgresStopper,
+  ],
+  exports: [DATABASE_LOCATION],
+})
+export class DatabaseLocationModule {}

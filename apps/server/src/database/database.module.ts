@@ -1,0 +1,33 @@
+import { Module } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { Environment } from '../config/environment';
+import { DATABASE_LOCATION, DatabaseLocation, DatabaseLocationModule } from './database-location';
+import { MIGRATIONS } from './migrations';
+
+/**
+ * TypeORM over the `pg` driver, for both a PostgreSQL server and the embedded PGlite. Migrations run at
+ * start; `synchronize` is never used. Feature modules register their entities with TypeOrmModule.forFeature.
+ */
+@Module({
+  imports: [
+    TypeOrmModule.forRootAsync({
+      imports: [DatabaseLocationModule],
+      inject: [DATABASE_LOCATION, ConfigService],
+      useFactory: (location: DatabaseLocation, config: ConfigService<Environment, true>) => ({
+        type: 'postgres' as const,
+        url: location.url,
+        autoLoadEntities: true,
+        synchronize: false,
+        migrations: MIGRATIONS,
+        migrationsRun: true,
+        migrationsTransactionMode: 'each' as const,
+        logging: ['error' as const, 'migration' as const],
+        extra: { max: config.get('MUNJA_DB_POOL_SIZE', { infer: true }) },
+        // Fail fast instead of retrying nine times when the database is unreachable.
+        retryAttempts: 1,
+      }),
+    }),
+  ],
+})
+export class DatabaseModule {}

@@ -1,0 +1,53 @@
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+
+export interface EmbeddedPostgres {
+  /** postgres:// URL of the loopback server, for the ordinary `pg` driver */
+  readonly url: string;
+  /** absolute data folder, or undefined when the database lives in memory */
+  readonly dataDir: string | undefined;
+  stop(): Promise<void>;
+}
+
+export const IN_MEMORY = 'memory://';
+
+/**
+ * Starts PGlite (PostgreSQL compiled to WASM) and serves it on a loopback port with pglite-socket, so the
+ * service talks to it through the same `pg` driver as to a PostgreSQL server.
+ *
+ * PGlite is a single session: pglite-socket multiplexes its connections at the query level and, while one
+ * connection has a transaction open, runs only that connection's queries (others wait in its queue).
+ * So transactions are serialized — `FOR UPDATE SKIP LOCKED` stays correct (a second claimer starts after
+ * the first commits and sees its rows already taken) but never concurrent, and code must never wait, inside
+ * a transaction, on a query sent through another connection (it would wait forever).
+ */
+export async function startEmbeddedPostgres(options: {
+  dataDir: string;
+  maxConnections: number;
+}): Promise<EmbeddedPostgres> {
+  const dataDir = options.dataDir === IN_MEMORY ? undefined : resolve(options.dataDir);
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  const db = dataDir ? new PGlite(dataDir) : new PGlite();
+  await db.waitReady;
+  const server = new PGLiteSocketServer({
+    db,
+    host: '127.0.0.1',
+    port: 0,
+    maxConnections: options.maxConnections,
+  });
+  await server.start();
+  const url = `postgres://postgres@${server.getServerConn()}/postgres?sslmode=disable`;
+  let stopped = false;
+  return {
+    url,
+    dataDir,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await server.stop();
+      await db.close();
+    },
+  };
+}

@@ -1,0 +1,42 @@
+import 'reflect-metadata';
+import { ConfigService } from '@nestjs/config';
+import { createApp } from './app.factory';
+import { OPERATOR_KEY } from './auth/operator-key';
+import { Environment } from './config/environment';
+import { DATABASE_LOCATION, DatabaseLocation } from './database/database-location';
+import { DemoService } from './demo/demo.service';
+
+async function main(): Promise<void> {
+  const app = await createApp();
+  const config = app.get<ConfigService<Environment, true>>(ConfigService);
+  const port = config.get('PORT', { infer: true });
+  const host = config.get('HOST', { infer: true });
+  await app.listen({ port, host });
+  const address = app.getHttpServer().address();
+  const actualPort = typeof address === 'object' && address ? address.port : port;
+  const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${actualPort}`;
+
+  const lines = [`Munja is running at ${url}`, `API docs:      ${url}/docs`];
+  const location = app.get<DatabaseLocation>(DATABASE_LOCATION, { strict: false });
+  lines.push(
+    location.embedded
+      ? `Database:      embedded PGlite in ${location.embedded.dataDir ?? 'memory'}`
+      : 'Database:      PostgreSQL (DATABASE_URL)',
+  );
+  if (config.get('MUNJA_DEMO', { infer: true })) {
+    const demo = await app.get(DemoService).seed();
+    lines.push(`Demo project:  ${demo.projectId}`, `Demo API key:  ${demo.apiKey}`);
+  }
+  if (!config.get('MUNJA_OPERATOR_KEY', { infer: true })) {
+    lines.push(`Operator key:  ${app.get<string>(OPERATOR_KEY, { strict: false })}`);
+  } else {
+    lines.push('Operator key:  from MUNJA_OPERATOR_KEY');
+  }
+  // The banner goes to stdout as plain text on purpose: it is for the person who just ran `npm start`.
+  process.stdout.write(`\n${lines.join('\n')}\n\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`munja: failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

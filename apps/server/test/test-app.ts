@@ -1,0 +1,130 @@
+import { randomBytes } from 'node:crypto';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Client } from 'pg';
+import request from 'supertest';
+import TestAgent from 'supertest/lib/agent';
+import { createApp } from '../src/app.factory';
+import type { Clock } from '../src/common/clock';
+import { TestClock } from './test-clock';
+
+export interface TestAppOptions {
+  /** settings on top of the test defaults (silent logs, no demo project, a random operator key) */
+  env?: Record<string, string | undefined>;
+  /** the injectable clock (default: a TestClock at 2026-03-02 10:00 KST) */
+  clock?: Clock;
+}
+
+export interface TestProject {
+  projectId: string;
+  apiKey: string;
+}
+
+export interface TestApp {
+  app: NestFastifyApplication;
+  /** http://127.0.0.1:<ephemeral port> */
+  url: string;
+  http: TestAgent;
+  clock: Clock;
+  operatorKey: string;
+  /** which database path this run uses */
+  database: 'postgres' | 'pglite';
+  /** the database URL the app connects to (a fresh database per test app on PostgreSQL) */
+  databaseUrl: string;
+  /** `Authorization` header value for a key */
+  bearer(key: string): { Authorization: string };
+  /** creates a project and an API key through the operator API */
+  createProject(name?: string): Promise<TestProject>;
+  close(): Promise<void>;
+}
+
+/** Creates a throw-away database on the PostgreSQL server in `serverUrl`; returns its URL and a dropper. */
+async function createScratchDatabase(serverUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `munja_test_${randomBytes(6).toString('hex')}`;
+  const admin = new Client({ connectionString: serverUrl });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const client = new Client({ connectionString: serverUrl });
+      await client.connect();
+      try {
+        await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      } finally {
+        await client.end();
+      }
+    },
+  };
+}
+
+/**
+ * Boots the real application over HTTP on an ephemeral loopback port: on a fresh PostgreSQL database when
+ * DATABASE_URL is set (dropped again by close()), on an in-memory PGlite otherwise.
+ */
+export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const serverUrl = process.env.DATABASE_URL;
+  const scratch = serverUrl ? await createScratchDatabase(serverUrl) : undefined;
+  const operatorKey = `mk_op_test_${randomBytes(16).toString('hex')}`;
+  const clock = options.clock ?? new TestClock();
+  const env: Record<string, string | undefined> = {
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'silent',
+    MUNJA_DEMO: 'false',
+    MUNJA_OPERATOR_KEY: operatorKey,
+    MUNJA_PGLITE_DIR: 'memory://',
+    DATABASE_URL: scratch?.url,
+    ...options.env,
+  };
+  let app: NestFastifyApplication;
+  try {
+    app = await createApp({ env, clock, shutdownHooks: false });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+  } catch (error) {
+    await scratch?.drop();
+    throw error;
+  }
+  const address = app.getHttpServer().address();
+  if (typeof address !== 'object' || address === null) throw new Error('the test app is not listening');
+  const url = `http://127.0.0.1:${address.port}`;
+  const http = request(url);
+  const bearer = (key: string) => ({ Authorization: `Bearer ${key}` });
+  const effectiveOperatorKey = env.MUNJA_OPERATOR_KEY ?? operatorKey;
+
+  return {
+    app,
+    url,
+    http,
+    clock,
+    operatorKey: effectiveOperatorKey,
+    database: scratch ? 'postgres' : 'pglite',
+    databaseUrl: scratch?.url ?? 'pglite',
+    bearer,
+    async createProject(name = 'Test project') {
+      const project = await http
+        .post('/v1/projects')
+        .set(bearer(effectiveOperatorKey))
+        .send({ name })
+        .expect(201);
+      const key = await http
+        .post(`/v1/projects/${project.body.id}/keys`)
+        .set(bearer(effectiveOperatorKey))
+        .send({ name: 'test' })
+        .expect(201);
+      return { projectId: project.body.id as string, apiKey: key.body.key as string };
+    },
+    async close() {
+      try {
+        await app.close();
+      } finally {
+        await scratch?.drop();
+      }
+    },
+  };
+}
