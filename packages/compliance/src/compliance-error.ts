@@ -23,12 +23,14 @@ export type ComplianceErrorCode =
   | 'AD_SENDER_NAME_REQUIRED'
   | 'AD_OPT_OUT_SERVICE_REQUIRED'
   | 'AD_NIGHT_WINDOW'
+  | 'AD_INTERNATIONAL_NOT_SUPPORTED'
   | 'BLOCKED'
   // international
   | 'UNSUPPORTED_COUNTRY'
   // request shape
   | 'INVALID_CONTENT_TYPE'
   | 'INVALID_SEND_TIME'
+  | 'INVALID_RECIPIENT'
   | 'NO_RECIPIENTS';
 
 /**
