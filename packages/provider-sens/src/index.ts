@@ -1,1 +1,23 @@
-export {};
+import { definePlugin } from '@munja/provider-kit';
+import { PROFILES } from '@munja/rules';
+import { PLUGIN_ID, validateSensConfig, type SensConfig } from './config';
+import { MAX_RECIPIENTS_PER_CALL, SensProvider } from './provider';
+
+export { validateSensConfig, DEFAULT_BASE_URL, type SensConfig } from './config';
+export { SensProvider, MAX_RECIPIENTS_PER_CALL, UNRESOLVED_PREFIX } from './provider';
+export { groupIntoCalls, type VendorCall, type SensSendBody } from './grouping';
+export { signV2, stringToSign, authHeaders } from './signature';
+export { toDeliveryReport, canonicalStatus, parseVendorTime, type SensMessageResult } from './report-mapping';
+
+/** Ncloud SENS API v2: domestic SMS / LMS / MMS, 100 recipients per call, results by polling. */
+const sensPlugin = definePlugin<SensConfig>({
+  id: PLUGIN_ID,
+  displayName: 'Ncloud SENS (SMS API v2)',
+  channels: ['SMS', 'LMS', 'MMS'],
+  limitProfile: PROFILES.SENS,
+  maxRecipientsPerCall: MAX_RECIPIENTS_PER_CALL,
+  validateConfig: validateSensConfig,
+  create: (config, context) => new SensProvider(config, context),
+});
+
+export default sensPlugin;

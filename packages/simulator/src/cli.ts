@@ -19,6 +19,10 @@ async function main(): Promise<void> {
   if (!Number.isInteger(seed)) throw new Error(`--seed: not an integer: ${values.seed}`);
   const sim = await startSimulator({ port, host: values.host, seed, logger: !values.quiet });
   console.log(`munja-simulator: SENS and OMNI fakes listening on ${sim.url}`);
+  // one machine-readable line for a parent process (benches) that started us with --port 0
+  console.log(
+    JSON.stringify({ event: 'ready', url: sim.url, port: sim.port, sens: { serviceId: sim.sens.serviceId } }),
+  );
   const stop = (): void => {
     sim.stop().then(
       () => process.exit(0),

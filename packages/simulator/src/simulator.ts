@@ -5,6 +5,26 @@ import { registerOmni, type OmniControl, type OmniFakeOptions } from './omni';
 import { registerSens, type SensControl, type SensFakeOptions } from './sens';
 import { createVendorContext } from './vendor-context';
 
+/**
+ * Control endpoints under /_sim for a simulator in another process (benches, the CLI): counters to prove
+ * exactly-once delivery, and knobs. Never part of either vendor's API.
+ */
+function registerControlRoutes(app: FastifyInstance, sens: SensControl, omni: OmniControl): void {
+  app.get('/_sim/counters', async () => ({
+    sens: sens.snapshot(),
+    omni: omni.ctx.counters.snapshot(),
+  }));
+  app.post('/_sim/sens/reset', async () => {
+    sens.reset();
+    return { ok: true };
+  });
+  app.post('/_sim/sens/knobs', async (request) => {
+    sens.setKnobs((request.body ?? {}) as Partial<VendorKnobs>);
+    return sens.ctx.knobs;
+  });
+  app.post('/_sim/sens/settle', async () => ({ settled: sens.settleReports() }));
+}
+
 export interface SimulatorOptions {
   /** 0 (the default) picks a free ephemeral port */
   port?: number;
@@ -45,6 +65,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     createVendorContext({ knobs: options.omni?.knobs, seed: seed + 1, now }),
     options.omni ?? {},
   );
+  registerControlRoutes(app, sens, omni);
   await app.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1' });
   const { port } = app.server.address() as AddressInfo;
   const host = options.host ?? '127.0.0.1';
