@@ -17,8 +17,13 @@ export const RESERVATION_STATUSES = [
 ] as const;
 export type ReservationStatus = (typeof RESERVATION_STATUSES)[number];
 
-/** Why an occurrence was skipped; the server records it beside the SKIP status. */
-export type SkipReason = 'SCHEDULE_ENDED' | 'SCHEDULE_DISABLED' | 'AD_NIGHT_WINDOW';
+/**
+ * Why an occurrence was skipped; the server records it beside the SKIP status. SCHEDULE_ENDED: its day is no longer
+ * inside the period; SCHEDULE_CHANGED: the schedule no longer fires at that instant (its time, weekdays or zone were
+ * updated); SCHEDULE_DISABLED; AD_NIGHT_WINDOW: an advertising occurrence inside the night window (decided by
+ * @munja/compliance, recorded here).
+ */
+export type SkipReason = 'SCHEDULE_ENDED' | 'SCHEDULE_CHANGED' | 'SCHEDULE_DISABLED' | 'AD_NIGHT_WINDOW';
 
 const ALLOWED: Readonly<Record<ReservationStatus, readonly ReservationStatus[]>> = {
   READY: ['PROCESSING', 'CANCELED', 'STALE', 'SKIP'],

@@ -1,6 +1,6 @@
 import { describe, it, expect } from '@jest/globals';
-import { validateSchedule } from './schedule';
-import { reservationForOccurrence } from './schedule-reservation';
+import { updateSchedule, validateSchedule } from './schedule';
+import { occurrenceSkipReason, reservationForOccurrence } from './schedule-reservation';
 
 const schedule = validateSchedule({
   code: 'morning',
@@ -75,6 +75,32 @@ describe('reservationForOccurrence', () => {
     );
     expect(() => reservationForOccurrence('s', schedule, at, [{ id: '' }])).toThrow(
       expect.objectContaining({ code: 'DUPLICATE_TEMPLATE', field: 'templates[0].id' }),
+    );
+  });
+});
+
+describe('occurrenceSkipReason', () => {
+  const monday = new Date('2026-03-09T06:30:00.000Z');
+
+  it('null while the schedule still fires then', () => {
+    expect(occurrenceSkipReason(schedule, monday)).toBeNull();
+  });
+
+  it('SCHEDULE_DISABLED, SCHEDULE_ENDED or SCHEDULE_CHANGED after an update', () => {
+    expect(occurrenceSkipReason(updateSchedule(schedule, { enabled: false }), monday)).toBe(
+      'SCHEDULE_DISABLED',
+    );
+    expect(occurrenceSkipReason(updateSchedule(schedule, { endDate: '2026-03-08' }), monday)).toBe(
+      'SCHEDULE_ENDED',
+    );
+    expect(occurrenceSkipReason(updateSchedule(schedule, { startDate: '2026-03-10' }), monday)).toBe(
+      'SCHEDULE_ENDED',
+    );
+    expect(occurrenceSkipReason(updateSchedule(schedule, { time: '08:00' }), monday)).toBe(
+      'SCHEDULE_CHANGED',
+    );
+    expect(occurrenceSkipReason(updateSchedule(schedule, { weekdays: ['SUN'] }), monday)).toBe(
+      'SCHEDULE_CHANGED',
     );
   });
 });

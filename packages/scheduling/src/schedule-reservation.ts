@@ -1,7 +1,9 @@
 import { occurrenceKey } from './occurrence-key';
 import { occurrenceAt, Occurrence } from './occurrences';
 import { Schedule } from './schedule';
+import { SkipReason } from './reservation-status';
 import { SchedulingError } from './scheduling-error';
+import { formatLocal } from './wall-time';
 
 /** A message attached to a schedule: a template copied into a reservation at each occurrence. */
 export interface ScheduleTemplate {
@@ -83,4 +85,18 @@ export function reservationForOccurrence<T extends ScheduleTemplate>(
     status: 'READY',
     messages,
   };
+}
+
+/**
+ * For a READY reservation made from an occurrence: may it still run, given the schedule as it is now (it may have
+ * been updated or disabled since)? Null when it may; otherwise the reason to move it READY → SKIP. The night window
+ * for advertising is not judged here (that is @munja/compliance's rule).
+ */
+export function occurrenceSkipReason(schedule: Schedule, occurrenceInstant: Date): SkipReason | null {
+  if (!schedule.enabled) return 'SCHEDULE_DISABLED';
+  if (occurrenceAt(schedule, occurrenceInstant) !== null) return null;
+  const day = formatLocal(occurrenceInstant, schedule.timeZone).slice(0, 10);
+  // A shifted occurrence can show the day after its own; judged on the day shown, an instant just past the period's
+  // last day counts as ended rather than changed, which is what the user did in either case.
+  return day < schedule.startDate || day > schedule.endDate ? 'SCHEDULE_ENDED' : 'SCHEDULE_CHANGED';
 }
