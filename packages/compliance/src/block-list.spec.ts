@@ -1,5 +1,5 @@
 import { describe, it, expect } from '@jest/globals';
-import { ComplianceError } from './compliance-error';
+import { codeOf } from './codes.test-helpers';
 import { assertBlockListEditable, normalizeBlockedNumber } from './block-list';
 import {
   applyOptOutService,
@@ -9,16 +9,6 @@ import {
 } from './opt-out-service';
 
 const t0 = new Date('2026-11-01T00:00:00Z');
-
-function codeOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof ComplianceError) return `${error.code}@${error.field}`;
-    throw error;
-  }
-  throw new Error('expected a ComplianceError');
-}
 
 describe('block list', () => {
   it.each([

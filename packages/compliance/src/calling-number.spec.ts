@@ -1,5 +1,5 @@
 import { describe, it, expect } from '@jest/globals';
-import { ComplianceError } from './compliance-error';
+import { codeOf } from './codes.test-helpers';
 import {
   assertApprovedSender,
   CALLING_NUMBER_TRANSITIONS,
@@ -12,16 +12,6 @@ import {
 
 const t0 = new Date('2026-11-01T00:00:00Z');
 const t1 = new Date('2026-11-02T00:00:00Z');
-
-function codeOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof ComplianceError) return `${error.code}@${error.field}`;
-    throw error;
-  }
-  throw new Error('expected a ComplianceError');
-}
 
 const ready = (number = '02-1234-5678'): CallingNumber =>
   registerCallingNumber({ number, method: 'DOCUMENT' }, [], t0);

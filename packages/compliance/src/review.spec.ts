@@ -93,6 +93,24 @@ describe('reviewRequest: a plain COMM request', () => {
   });
 });
 
+describe('reviewRequest: malformed recipients', () => {
+  it('refuses a null entry or a missing number for that recipient only, and stays JSON-exact', () => {
+    const result = reviewRequest(
+      request({ messages: [{ to: '010-1111-2222' }, null as never, {} as never, { to: 1234 as never }] }),
+      context(),
+    );
+    expect(
+      result.recipients.map((r) => (r.outcome === 'REJECTED' ? `${r.code}@${r.field}` : r.outcome)),
+    ).toEqual([
+      'PLANNED',
+      'INVALID_RECIPIENT@messages[1]',
+      'INVALID_PHONE_NUMBER@messages[2].to',
+      'INVALID_PHONE_NUMBER@messages[3].to',
+    ]);
+    expect(JSON.parse(JSON.stringify(result))).toEqual(result);
+  });
+});
+
 describe('reviewRequest: request-level refusals', () => {
   it.each([
     ['READY', 'CALLING_NUMBER_NOT_APPROVED'],
@@ -396,5 +414,64 @@ describe('reviewRequest: international', () => {
   it('a text over five parts is refused (rules TOO_MANY_PARTS)', () => {
     const result = reviewRequest(request({ countryCode: '1', content: 'a'.repeat(766) }), context());
     expect(result.errors).toEqual([expect.objectContaining({ code: 'TOO_MANY_PARTS', field: 'content' })]);
+  });
+});
+
+describe('the README example', () => {
+  it('gives the answer the README shows', () => {
+    const result = reviewRequest(
+      {
+        contentType: 'AD',
+        from: '02-1234-5678',
+        content: '봄 세일 20%',
+        reserveTime: '2026-03-11 10:00',
+        reserveTimeZone: 'Asia/Seoul',
+        messages: [{ to: '010-1111-2222' }, { to: '010-3333-4444', content: '단골 고객님께 30%' }],
+      },
+      context({
+        blockList: new Set(['01033334444']),
+        policy: { nightWindow: 'defer', adLabel: 'insert', adSenderName: '문자몰' },
+      }),
+    );
+    expect(result).toEqual({
+      ok: true,
+      errors: [],
+      contentType: 'AD',
+      countryCode: '82',
+      from: '0212345678',
+      policy: { nightWindow: 'defer', adLabel: 'insert', adSenderName: '문자몰' },
+      requestedSendAt: '2026-03-11T01:00:00.000Z',
+      sendAt: '2026-03-11T01:00:00.000Z',
+      deferred: false,
+      recipients: [
+        {
+          outcome: 'PLANNED',
+          index: 0,
+          to: '010-1111-2222',
+          number: '01011112222',
+          e164: '+821011112222',
+          countryCode: '82',
+          contentType: 'AD',
+          channel: 'SMS',
+          reason: 'FITS_SMS',
+          from: '0212345678',
+          subject: null,
+          content: '(광고)문자몰\n봄 세일 20%\n무료거부 080-1234-5678',
+          contentBytes: 47,
+          subjectBytes: 0,
+          labels: ['label', 'senderName', 'optOutNotice'],
+          sendAt: '2026-03-11T01:00:00.000Z',
+        },
+        {
+          outcome: 'REJECTED',
+          index: 1,
+          to: '010-3333-4444',
+          code: 'BLOCKED',
+          field: 'messages[1].to',
+          message: "01033334444 is on the project's 080 opt-out list",
+        },
+      ],
+      summary: { total: 2, planned: 1, rejected: 1, blocked: 1 },
+    });
   });
 });

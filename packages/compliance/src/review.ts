@@ -427,7 +427,8 @@ export function reviewRequest(request: ReviewRequest, context: ReviewContext): R
   let blocked = 0;
   for (let index = 0; index < total; index++) {
     const message = messages[index];
-    const to = message?.to;
+    // Kept as given when it is a string; anything else is shown as '' so the answer stays JSON-exact.
+    const to = typeof message?.to === 'string' ? message.to : '';
     const reject = (r: Rejection): void => {
       recipients[index] = { outcome: 'REJECTED', index, to, ...r };
     };
@@ -444,7 +445,7 @@ export function reviewRequest(request: ReviewRequest, context: ReviewContext): R
     let number: string;
     let e164: string;
     if (countryCode === KOREA) {
-      const r = attempt(() => normalizeKoreanNumber(to, field));
+      const r = attempt(() => normalizeKoreanNumber(message.to, field));
       if ('rejection' in r) {
         reject(r.rejection);
         continue;
@@ -458,7 +459,7 @@ export function reviewRequest(request: ReviewRequest, context: ReviewContext): R
       }
       e164 = `+${KOREA}${number.startsWith('0') ? number.slice(1) : number}`;
     } else {
-      const r = attempt(() => parseInternationalNumber(to, countryCode, field));
+      const r = attempt(() => parseInternationalNumber(message.to, countryCode, field));
       if ('rejection' in r) {
         reject(r.rejection);
         continue;
