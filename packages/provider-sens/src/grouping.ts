@@ -20,12 +20,23 @@ export interface SensSendBody {
   files?: Array<{ fileId: string }>;
 }
 
+/** An SMS has no subject; LMS/MMS do. */
+const subjectOf = (m: OutboundMessage): string | undefined => (m.channel === 'SMS' ? undefined : m.subject);
+
 /**
  * The fields a vendor call shares by all its recipients: SENS has per-recipient overrides only for `to`,
  * `subject` and `content`, so everything else splits messages into different calls.
  */
 function callKey(m: OutboundMessage): string {
-  return JSON.stringify([m.channel, m.contentType, m.countryCode, m.from, m.fileIds ?? []]);
+  // a message without a subject must not inherit the call's default one: it travels in a call of its own kind
+  return JSON.stringify([
+    m.channel,
+    m.contentType,
+    m.countryCode,
+    m.from,
+    m.fileIds ?? [],
+    subjectOf(m) === undefined,
+  ]);
 }
 
 function mostCommon(values: readonly string[]): string {
@@ -43,9 +54,6 @@ function mostCommon(values: readonly string[]): string {
   return best;
 }
 
-/** An SMS has no subject; LMS/MMS do. */
-const subjectOf = (m: OutboundMessage): string | undefined => (m.channel === 'SMS' ? undefined : m.subject);
-
 function buildBody(chunk: readonly OutboundMessage[]): SensSendBody {
   const first = chunk[0]!;
   const content = mostCommon(chunk.map((m) => m.content));
@@ -60,7 +68,7 @@ function buildBody(chunk: readonly OutboundMessage[]): SensSendBody {
     content,
     messages: chunk.map((m) => {
       const s = subjectOf(m);
-      // an empty override would be dropped by nothing and sent as is; only differing values are overridden
+      // only what differs from the call's defaults travels as an override
       return {
         to: m.to,
         ...(s !== undefined && s !== subject ? { subject: s } : {}),
@@ -74,10 +82,41 @@ function buildBody(chunk: readonly OutboundMessage[]): SensSendBody {
 }
 
 /**
- * Group messages into the fewest vendor calls: one group per shared-field key, split into chunks of at most
- * `max` recipients, never the same recipient twice in a call (the plugin matches the vendor's message ids to
- * our refs by recipient). Within a group, messages with the same text sit together so that most recipients
- * use the call's default subject/content and only the rest carry `messages[]` overrides.
+ * Split one group (all fields shared) into the fewest chunks: k = max(⌈n / max⌉, most copies of one recipient),
+ * which is also the lower bound, since a call never carries the same recipient twice (the plugin matches the
+ * vendor's message ids to our refs by recipient).
+ */
+function chunkGroup(group: readonly OutboundMessage[], max: number): OutboundMessage[][] {
+  const copies = new Map<string, number>();
+  for (const m of group) copies.set(m.to, (copies.get(m.to) ?? 0) + 1);
+  const mostCopies = Math.max(...copies.values());
+  // same text together, so most recipients use the call's default subject/content
+  const byText = [...group].sort((a, b) =>
+    a.content === b.content
+      ? (subjectOf(a) ?? '').localeCompare(subjectOf(b) ?? '')
+      : a.content < b.content
+        ? -1
+        : 1,
+  );
+  if (mostCopies === 1) {
+    const chunks: OutboundMessage[][] = [];
+    for (let i = 0; i < byText.length; i += max) chunks.push(byText.slice(i, i + max));
+    return chunks;
+  }
+  // Repeated recipients: deal the messages round-robin over k chunks, a recipient's copies one after another,
+  // so they land in different chunks and no chunk exceeds ⌈n / k⌉ ≤ max.
+  const k = Math.max(Math.ceil(group.length / max), mostCopies);
+  const byRecipient = [...byText].sort(
+    (a, b) => copies.get(b.to)! - copies.get(a.to)! || (a.to < b.to ? -1 : a.to > b.to ? 1 : 0),
+  );
+  const chunks: OutboundMessage[][] = Array.from({ length: k }, () => []);
+  byRecipient.forEach((m, i) => chunks[i % k]!.push(m));
+  return chunks;
+}
+
+/**
+ * Group messages into the fewest vendor calls: one group per shared-field key (SENS overrides only `to`,
+ * `subject` and `content` per recipient), each split by chunkGroup into calls of at most `max` recipients.
  */
 export function groupIntoCalls(messages: readonly OutboundMessage[], max: number): VendorCall[] {
   const groups = new Map<string, OutboundMessage[]>();
@@ -88,27 +127,7 @@ export function groupIntoCalls(messages: readonly OutboundMessage[], max: number
     else groups.set(key, [m]);
   }
   const calls: VendorCall[] = [];
-  for (const group of groups.values()) {
-    const ordered = [...group].sort((a, b) =>
-      a.content === b.content
-        ? (subjectOf(a) ?? '').localeCompare(subjectOf(b) ?? '')
-        : a.content < b.content
-          ? -1
-          : 1,
-    );
-    const chunks: Array<{ messages: OutboundMessage[]; recipients: Set<string> }> = [];
-    let open = 0; // chunks before `open` are full
-    for (const m of ordered) {
-      let target = chunks.slice(open).find((c) => c.messages.length < max && !c.recipients.has(m.to));
-      if (!target) {
-        target = { messages: [], recipients: new Set() };
-        chunks.push(target);
-      }
-      target.messages.push(m);
-      target.recipients.add(m.to);
-      while (open < chunks.length && chunks[open]!.messages.length >= max) open += 1;
-    }
-    for (const c of chunks) calls.push({ body: buildBody(c.messages), messages: c.messages });
-  }
+  for (const group of groups.values())
+    for (const chunk of chunkGroup(group, max)) calls.push({ body: buildBody(chunk), messages: chunk });
   return calls;
 }

@@ -9,6 +9,8 @@ export interface SensMessageResult {
   requestTime?: string;
   contentType?: string;
   type?: string;
+  subject?: string;
+  content?: string;
   countryCode?: string;
   from?: string;
   to?: string;
