@@ -81,6 +81,28 @@ function graphemeSegmenter(): Intl.Segmenter {
   return segmenter;
 }
 
+/** Windows repeat (the same emoji with the same neighbours), and each segmenter call costs microseconds. */
+const windowCache = new Map<string, readonly number[]>();
+const WINDOW_CACHE_ENTRIES = 4096;
+const CACHED_WINDOW_LENGTH = 48;
+
+/** Cluster ends (CR LF apart) of a short window, relative to its start, by Intl.Segmenter, cached. */
+function windowClusterEnds(window: string): readonly number[] {
+  const cached = windowCache.get(window);
+  if (cached !== undefined) return cached;
+  const ends: number[] = [];
+  for (const { segment, index } of graphemeSegmenter().segment(window)) {
+    if (segment === '\r\n') ends.push(index + 1);
+    ends.push(index + segment.length);
+  }
+  if (window.length <= CACHED_WINDOW_LENGTH) {
+    // A bounded cache: dropping it all when full is cheap and keeps memory flat on adversarial input.
+    if (windowCache.size >= WINDOW_CACHE_ENTRIES) windowCache.clear();
+    windowCache.set(window, ends);
+  }
+  return ends;
+}
+
 /** Code point starting at `i` (a lone surrogate stands for itself) and its length in code units. */
 function codePointAt(text: string, i: number): number {
   return text.codePointAt(i) ?? 0;
@@ -116,10 +138,7 @@ export function graphemeClusterEnds(text: string): number[] {
       previousStandalone = standalone;
       end += cp > 0xffff ? 2 : 1;
     }
-    for (const { segment, index } of graphemeSegmenter().segment(text.slice(i, end))) {
-      if (segment === '\r\n') ends.push(i + index + 1);
-      ends.push(i + index + segment.length);
-    }
+    for (const relativeEnd of windowClusterEnds(text.slice(i, end))) ends.push(i + relativeEnd);
     i = end;
   }
   return ends;
@@ -130,12 +149,19 @@ export function countGraphemeClusters(text: string): number {
   return graphemeClusterEnds(text).length;
 }
 
-/**
- * True when every code point of `text` is standalone, so each one is its own cluster and no segmenter is
- * needed. Inlined table read: this runs over every international message.
- */
+/** True when every code point of `text` is standalone, so each one is its own cluster. */
 export function allCodePointsStandalone(text: string): boolean {
+  return standaloneSurrogatePairs(text) >= 0;
+}
+
+/**
+ * When every code point of `text` is standalone (each its own cluster, no segmenter needed): the number of
+ * surrogate pairs in it; otherwise -1. One pass with an inlined table read: this runs over every UCS-2
+ * international message.
+ */
+export function standaloneSurrogatePairs(text: string): number {
   const length = text.length;
+  let pairs = 0;
   for (let i = 0; i < length; i++) {
     const c = text.charCodeAt(i);
     // Below the combining diacritics only U+00AD has a listed property, and a soft hyphen is a Control:
@@ -143,12 +169,15 @@ export function allCodePointsStandalone(text: string): boolean {
     if (c < 0x300) continue;
     if (c >= 0xd800 && c <= 0xdfff) {
       const codePoint = text.codePointAt(i) ?? c;
-      if (!isStandaloneCodePoint(codePoint)) return false;
-      if (codePoint > 0xffff) i++;
+      if (!isStandaloneCodePoint(codePoint)) return -1;
+      if (codePoint > 0xffff) {
+        i++;
+        pairs++;
+      }
       continue;
     }
     const known = classByCodePoint[c] ?? UNKNOWN;
-    if ((known === UNKNOWN ? classify(c) : known) !== STANDALONE) return false;
+    if ((known === UNKNOWN ? classify(c) : known) !== STANDALONE) return -1;
   }
-  return true;
+  return pairs;
 }

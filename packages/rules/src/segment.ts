@@ -1,4 +1,4 @@
-import { allCodePointsStandalone, graphemeClusterEnds } from './grapheme-cluster';
+import { graphemeClusterEnds, standaloneSurrogatePairs } from './grapheme-cluster';
 import { GSM7_SEPTETS } from './gsm7';
 import { RuleError } from './rule-error';
 
@@ -44,18 +44,7 @@ export function segment(text: string, options: SegmentOptions = {}): SegmentPlan
   if (length === 0)
     throw new RuleError('CONTENT_EMPTY', field, `${field} is empty: there is nothing to send`);
 
-  let septets = 0;
-  let gsm7 = true;
-  for (let i = 0; i < length; i++) {
-    const s = GSM7_SEPTETS[text.charCodeAt(i)] ?? 0;
-    if (s === 0) {
-      gsm7 = false;
-      break;
-    }
-    septets += s;
-  }
-
-  const plan = gsm7 ? planGsm7(text, septets) : planUcs2(text);
+  const plan = planGsm7(text) ?? planUcs2(text);
   if (plan.parts.length > maxParts) {
     const perPart = CONCATENATED_PART_UNITS[plan.encoding];
     throw new RuleError(
@@ -68,40 +57,42 @@ export function segment(text: string, options: SegmentOptions = {}): SegmentPlan
   return plan;
 }
 
-function planGsm7(text: string, septets: number): SegmentPlan {
-  // Every GSM-7 character is one UTF-16 code unit and its own grapheme cluster.
-  if (septets <= SINGLE_PART_UNITS.GSM7) {
-    return { encoding: 'GSM7', parts: [text], units: septets, characters: text.length };
-  }
+/** The GSM-7 plan, or undefined as soon as a character is not GSM-7. One pass: cuts are noted as it goes. */
+function planGsm7(text: string): SegmentPlan | undefined {
   const perPart = CONCATENATED_PART_UNITS.GSM7;
-  const parts: string[] = [];
-  let start = 0;
+  const length = text.length;
+  const cuts: number[] = [];
+  let septets = 0;
   let used = 0;
-  for (let i = 0; i < text.length; i++) {
-    const s = GSM7_SEPTETS[text.charCodeAt(i)] ?? 1;
+  for (let i = 0; i < length; i++) {
+    const s = GSM7_SEPTETS[text.charCodeAt(i)] ?? 0;
+    if (s === 0) return undefined;
+    septets += s;
     // An extension character is ESC + code: when only one septet is left it opens the next part.
     if (used + s > perPart) {
-      parts.push(text.slice(start, i));
-      start = i;
+      cuts.push(i);
       used = 0;
     }
     used += s;
   }
+  // Every GSM-7 character is one UTF-16 code unit and its own grapheme cluster.
+  const characters = length;
+  if (septets <= SINGLE_PART_UNITS.GSM7)
+    return { encoding: 'GSM7', parts: [text], units: septets, characters };
+  const parts: string[] = [];
+  let start = 0;
+  for (const cut of cuts) {
+    parts.push(text.slice(start, cut));
+    start = cut;
+  }
   parts.push(text.slice(start));
-  return { encoding: 'GSM7', parts, units: septets, characters: text.length };
+  return { encoding: 'GSM7', parts, units: septets, characters };
 }
 
 function planUcs2(text: string): SegmentPlan {
   const units = text.length;
-  if (allCodePointsStandalone(text)) {
-    let surrogatePairs = 0;
-    for (let i = 0; i < units; i++) {
-      const c = text.charCodeAt(i);
-      if (c >= 0xd800 && c <= 0xdbff && i + 1 < units) {
-        const d = text.charCodeAt(i + 1);
-        if (d >= 0xdc00 && d <= 0xdfff) surrogatePairs++;
-      }
-    }
+  const surrogatePairs = standaloneSurrogatePairs(text);
+  if (surrogatePairs >= 0) {
     const characters = units - surrogatePairs;
     if (units <= SINGLE_PART_UNITS.UCS2) return { encoding: 'UCS2', parts: [text], units, characters };
     if (surrogatePairs === 0) {
