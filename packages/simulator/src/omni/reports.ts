@@ -54,7 +54,10 @@ export class OmniReports {
   private readonly queue: OmniReport[] = [];
   private outstanding: { reportId: string; reports: OmniReport[] } | undefined;
   private readonly byMsgKey = new Map<string, OmniReport[]>();
-  private readonly webhookLog: OmniWebhookCall[] = [];
+  /** reports in the order they were handed out; webhookCalls() shapes them on demand */
+  private readonly webhookLog: OmniReport[] = [];
+  /** earliest dueAt among pending reports, so an idle tick costs nothing */
+  private nextDue = Number.POSITIVE_INFINITY;
   private readonly outbox: OmniReport[] = [];
   private inFlight = 0;
   private idleWaiters: Array<() => void> = [];
@@ -118,14 +121,23 @@ export class OmniReports {
 
   private push(dueAt: number, build: PendingReport['build']): void {
     this.pending.push({ dueAt, seq: this.seq++, build });
+    if (dueAt < this.nextDue) this.nextDue = dueAt;
   }
 
   /** Release every report due at `nowMs`, in due order, to the webhook or the polling queue. */
   release(nowMs: number, all = false): void {
-    if (this.pending.length === 0) return;
+    if (this.pending.length === 0 || (!all && nowMs < this.nextDue)) return;
     const due: PendingReport[] = [];
     const later: PendingReport[] = [];
-    for (const p of this.pending) (all || p.dueAt <= nowMs ? due : later).push(p);
+    let nextDue = Number.POSITIVE_INFINITY;
+    for (const p of this.pending) {
+      if (all || p.dueAt <= nowMs) due.push(p);
+      else {
+        later.push(p);
+        if (p.dueAt < nextDue) nextDue = p.dueAt;
+      }
+    }
+    this.nextDue = nextDue;
     if (due.length === 0) return;
     this.pending = later;
     due.sort((a, b) => a.dueAt - b.dueAt || a.seq - b.seq);
@@ -134,7 +146,7 @@ export class OmniReports {
       const list = this.byMsgKey.get(report.msgKey) ?? [];
       list.push(report);
       this.byMsgKey.set(report.msgKey, list);
-      if (this.webhookLog.length < WEBHOOK_LOG_MAX) this.webhookLog.push(toWebhookCall(report));
+      if (this.webhookLog.length < WEBHOOK_LOG_MAX) this.webhookLog.push(report);
       if (this.webhookUrl !== undefined) this.outbox.push(report);
       else this.queue.push(report);
     }
@@ -167,7 +179,7 @@ export class OmniReports {
   }
 
   webhookCalls(): OmniWebhookCall[] {
-    return [...this.webhookLog];
+    return this.webhookLog.map(toWebhookCall);
   }
 
   /** reports waiting: not yet due, queued for polling (incl. the unacknowledged batch), or in the outbox */
@@ -187,6 +199,7 @@ export class OmniReports {
 
   reset(): void {
     this.pending = [];
+    this.nextDue = Number.POSITIVE_INFINITY;
     this.queue.length = 0;
     this.outbox.length = 0;
     this.outstanding = undefined;
