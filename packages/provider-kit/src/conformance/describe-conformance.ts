@@ -239,16 +239,19 @@ export function describeConformance<Config>(harness: ConformanceHarness<Config>)
         timeout,
       );
 
-      it(
-        `batches at the vendor's limit of ${plugin.maxRecipientsPerCall} recipients per call`,
-        async () => {
+      // 2·max and 2·max + 1 tell a call of max − 1 or max + 1 recipients from one of exactly max
+      const max = plugin.maxRecipientsPerCall;
+      const batchSizes = [
+        ...new Set([max * 2, max * 2 + 1, harness.batchRecipients ?? Math.ceil(max * 2.5)]),
+      ];
+      it.each(batchSizes.map((n) => [n, Math.ceil(n / max)] as const))(
+        `batches at the vendor's limit of ${max} recipients per call: %i recipients in %i calls`,
+        async (n, expectedCalls) => {
           const provider = newProvider();
-          const max = plugin.maxRecipientsPerCall;
-          const n = harness.batchRecipients ?? Math.ceil(max * 2.5);
           const messages = harness.messages(n);
           const before = await vendor.sendCalls();
           acceptedAll(messages, await provider.send(messages));
-          expect((await vendor.sendCalls()) - before).toBe(Math.ceil(n / max));
+          expect((await vendor.sendCalls()) - before).toBe(expectedCalls);
           await expectReceivedOnce(harness, messages);
         },
         timeout,
