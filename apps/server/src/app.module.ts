@@ -13,6 +13,9 @@ import { HealthModule } from './health/health.module';
 import { PluginsModule } from './plugins/plugins.module';
 import { ProjectsModule } from './projects/projects.module';
 import { DemoModule } from './demo/demo.module';
+import { CallingNumbersModule } from './calling-numbers/calling-numbers.module';
+import { OptOutModule } from './opt-out/opt-out.module';
+import { FilesModule } from './files/files.module';
 
 export interface AppOptions {
   /** the environment to read settings from (default: process.env) */
@@ -74,6 +77,9 @@ export class AppModule {
         CoreModule.forRoot(options.clock ?? systemClock),
         DatabaseModule,
         ProjectsModule,
+        CallingNumbersModule,
+        OptOutModule,
+        FilesModule,
         HealthModule,
         PluginsModule,
         DemoModule,

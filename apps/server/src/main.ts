@@ -25,7 +25,10 @@ async function main(): Promise<void> {
   );
   if (config.get('MUNJA_DEMO', { infer: true })) {
     const demo = await app.get(DemoService).seed();
-    lines.push(`Demo project:  ${demo.projectId}`, `Demo API key:  ${demo.apiKey}`);
+    lines.push(
+      `Demo project:  ${demo.projectId} (calling number ${demo.callingNumber} APPROVED, 080 ${demo.optOutNumber} COMPLETE)`,
+      `Demo API key:  ${demo.apiKey}`,
+    );
   }
   if (!config.get('MUNJA_OPERATOR_KEY', { infer: true })) {
     lines.push(`Operator key:  ${app.get<string>(OPERATOR_KEY, { strict: false })}`);

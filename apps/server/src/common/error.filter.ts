@@ -1,6 +1,9 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
+import { ComplianceError } from '@munja/compliance';
+import { RuleError } from '@munja/rules';
 import { ApiError, ErrorBody } from './api-error';
+import { complianceStatus } from './domain-errors';
 
 const STATUS_CODES: Record<number, string> = {
   400: 'BAD_REQUEST',
@@ -40,6 +43,17 @@ function fastifyErrorBody(error: FastifyLikeError, statusCode: number): ErrorBod
 
 export function toErrorBody(exception: unknown): ErrorBody {
   if (exception instanceof ApiError) return exception.body();
+  if (exception instanceof ComplianceError) {
+    return {
+      statusCode: complianceStatus(exception.code),
+      code: exception.code,
+      message: exception.message,
+      field: exception.field,
+    };
+  }
+  if (exception instanceof RuleError) {
+    return { statusCode: 400, code: exception.code, message: exception.message, field: exception.field };
+  }
   if (exception instanceof HttpException) {
     const statusCode = exception.getStatus();
     // The Fastify adapter wraps Fastify's own 4xx errors (bad JSON, body too large) and keeps them as the cause.

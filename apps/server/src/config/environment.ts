@@ -77,6 +77,125 @@ export class Environment {
   @Max(24 * 30)
   MUNJA_FILE_TTL_HOURS: number = 6 * 24;
 
+  /** Calling numbers a project may hold (SENS allows 10 per member; more need the vendor's support). */
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  MUNJA_MAX_CALLING_NUMBERS: number = 10;
+
+  /**
+   * Provider plugins as a JSON array `[{ "package": "@munja/provider-sens", "id"?: "sens", "config": {…} }]`;
+   * without it (and without MUNJA_PLUGINS_FILE) SENS and OMNI are pointed at an in-process simulator.
+   */
+  @IsOptional()
+  @IsString()
+  MUNJA_PLUGINS?: string;
+
+  /** A JSON file holding the same array as MUNJA_PLUGINS (keeps vendor secrets out of the environment). */
+  @IsOptional()
+  @IsString()
+  MUNJA_PLUGINS_FILE?: string;
+
+  /**
+   * The route table as a JSON array `[{ "countryCode": "82", "type"?: "*", "contentType"?: "*", "plugins": ["sens", "omni"] }]`,
+   * first match wins; default: 82 → sens then omni, every other country → omni.
+   */
+  @IsOptional()
+  @IsString()
+  MUNJA_ROUTES?: string;
+
+  /** Seed of the embedded simulator (repeatable outcomes). */
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  MUNJA_SIMULATOR_SEED: number = 1;
+
+  /** Run the dispatcher, reservation and report jobs in this process (off: an API-only process). */
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean()
+  MUNJA_DISPATCH: boolean = true;
+
+  /** Messages one claim takes (and one vendor batch round handles). */
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(10000)
+  MUNJA_DISPATCH_BATCH: number = 500;
+
+  /** Claim loops running at once in this process. */
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(64)
+  MUNJA_DISPATCH_WORKERS: number = 2;
+
+  /** How long a claim holds its rows; a process that dies loses them to the next sweep after this. */
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  MUNJA_DISPATCH_LEASE_SECONDS: number = 60;
+
+  /** Timed sweep (lease recovery, reservations, expiry, and a claim round) when no NOTIFY came, in ms. */
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(20)
+  @Max(600000)
+  MUNJA_DISPATCH_SWEEP_MS: number = 1000;
+
+  /** Vendor attempts per plugin before a message moves to the next plugin of its route (or fails). */
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(50)
+  MUNJA_DISPATCH_MAX_ATTEMPTS: number = 5;
+
+  /** First retry delay; doubled each attempt, with jitter, in ms. */
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(0)
+  @Max(3600000)
+  MUNJA_DISPATCH_BACKOFF_MS: number = 2000;
+
+  /** A READY reservation not started this long after its time becomes STALE (never sent late). */
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(0)
+  @Max(24 * 60)
+  MUNJA_RESERVATION_GRACE_MINUTES: number = 10;
+
+  /** A sent message with no final report after this long is closed as EXPIRED (fail). */
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(24 * 30)
+  MUNJA_REPORT_TIMEOUT_HOURS: number = 72;
+
+  /** How often plugins that poll are asked for delivery reports, in ms. */
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(50)
+  @Max(600000)
+  MUNJA_REPORT_POLL_MS: number = 2000;
+
+  /** Secret in the vendor webhook path `/v1/reports/:pluginId/:secret` (or header X-Munja-Report-Secret); webhooks are off without it. */
+  @IsOptional()
+  @IsString()
+  @MinLength(16, { message: 'MUNJA_REPORT_SECRET must be at least 16 characters' })
+  MUNJA_REPORT_SECRET?: string;
+
   @IsOptional()
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL: string = 'info';

@@ -1,13 +1,20 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { deriveApiKey } from '../auth/api-key-secret';
 import { OPERATOR_KEY } from '../auth/operator-key';
+import { CallingNumbersService } from '../calling-numbers/calling-numbers.service';
+import { OptOutService080 } from '../opt-out/opt-out.service';
 import { ProjectsService } from '../projects/projects.service';
 
 export const DEMO_PROJECT_ID = '00000000-0000-4000-8000-00000000d3e0';
 
+export const DEMO_CALLING_NUMBER = '0212345678';
+export const DEMO_080_NUMBER = '0801234567';
+
 export interface DemoProject {
   projectId: string;
   apiKey: string;
+  callingNumber: string;
+  optOutNumber: string;
 }
 
 /**
@@ -21,6 +28,8 @@ export class DemoService {
 
   constructor(
     private readonly projects: ProjectsService,
+    private readonly callingNumbers: CallingNumbersService,
+    private readonly optOut: OptOutService080,
     @Inject(OPERATOR_KEY) private readonly operatorKey: string,
   ) {}
 
@@ -32,6 +41,34 @@ export class DemoService {
       this.logger.log('demo project created');
     }
     if (!(await this.projects.hasKey(apiKey))) await this.projects.createKey(DEMO_PROJECT_ID, 'demo', apiKey);
-    return { projectId: DEMO_PROJECT_ID, apiKey };
+    await this.ensureApprovedCallingNumber();
+    await this.ensureCompleteOptOutService();
+    return {
+      projectId: DEMO_PROJECT_ID,
+      apiKey,
+      callingNumber: DEMO_CALLING_NUMBER,
+      optOutNumber: DEMO_080_NUMBER,
+    };
+  }
+
+  private async ensureApprovedCallingNumber(): Promise<void> {
+    const held = (await this.callingNumbers.list(DEMO_PROJECT_ID)).filter(
+      (row) => row.number === DEMO_CALLING_NUMBER && row.status !== 'REJECTED',
+    );
+    if (held.some((row) => row.status === 'APPROVED')) return;
+    const row =
+      held[0] ??
+      (await this.callingNumbers.register(DEMO_PROJECT_ID, {
+        number: DEMO_CALLING_NUMBER,
+        method: 'DOCUMENT',
+      }));
+    await this.callingNumbers.approve(DEMO_PROJECT_ID, row.id);
+  }
+
+  private async ensureCompleteOptOutService(): Promise<void> {
+    const service = await this.optOut.latest(DEMO_PROJECT_ID);
+    if (service?.status === 'COMPLETE') return;
+    if (service?.status !== 'PROCESSING') await this.optOut.apply(DEMO_PROJECT_ID, 'Munja Demo');
+    await this.optOut.complete(DEMO_PROJECT_ID, DEMO_080_NUMBER);
   }
 }

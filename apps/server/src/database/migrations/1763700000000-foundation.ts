@@ -28,27 +28,34 @@ export class Foundation1763700000000 implements MigrationInterface {
         project_id uuid NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
         number text NOT NULL,
         method text NOT NULL CHECK (method IN ('SMS', 'DOCUMENT')),
-        state text NOT NULL,
+        status text NOT NULL,
         reject_reason text,
-        created_at timestamptz NOT NULL,
-        updated_at timestamptz NOT NULL,
-        UNIQUE (project_id, number)
+        requested_at timestamptz NOT NULL,
+        updated_at timestamptz NOT NULL
       )`);
+    // A REJECTED registration does not block registering the same number again.
+    await q.query(`
+      CREATE UNIQUE INDEX calling_numbers_held ON calling_numbers (project_id, number)
+      WHERE status <> 'REJECTED'`);
     await q.query(`
       CREATE TABLE opt_out_services (
         id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         project_id uuid NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
         company_name text NOT NULL,
-        state text NOT NULL,
-        opt_out_number text,
+        status text NOT NULL,
+        number_080 text,
+        generation integer NOT NULL,
         ars_token_hash text UNIQUE,
-        created_at timestamptz NOT NULL,
-        updated_at timestamptz NOT NULL
+        applied_at timestamptz NOT NULL,
+        completed_at timestamptz,
+        stopped_at timestamptz,
+        canceled_at timestamptz,
+        UNIQUE (project_id, generation)
       )`);
     // At most one live (applied or running) 080 service per project.
     await q.query(`
       CREATE UNIQUE INDEX opt_out_services_live ON opt_out_services (project_id)
-      WHERE state IN ('PROCESSING', 'COMPLETE')`);
+      WHERE status IN ('PROCESSING', 'COMPLETE')`);
     await q.query(`
       CREATE TABLE opt_out_blocklist (
         project_id uuid NOT NULL REFERENCES projects(id) ON DELETE CASCADE,

@@ -1,4 +1,5 @@
 import { Foundation1763700000000 } from './1763700000000-foundation';
+import { Messages1763800000000 } from './1763800000000-messages';
 
 /** Every migration, oldest first. Add new ones here (later timestamps). */
-export const MIGRATIONS = [Foundation1763700000000];
+export const MIGRATIONS = [Foundation1763700000000, Messages1763800000000];

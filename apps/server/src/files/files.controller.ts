@@ -1,0 +1,57 @@
+import { Controller, Get, Param, Post, Req } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
+import { CurrentProject } from '../auth/principal';
+import { ApiError } from '../common/api-error';
+import { uuidPipe } from '../common/uuid.pipe';
+import { FileView } from './files.dto';
+import { fileView, FilesService } from './files.service';
+
+@ApiTags('files')
+@ApiBearerAuth()
+@Controller('v1/files')
+export class FilesController {
+  constructor(private readonly service: FilesService) {}
+
+  @Post()
+  @ApiOperation({
+    summary: 'Upload an MMS image (multipart/form-data, field `file`)',
+    description:
+      'Checked against the SENS profile: JPEG (by content), ≤ 300 KB, ≤ 1500 × 1440 px, name ≤ 40 characters ' +
+      'ending in .jpg/.jpeg. Answers the fileId to put in `files[]` of a send, and when it expires.',
+  })
+  @ApiConsumes('multipart/form-data')
+  @ApiBody({ schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' } } } })
+  async upload(@CurrentProject() projectId: string, @Req() request: FastifyRequest): Promise<FileView> {
+    if (!request.isMultipart()) {
+      throw ApiError.badRequest('MULTIPART_REQUIRED', 'Send the image as multipart/form-data', 'file');
+    }
+    const part = await request.file();
+    if (!part || part.fieldname !== 'file') {
+      throw ApiError.badRequest('REQUIRED', 'The multipart field `file` is required', 'file');
+    }
+    let bytes: Buffer;
+    try {
+      bytes = await part.toBuffer();
+    } catch (error) {
+      if ((error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') {
+        throw ApiError.badRequest(
+          'FILE_TOO_LARGE',
+          'The file is far larger than any MMS image may be',
+          'file',
+        );
+      }
+      throw error;
+    }
+    return fileView(await this.service.upload(projectId, { name: part.filename, bytes }));
+  }
+
+  @Get(':fileId')
+  @ApiOperation({ summary: "An uploaded file's details" })
+  async get(
+    @CurrentProject() projectId: string,
+    @Param('fileId', uuidPipe('fileId')) fileId: string,
+  ): Promise<FileView> {
+    return fileView(await this.service.get(projectId, fileId));
+  }
+}

@@ -1,0 +1,151 @@
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+
+export type MessageType = 'SMS' | 'LMS' | 'MMS' | 'INTL';
+
+/** What the API shows (the SENS result view). */
+export type MessageStatus = 'READY' | 'PROCESSING' | 'COMPLETED';
+
+/** Why a message is where it is (internal; see the send contract for the lifecycle). */
+export type MessageState =
+  | 'RESERVED'
+  | 'QUEUED'
+  | 'SENDING'
+  | 'SENT'
+  | 'DELIVERED'
+  | 'FAILED'
+  | 'BLOCKED'
+  | 'REJECTED'
+  | 'EXPIRED'
+  | 'CANCELED';
+
+/** The API status each internal state shows. */
+export const STATUS_OF_STATE: Readonly<Record<MessageState, MessageStatus>> = {
+  RESERVED: 'READY',
+  QUEUED: 'READY',
+  SENDING: 'PROCESSING',
+  SENT: 'PROCESSING',
+  DELIVERED: 'COMPLETED',
+  FAILED: 'COMPLETED',
+  BLOCKED: 'COMPLETED',
+  REJECTED: 'COMPLETED',
+  EXPIRED: 'COMPLETED',
+  CANCELED: 'COMPLETED',
+};
+
+/** One recipient of a send request. These rows are the dispatch queue. */
+@Entity('messages')
+export class MessageRow {
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  @Column('uuid', { name: 'project_id' })
+  projectId!: string;
+
+  @Column('uuid', { name: 'request_id' })
+  requestId!: string;
+
+  @Column('timestamptz', { name: 'request_time' })
+  requestTime!: Date;
+
+  /** position in the request's `messages` */
+  @Column('integer', { name: 'recipient_index' })
+  recipientIndex!: number;
+
+  /** domestic digits, or the national number for INTL (as given when the number was rejected) */
+  @Column('text', { name: 'to_number' })
+  toNumber!: string;
+
+  @Column('text', { name: 'country_code' })
+  countryCode!: string;
+
+  /** the sender that goes to the vendor */
+  @Column('text', { name: 'from_number' })
+  fromNumber!: string;
+
+  @Column('text')
+  type!: MessageType;
+
+  @Column('text', { name: 'content_type' })
+  contentType!: 'COMM' | 'AD';
+
+  @Column('text', { nullable: true })
+  subject!: string | null;
+
+  /** the final text, labels and signatures included */
+  @Column('text')
+  content!: string;
+
+  @Column('integer', { nullable: true })
+  bytes!: number | null;
+
+  @Column('integer', { nullable: true })
+  parts!: number | null;
+
+  @Column('text', { nullable: true })
+  encoding!: 'GSM7' | 'UCS2' | null;
+
+  @Column('uuid', { name: 'file_ids', array: true, default: () => `'{}'` })
+  fileIds!: string[];
+
+  @Column('text')
+  status!: MessageStatus;
+
+  @Column('text')
+  state!: MessageState;
+
+  /** the earliest time it may be sent */
+  @Column('timestamptz', { name: 'due_at' })
+  dueAt!: Date;
+
+  @Column('uuid', { name: 'reservation_id', nullable: true })
+  reservationId!: string | null;
+
+  /** ordered plugin ids: primary, then fallbacks */
+  @Column('text', { array: true })
+  route!: string[];
+
+  @Column('integer', { name: 'route_index', default: 0 })
+  routeIndex!: number;
+
+  @Column('text', { name: 'plugin_id', nullable: true })
+  pluginId!: string | null;
+
+  @Column('integer', { default: 0 })
+  attempts!: number;
+
+  @Column('timestamptz', { name: 'next_attempt_at', nullable: true })
+  nextAttemptAt!: Date | null;
+
+  @Column('text', { name: 'lease_owner', nullable: true })
+  leaseOwner!: string | null;
+
+  @Column('timestamptz', { name: 'lease_expires_at', nullable: true })
+  leaseExpiresAt!: Date | null;
+
+  @Column('text', { name: 'vendor_message_id', nullable: true })
+  vendorMessageId!: string | null;
+
+  @Column('text', { name: 'vendor_request_id', nullable: true })
+  vendorRequestId!: string | null;
+
+  @Column('timestamptz', { name: 'sent_at', nullable: true })
+  sentAt!: Date | null;
+
+  @Column('text', { name: 'status_name', nullable: true })
+  statusName!: 'success' | 'fail' | null;
+
+  @Column('text', { name: 'status_code', nullable: true })
+  statusCode!: string | null;
+
+  @Column('text', { name: 'status_message', nullable: true })
+  statusMessage!: string | null;
+
+  @Column('text', { name: 'telco_code', nullable: true })
+  telcoCode!: string | null;
+
+  @Column('timestamptz', { name: 'complete_time', nullable: true })
+  completeTime!: Date | null;
+
+  @Column('timestamptz', { name: 'updated_at' })
+  updatedAt!: Date;
+}

@@ -1,0 +1,123 @@
+import type { Channel, PluginDefinition, Provider } from '@munja/provider-kit';
+import type { LimitProfile } from '@munja/rules';
+import { ApiError } from '../common/api-error';
+import { NoRouteError, RouteTable, type RouteInput } from './route-table';
+
+/** A plugin loaded from configuration and connected to its vendor account. */
+export interface LoadedPlugin {
+  /** the id messages are routed by (the definition's id unless the configuration renamed it) */
+  readonly id: string;
+  readonly packageName: string;
+  readonly definition: PluginDefinition;
+  readonly provider: Provider;
+}
+
+export interface RouteAnswer {
+  /** primary first, then fallbacks */
+  readonly pluginIds: string[];
+  /** the primary plugin's limits, which the rules plan the message against */
+  readonly limitProfile: LimitProfile;
+}
+
+export interface PluginSummary {
+  readonly id: string;
+  readonly packageName: string;
+  readonly displayName: string;
+  readonly channels: readonly Channel[];
+  readonly maxRecipientsPerCall: number;
+  readonly healthy: boolean;
+  readonly problem?: string;
+}
+
+/**
+ * The loaded plugins and the route table. Built once at start-up by PluginsModule; send (routing) and
+ * dispatch (providers) read it. Health marks come from dispatch (an authentication failure marks a plugin
+ * unhealthy until a later call succeeds) and show in readiness.
+ */
+export class PluginRegistry {
+  private readonly plugins = new Map<string, LoadedPlugin>();
+  private readonly problems = new Map<string, string>();
+  private readonly routes: RouteTable;
+
+  constructor(
+    plugins: readonly LoadedPlugin[],
+    routes: RouteTable | ((channels: Map<string, readonly Channel[]>) => RouteTable),
+  ) {
+    for (const plugin of plugins) this.plugins.set(plugin.id, plugin);
+    this.routes =
+      typeof routes === 'function'
+        ? routes(new Map(plugins.map((p) => [p.id, p.definition.channels] as const)))
+        : routes;
+  }
+
+  /**
+   * The ordered plugins for a message. Without `type` (before the rules chose SMS/LMS/MMS) it answers the
+   * route for any domestic type, so its limitProfile is the one to plan against. Throws 422 NO_ROUTE.
+   */
+  route(input: RouteInput): RouteAnswer {
+    let pluginIds: string[];
+    try {
+      pluginIds = this.routes.resolve(input);
+    } catch (error) {
+      if (error instanceof NoRouteError)
+        throw ApiError.unprocessable('NO_ROUTE', error.message, 'countryCode');
+      throw error;
+    }
+    return { pluginIds, limitProfile: this.definition(pluginIds[0] as string).limitProfile };
+  }
+
+  has(pluginId: string): boolean {
+    return this.plugins.has(pluginId);
+  }
+
+  provider(pluginId: string): Provider {
+    return this.get(pluginId).provider;
+  }
+
+  definition(pluginId: string): PluginDefinition {
+    return this.get(pluginId).definition;
+  }
+
+  ids(): string[] {
+    return [...this.plugins.keys()];
+  }
+
+  list(): PluginSummary[] {
+    return [...this.plugins.values()].map((p) => {
+      const problem = this.problems.get(p.id);
+      return {
+        id: p.id,
+        packageName: p.packageName,
+        displayName: p.definition.displayName,
+        channels: p.definition.channels,
+        maxRecipientsPerCall: p.definition.maxRecipientsPerCall,
+        healthy: problem === undefined,
+        ...(problem === undefined ? {} : { problem }),
+      };
+    });
+  }
+
+  /** Dispatch saw the plugin's credentials refused (or similar): readiness reports it until a call succeeds. */
+  markUnhealthy(pluginId: string, problem: string): void {
+    this.problems.set(pluginId, problem);
+  }
+
+  markHealthy(pluginId: string): void {
+    this.problems.delete(pluginId);
+  }
+
+  isHealthy(pluginId: string): boolean {
+    return !this.problems.has(pluginId);
+  }
+
+  /** Closes every provider's connections (shutdown). */
+  async closeAll(): Promise<void> {
+    await Promise.allSettled([...this.plugins.values()].map((p) => p.provider.close?.()));
+  }
+
+  private get(pluginId: string): LoadedPlugin {
+    const plugin = this.plugins.get(pluginId);
+    if (!plugin) throw new Error(`plugin "${pluginId}" is not loaded`);
+    return plugin;
+  }
+}
