@@ -196,6 +196,16 @@ export class Environment {
   @MinLength(16, { message: 'MUNJA_REPORT_SECRET must be at least 16 characters' })
   MUNJA_REPORT_SECRET?: string;
 
+  /** AD inside the night window (21:00–08:00 Asia/Seoul): `reject` refuses the send, `defer` moves it to 08:00. */
+  @IsOptional()
+  @IsIn(['reject', 'defer'])
+  MUNJA_AD_NIGHT_POLICY: 'reject' | 'defer' = 'reject';
+
+  /** AD labels: `insert` adds a missing (광고) prefix and free opt-out footer, `strict` refuses text without them. */
+  @IsOptional()
+  @IsIn(['insert', 'strict'])
+  MUNJA_AD_LABEL: 'insert' | 'strict' = 'insert';
+
   @IsOptional()
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL: string = 'info';
