@@ -112,6 +112,12 @@ export function formatCalendarDate(date: CalendarDate): string {
   return DateTime.utc(date.year, date.month, date.day).toFormat('yyyy-MM-dd');
 }
 
+/** `yyyy-MM-dd HH:mm` */
+export function formatWallTime(wall: WallTime): string {
+  const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+  return `${pad(wall.year, 4)}-${pad(wall.month)}-${pad(wall.day)} ${pad(wall.hour)}:${pad(wall.minute)}`;
+}
+
 /** The wall time an instant shows in a zone, `yyyy-MM-dd HH:mm`. */
 export function formatLocal(instant: Date | number, zone: string): string {
   const millis = typeof instant === 'number' ? instant : instant.getTime();
@@ -153,5 +159,7 @@ export function resolveWallTime(wall: WallTime, zone: string): ResolvedWallTime 
     instantMs = after;
     adjustment = 'DST_GAP_SHIFTED';
   }
-  return { instant: new Date(instantMs), local: formatLocal(instantMs, zone), adjustment };
+  // An exact match shows the requested wall time itself; only a shifted one needs formatting.
+  const local = adjustment === 'DST_GAP_SHIFTED' ? formatLocal(instantMs, zone) : formatWallTime(wall);
+  return { instant: new Date(instantMs), local, adjustment };
 }
