@@ -121,3 +121,15 @@ describe('toE164 and parseInternationalNumber', () => {
     expect(thrown(() => resolveCallingCode('0')).field).toBe('countryCode');
   });
 });
+
+describe('normalizeKoreanNumber on repeated numbers', () => {
+  it('answers the same the second time, valid or not, with the field of each call', () => {
+    expect(normalizeKoreanNumber('010-2222-3333')).toBe('01022223333');
+    expect(normalizeKoreanNumber('010-2222-3333')).toBe('01022223333');
+    // libphonenumber's KR metadata leaves 010-5970 to 010-5999 unallocated: invalid, then cached as such.
+    expect(thrown(() => normalizeKoreanNumber('010-5970-4970', 'from')).field).toBe('from');
+    const again = thrown(() => normalizeKoreanNumber('010 5970 4970', 'messages[1].to'));
+    expect([again.code, again.field]).toEqual(['INVALID_PHONE_NUMBER', 'messages[1].to']);
+    expect(again.message).toContain('010 5970 4970');
+  });
+});

@@ -46,20 +46,36 @@ function compact(input: string, field: string): string {
  * @param field the request field, for the error (e.g. 'from', 'messages[0].to')
  */
 export function normalizeKoreanNumber(input: string, field = 'to'): string {
-  let digits = compact(input, field);
+  const digits = compact(input, field);
+  let verdict = verdictByDigits.get(digits);
+  if (verdict === undefined) {
+    verdict = judgeKoreanDigits(digits);
+    // Calling numbers and opt-out numbers come back on every message, and a libphonenumber parse costs
+    // tens of microseconds: remember recent verdicts (bounded; dropped all at once when full).
+    if (verdictByDigits.size >= VERDICT_CACHE_ENTRIES) verdictByDigits.clear();
+    verdictByDigits.set(digits, verdict);
+  }
+  if (typeof verdict === 'string') return verdict;
+  throw invalidNumber(field, input, verdict.not);
+}
+
+const VERDICT_CACHE_ENTRIES = 10_000;
+const verdictByDigits = new Map<string, string | { not: string }>();
+
+/** The domestic digits of a compacted Korean number, or what it is not. */
+function judgeKoreanDigits(compacted: string): string | { not: string } {
+  let digits = compacted;
   if (digits.startsWith('+')) {
-    if (!digits.startsWith(`+${KOREA_CALLING_CODE}`)) throw invalidNumber(field, input, 'a Korean number');
+    if (!digits.startsWith(`+${KOREA_CALLING_CODE}`)) return { not: 'a Korean number' };
     digits = digits.slice(1 + KOREA_CALLING_CODE.length);
     if (REPRESENTATIVE_NUMBER.test(digits)) return digits;
     if (!digits.startsWith('0')) digits = `0${digits}`;
   }
   if (REPRESENTATIVE_NUMBER.test(digits)) return digits;
-  if (!digits.startsWith('0'))
-    throw invalidNumber(field, input, 'a Korean number (it must start with 0 or 1)');
+  if (!digits.startsWith('0')) return { not: 'a Korean number (it must start with 0 or 1)' };
   const parsed = parsePhoneNumberFromString(digits, 'KR');
-  if (parsed === undefined || parsed.country !== 'KR' || !parsed.isValid()) {
-    throw invalidNumber(field, input, 'a valid Korean number');
-  }
+  if (parsed === undefined || parsed.country !== 'KR' || !parsed.isValid())
+    return { not: 'a valid Korean number' };
   return `0${parsed.nationalNumber}`;
 }
 
