@@ -24,6 +24,10 @@ describe('ad labelling: insert', () => {
     [`【광고】문자상사 봄 세일\n${footer}`, `(광고)문자상사 봄 세일\n${footer}`, ['label']],
     [`(대출광고)문자상사 봄 세일\n${footer}`, `(광고)문자상사 봄 세일\n${footer}`, ['label']],
     [`  (광고)문자상사 봄 세일\n${footer}`, `(광고)문자상사 봄 세일\n${footer}`, ['label']],
+    // repeated labels collapse into one
+    [`(광고)(광고)문자상사 봄 세일\n${footer}`, `(광고)문자상사 봄 세일\n${footer}`, ['label']],
+    [`(광고) [광고] 문자상사 봄 세일\n${footer}`, `(광고)문자상사 봄 세일\n${footer}`, ['label']],
+    [`(광고)(광고)봄 세일`, `(광고)문자상사\n봄 세일\n${footer}`, ['label', 'senderName', 'optOutNotice']],
     // the word 광고 without brackets is body text, not a label
     ['광고 문의 환영', `(광고)문자상사\n광고 문의 환영\n${footer}`, ['label', 'senderName', 'optOutNotice']],
     // wrong footers: replaced, never stacked

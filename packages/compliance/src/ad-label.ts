@@ -57,17 +57,24 @@ interface Inspection {
   readonly footerOk: boolean;
 }
 
+/** One label at the start of `text`, exact or a variant, and what follows it; null when there is none. */
+function leadingLabel(text: string): { exact: boolean; rest: string } | null {
+  const trimmed = text.replace(/^\s+/u, '');
+  if (trimmed.startsWith(AD_LABEL)) return { exact: true, rest: trimmed.slice(AD_LABEL.length) };
+  const variant = LABEL_VARIANT.exec(trimmed);
+  return variant ? { exact: false, rest: trimmed.slice(variant[0].length) } : null;
+}
+
 function inspect(content: string, senderName: string, number080: string): Inspection {
-  // The label must be the very first thing: leading blanks make it "not at the start" (insert trims them).
-  const text = content.replace(/^\s+/u, '');
-  let afterLabel: string;
-  let labelOk = false;
-  if (text.startsWith(AD_LABEL)) {
-    labelOk = text === content;
-    afterLabel = text.slice(AD_LABEL.length);
-  } else {
-    const variant = LABEL_VARIANT.exec(text);
-    afterLabel = variant ? text.slice(variant[0].length) : text;
+  // The label must be the very first thing, exactly once: leading blanks, a variant or a repeated label all
+  // count as "not labelled", and insert rebuilds the start from the text after every leading label.
+  let afterLabel = content.replace(/^\s+/u, '');
+  let labels = 0;
+  let labelOk = content.startsWith(AD_LABEL);
+  for (let label = leadingLabel(afterLabel); label; label = leadingLabel(afterLabel)) {
+    labels++;
+    if (labels > 1 || !label.exact) labelOk = false;
+    afterLabel = label.rest;
   }
   const afterLabelTrimmed = afterLabel.replace(/^[ \t]+/u, '');
   const senderOk = senderName.length > 0 && afterLabelTrimmed.startsWith(senderName);

@@ -1,6 +1,7 @@
 import { describe, it, expect } from '@jest/globals';
 import { PROFILES } from '@munja/rules';
 import {
+  blockListCandidates,
   reviewRequest,
   type PlannedDomesticMessage,
   type PlannedInternationalMessage,
@@ -473,5 +474,41 @@ describe('the README example', () => {
       ],
       summary: { total: 2, planned: 1, rejected: 1, blocked: 1 },
     });
+  });
+});
+
+describe('blockListCandidates', () => {
+  const messages = [
+    { to: '010-1111-2222' },
+    { to: '+82 10 1111 2222' },
+    { to: '010 3333 4444' },
+    { to: 'bad' },
+  ];
+
+  it('lists the distinct normalized domestic recipients of an AD request', () => {
+    expect(blockListCandidates(request({ contentType: 'AD', messages }))).toEqual([
+      '01011112222',
+      '01033334444',
+    ]);
+  });
+
+  it('is empty for COMM, international or a malformed request (nothing is looked up)', () => {
+    expect(blockListCandidates(request({ messages }))).toEqual([]);
+    expect(blockListCandidates(request({ contentType: 'AD', countryCode: '1', messages }))).toEqual([]);
+    expect(blockListCandidates(request({ contentType: 'NOPE' as never, messages }))).toEqual([]);
+    expect(blockListCandidates(request({ contentType: 'AD', messages: undefined as never }))).toEqual([]);
+  });
+
+  it('every number the review blocks is among the candidates', () => {
+    const req = request({ contentType: 'AD', messages });
+    const candidates = new Set(blockListCandidates(req));
+    const result = reviewRequest(
+      req,
+      context({ blockList: new Set(['01011112222', '01033334444', '01099998888']) }),
+    );
+    const blocked = result.recipients.filter((r) => r.outcome === 'REJECTED' && r.code === 'BLOCKED');
+    expect(blocked).toHaveLength(3);
+    for (const r of blocked)
+      expect(candidates.has(messages[r.index]!.to.replace(/\D/g, '').replace(/^82/, '0'))).toBe(true);
   });
 });

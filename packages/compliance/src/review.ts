@@ -277,3 +277,22 @@ function cacheKey(subject: string | undefined, content: string, scope: string): 
 function stripUndefined<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
+
+/**
+ * The numbers `reviewRequest` will look up in the block list for this request: the normalized, distinct
+ * domestic recipients of an AD request (none for COMM, international or an invalid request). A caller whose
+ * block list is too large to hold in memory fetches just these rows and passes them as a Set.
+ * Numbers that do not normalize are left out: the review refuses them anyway.
+ */
+export function blockListCandidates(request: ReviewRequest): string[] {
+  const contentType = attempt(() => parseContentType(request?.contentType));
+  const countryCode = attempt(() => resolveCallingCode(request?.countryCode ?? KOREA));
+  if (!('value' in contentType) || contentType.value !== 'AD') return [];
+  if (!('value' in countryCode) || countryCode.value !== KOREA) return [];
+  const numbers = new Set<string>();
+  for (const message of Array.isArray(request.messages) ? request.messages : []) {
+    const r = attempt(() => normalizeKoreanNumber(message?.to));
+    if ('value' in r) numbers.add(r.value);
+  }
+  return [...numbers];
+}
