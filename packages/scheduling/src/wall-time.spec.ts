@@ -160,6 +160,8 @@ describe('parsing', () => {
     ['2026-13-01 10:00', 'INVALID_DATE'],
     ['2026-00-10 10:00', 'INVALID_DATE'],
     ['2027-02-29 10:00', 'INVALID_DATE'],
+    ['1969-12-31 23:59', 'INVALID_DATE'], // before the supported years
+    ['0050-01-01 10:00', 'INVALID_DATE'],
     ['2026-02-10 24:00', 'INVALID_TIME'],
     ['2026-02-10 12:60', 'INVALID_TIME'],
     ['2026-2-10 12:00', 'INVALID_FORMAT'],
@@ -174,7 +176,14 @@ describe('parsing', () => {
     );
   });
 
-  it('accepts a leap day and the last minute of a day', () => {
+  it('accepts 1970, a leap day and the last minute of a day', () => {
+    expect(parseWallTime('1970-01-01 00:00', 'f')).toEqual({
+      year: 1970,
+      month: 1,
+      day: 1,
+      hour: 0,
+      minute: 0,
+    });
     expect(parseWallTime('2028-02-29 23:59', 'f')).toEqual({
       year: 2028,
       month: 2,

@@ -92,7 +92,16 @@ export function parseWallTime(text: unknown, field: string): WallTime {
   return wall;
 }
 
+/** Years outside this range are refused: tz data before 1970 is patchy, and `Date.UTC` reads years 0–99 as 19xx. */
+export const MIN_YEAR = 1970;
+
 function assertRealDate(date: CalendarDate, field: string, text: string): void {
+  if (date.year < MIN_YEAR) {
+    throw new SchedulingError('INVALID_DATE', field, `${field} must be in ${MIN_YEAR} or later: ${text}`, {
+      limit: MIN_YEAR,
+      actual: text,
+    });
+  }
   if (!DateTime.utc(date.year, date.month, date.day).isValid) {
     throw new SchedulingError('INVALID_DATE', field, `${field} names a day that does not exist: ${text}`, {
       actual: text,
