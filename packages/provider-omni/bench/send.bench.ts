@@ -8,7 +8,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import type { Channel, DeliveryReport, OutboundMessage, PluginContext } from '@munja/provider-kit';
+import {
+  ProviderError,
+  type Channel,
+  type DeliveryReport,
+  type OutboundMessage,
+  type PluginContext,
+} from '@munja/provider-kit';
 import { DEFAULT_OMNI_CREDENTIALS } from '@munja/simulator';
 import { request } from 'undici';
 import omniPlugin from '../src';
@@ -17,6 +23,7 @@ const TOTAL = Number(process.env.BENCH_MESSAGES ?? 10_000);
 /** what one dispatcher claim hands a plugin */
 const BATCH = 1_000;
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 64);
+const FAULT_RATE = 0.05;
 
 interface SimulatorProcess {
   child: ChildProcess;
@@ -121,6 +128,16 @@ function messageAt(i: number): OutboundMessage {
   };
 }
 
+async function post(url: string, body: unknown): Promise<void> {
+  const res = await request(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  await res.body.dump();
+  if (res.statusCode !== 200) throw new Error(`${url}: HTTP ${res.statusCode}`);
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function main(): Promise<void> {
@@ -208,6 +225,65 @@ async function main(): Promise<void> {
       omni.reportsDelivered === expectedReports;
     console.log(JSON.stringify({ bench: 'simulator counters (OMNI)', ...omni, exactlyOnce }));
     if (!exactlyOnce) process.exitCode = 1;
+
+    // Phase 2: the same volume with 5 % injected A999 faults; only what came back retryable is sent again.
+    await post(`${sim.url}/_sim/omni/reset`, {});
+    await post(`${sim.url}/_sim/omni/knobs`, { errorRates: { A999: FAULT_RATE } });
+    const second = Array.from({ length: TOTAL }, (_, i) => messageAt(TOTAL + i));
+    const faultStarted = performance.now();
+    const taken = new Map<string, string>();
+    let pending = second;
+    let resent = 0;
+    let rounds = 0;
+    for (; pending.length > 0 && rounds < 50; rounds += 1) {
+      const retry: OutboundMessage[] = [];
+      for (let i = 0; i < pending.length; i += BATCH) {
+        const batch = pending.slice(i, i + BATCH);
+        try {
+          const outcomes = await provider.send(batch);
+          const byRef = new Map(batch.map((m) => [m.ref, m]));
+          for (const o of outcomes) {
+            if (o.accepted) taken.set(o.ref, o.vendorMessageId);
+            else if (o.retryable) retry.push(byRef.get(o.ref)!);
+            else throw new Error(`permanent rejection ${o.code}: ${o.message}`);
+          }
+        } catch (error) {
+          if (!(error instanceof ProviderError) || !error.retryable) throw error;
+          retry.push(...batch);
+        }
+      }
+      resent += retry.length;
+      pending = retry;
+    }
+    const faultMs = performance.now() - faultStarted;
+    const faulty = (await countersAt(sim.countersUrl))?.omni;
+    if (faulty === undefined) throw new Error('simulator counters unavailable');
+    const onceUnderFaults =
+      faulty.messages === TOTAL &&
+      faulty.duplicateRefs === 0 &&
+      faulty.duplicateRecipients === 0 &&
+      taken.size === TOTAL &&
+      new Set(taken.values()).size === TOTAL;
+    console.log(
+      JSON.stringify({
+        bench: 'provider-omni send under faults',
+        faultRate: FAULT_RATE,
+        messages: TOTAL,
+        accepted: taken.size,
+        resent,
+        rounds,
+        ms: Math.round(faultMs),
+        messagesPerSecond: Math.round((TOTAL / faultMs) * 1000),
+      }),
+    );
+    console.log(
+      JSON.stringify({
+        bench: 'simulator counters (OMNI, under faults)',
+        ...faulty,
+        exactlyOnce: onceUnderFaults,
+      }),
+    );
+    if (!onceUnderFaults) process.exitCode = 1;
   } finally {
     await provider.close?.();
     sim.child.kill('SIGTERM');

@@ -43,7 +43,7 @@ describe('validateOmniConfig', () => {
     ['connections 0', { ...valid, connections: 0 }, 'connections'],
     ['connections 1025', { ...valid, connections: 1025 }, 'connections'],
     ['sendConcurrency 1.5', { ...valid, sendConcurrency: 1.5 }, 'sendConcurrency'],
-    ['requestTimeoutMs 99', { ...valid, requestTimeoutMs: 99 }, 'requestTimeoutMs'],
+    ['requestTimeoutMs 999', { ...valid, requestTimeoutMs: 999 }, 'requestTimeoutMs'],
     ['tokenRefreshMarginMs -1', { ...valid, tokenRefreshMarginMs: -1 }, 'tokenRefreshMarginMs'],
     ['rateLimitBackoffMs 60001', { ...valid, rateLimitBackoffMs: 60_001 }, 'rateLimitBackoffMs'],
     ['reports "push"', { ...valid, reports: 'push' }, 'reports'],
@@ -55,7 +55,7 @@ describe('validateOmniConfig', () => {
   it.each([
     ['connections', 1],
     ['connections', 1024],
-    ['requestTimeoutMs', 100],
+    ['requestTimeoutMs', 1000],
     ['rateLimitBackoffMs', 60_000],
     ['tokenRefreshMarginMs', 0],
   ])('accepts %s at its limit %d', (field, value) => {

@@ -18,7 +18,7 @@ export interface OmniConfig {
   readonly connections: number;
   /** requests in flight at once within one send() (OMNI takes one recipient per request) */
   readonly sendConcurrency: number;
-  /** per-request timeout (headers and body), ms */
+  /** per-request timeout (headers and body), ms; at least 1 s, since undici's timers tick about once a second */
   readonly requestTimeoutMs: number;
   /** refresh the token this long before it expires (at most a tenth of its lifetime), ms */
   readonly tokenRefreshMarginMs: number;
@@ -110,7 +110,7 @@ export function validateOmniConfig(raw: unknown): OmniConfig {
     baseUrl: baseUrl(r),
     connections: integer(r, 'connections', 1, 1024),
     sendConcurrency: integer(r, 'sendConcurrency', 1, 1024),
-    requestTimeoutMs: integer(r, 'requestTimeoutMs', 100, 300_000),
+    requestTimeoutMs: integer(r, 'requestTimeoutMs', 1000, 300_000),
     tokenRefreshMarginMs: integer(r, 'tokenRefreshMarginMs', 0, 12 * 60 * 60_000),
     rateLimitBackoffMs: integer(r, 'rateLimitBackoffMs', 1, 60_000),
     reports: reports as ReportMode,

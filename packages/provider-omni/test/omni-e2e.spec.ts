@@ -163,6 +163,18 @@ describe('sending', () => {
     expect(sim.omni.ctx.counters.rejectedRequests).toBe(1);
   });
 
+  it('a vendor slower than requestTimeoutMs is a TRANSIENT failure of the call', async () => {
+    // undici's headers timer ticks about once a second, hence the 1 s floor on requestTimeoutMs
+    const p = provider({ requestTimeoutMs: 1000 });
+    await p.send(many(1)); // token cached while the vendor is fast
+    sim.omni.setKnobs({ latencyMs: 3000 });
+    const error = await p.send(many(1)).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ProviderError);
+    expect(error).toMatchObject({ kind: 'TRANSIENT', vendorCode: 'UND_ERR_HEADERS_TIMEOUT' });
+    // the fake still takes the message after its delay: a timeout is ambiguous, which is why it is only retryable
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+  }, 15_000);
+
   it('random A999 faults: the failed messages come back retryable, the others accepted', async () => {
     const p = provider({ sendConcurrency: 4 });
     sim.omni.setKnobs({ errorRates: { A999: 0.5 } });

@@ -241,7 +241,7 @@ export function registerOmni(
   });
   app.addHook('onClose', async () => reports.close());
 
-  return {
+  const control: OmniControl = {
     ctx,
     get credentials() {
       return tokens.credentials;
@@ -286,4 +286,37 @@ export function registerOmni(
       sendCalls = 0;
     },
   };
+  registerOmniControlRoutes(app, control);
+  return control;
+}
+
+/**
+ * Control endpoints for a simulator in another process (benches, the CLI), beside the shell's
+ * GET /_sim/counters. Never part of the vendor's API.
+ */
+function registerOmniControlRoutes(app: FastifyInstance, omni: OmniControl): void {
+  app.post('/_sim/omni/reset', async () => {
+    omni.reset();
+    return { ok: true };
+  });
+  app.post('/_sim/omni/knobs', async (request) => {
+    omni.setKnobs((request.body ?? {}) as Partial<VendorKnobs>);
+    return omni.ctx.knobs;
+  });
+  app.post('/_sim/omni/settle', async () => {
+    await omni.settleReports();
+    return { ok: true, backlog: omni.backlog() };
+  });
+  app.post('/_sim/omni/webhook', async (request) => {
+    const { url } = (request.body ?? {}) as { url?: string };
+    omni.setWebhookUrl(typeof url === 'string' && url !== '' ? url : undefined);
+    return { ok: true };
+  });
+  app.get('/_sim/omni/state', async () => ({
+    knobs: omni.ctx.knobs,
+    tokensIssued: omni.tokensIssued(),
+    sendCalls: omni.sendCalls(),
+    backlog: omni.backlog(),
+    counters: omni.ctx.counters.snapshot(),
+  }));
 }

@@ -327,3 +327,25 @@ describe('OMNI fake: reports', () => {
     }
   });
 });
+
+describe('OMNI fake: control endpoints for another process', () => {
+  it('sets knobs, shows state and resets over HTTP under /_sim/omni', async () => {
+    const set = await request(`${sim.url}/_sim/omni/knobs`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ errorRates: { A999: 1 } }),
+    });
+    expect(((await set.body.json()) as { errorRates: unknown }).errorRates).toEqual({ A999: 1 });
+    const t = await token();
+    expect((await call('POST', '/v1/send/sms', { token: t, body: sms('01012345678', 'c1') })).body.code).toBe(
+      'A999',
+    );
+    const state = await request(`${sim.url}/_sim/omni/state`);
+    expect(await state.body.json()).toMatchObject({ sendCalls: 0, counters: { rejectedRequests: 1 } });
+    await (await request(`${sim.url}/_sim/omni/reset`, { method: 'POST' })).body.dump();
+    expect(sim.omni.ctx.knobs.errorRates).toEqual({});
+    expect((await call('POST', '/v1/send/sms', { token: t, body: sms('01012345678', 'c2') })).body.code).toBe(
+      'A000',
+    );
+  });
+});
