@@ -86,6 +86,24 @@ describe('dueOccurrences', () => {
     expect(later.next?.instant.toISOString()).toBe('2026-11-08T06:30:00.000Z');
   });
 
+  it('fires the Berlin spring-gap occurrence at the next valid minute (03:00 CEST), not before', () => {
+    const berlin = validateSchedule({
+      code: 'berlin',
+      weekdays: ['SUN'],
+      time: '02:30',
+      timeZone: 'Europe/Berlin',
+      startDate: '2026-03-01',
+      endDate: '2026-04-30',
+    });
+    const cursor = utc('2026-03-22T01:30:00Z'); // the previous Sunday's 02:30 CET, already handled
+    const before = dueOccurrences(berlin, cursor, utc('2026-03-29T00:59:59.999Z'));
+    expect(before.fire).toEqual([]);
+    expect(before.next).toMatchObject({ local: '2026-03-29 03:00', adjustment: 'DST_GAP_SHIFTED' });
+    const at = dueOccurrences(berlin, cursor, utc('2026-03-29T01:00:00Z'));
+    expect(iso(at.fire)).toEqual(['2026-03-29T01:00:00.000Z']);
+    expect(at.next?.instant.toISOString()).toBe('2026-04-05T00:30:00.000Z'); // 02:30 CEST
+  });
+
   it('refuses bad arguments', () => {
     expect(() => dueOccurrences(schedule, new Date(Number.NaN), new Date())).toThrow(
       expect.objectContaining({ code: 'INVALID_ARGUMENT', field: 'after' }),
