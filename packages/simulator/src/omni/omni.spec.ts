@@ -349,3 +349,43 @@ describe('OMNI fake: control endpoints for another process', () => {
     );
   });
 });
+
+describe('OMNI fake: a webhook receiver that never answers 2xx', () => {
+  it('gives up after the configured attempts and keeps the report for polling', async () => {
+    let calls = 0;
+    const server: Server = createServer((req, res) => {
+      calls += 1;
+      req.resume();
+      res.statusCode = 500;
+      res.end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const own = await startSimulator({
+      omni: {
+        webhookUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
+        webhookAttempts: 3,
+        webhookBackoffMs: 5,
+      },
+    });
+    try {
+      const issued = await request(`${own.url}/v1/auth/token`, {
+        method: 'POST',
+        headers: { 'x-ib-client-id': 'munja-omni', 'x-ib-client-passwd': 'munja-omni-secret' },
+      });
+      const t = ((await issued.body.json()) as { data: { token: string } }).data.token;
+      const sent = await request(`${own.url}/v1/send/sms`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${t}`, 'content-type': 'application/json' },
+        body: sms('01099998888', 'lost-1'),
+      });
+      await sent.body.dump();
+      await own.omni.settleReports();
+      expect(calls).toBe(3);
+      expect(own.omni.backlog()).toEqual({ pending: 0, polling: 1, webhook: 0 });
+      expect(own.omni.ctx.counters.reportsDelivered).toBe(0);
+    } finally {
+      await own.stop();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});
