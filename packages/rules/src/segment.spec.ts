@@ -1,6 +1,8 @@
 import { describe, it, expect } from '@jest/globals';
 import fc from 'fast-check';
 import { SegmentedMessage } from 'sms-segments-calculator';
+import { graphemeClusterEnds } from './grapheme-cluster';
+import { GSM7_SEPTETS } from './gsm7';
 import { RuleError } from './rule-error';
 import { segment } from './segment';
 
@@ -146,6 +148,51 @@ describe('segment', () => {
 
   it('refuses an empty text', () => {
     expect(thrown(() => segment('')).code).toBe('CONTENT_EMPTY');
+  });
+
+  it('on any text: parts give the text back, fit their size and end on cluster boundaries (property)', () => {
+    const septets = (part: string): number =>
+      [...part].reduce((sum, c) => sum + (GSM7_SEPTETS[c.charCodeAt(0)] ?? 0), 0);
+    const anyText = fc.oneof(
+      fc.string({ unit: 'binary', minLength: 1, maxLength: 400 }),
+      fc.string({
+        unit: fc.constantFrom('a', '€', '{', 'ç', '가', '😀', '🇰🇷', '\u0301', '\u200d', '\r', '\n'),
+        minLength: 1,
+        maxLength: 600,
+      }),
+    );
+    fc.assert(
+      fc.property(anyText, (text) => {
+        const plan = segment(text, { maxParts: 1000 });
+        expect(plan.parts.join('')).toBe(text);
+        const single = plan.parts.length === 1;
+        if (plan.encoding === 'GSM7') {
+          for (const part of plan.parts) expect(septets(part)).toBeLessThanOrEqual(single ? 160 : 153);
+          expect(plan.units).toBe(septets(text));
+        } else {
+          for (const part of plan.parts) expect(part.length).toBeLessThanOrEqual(single ? 70 : 67);
+          expect(plan.units).toBe(text.length);
+          const ends = graphemeClusterEnds(text);
+          expect(plan.characters).toBe(ends.length);
+          // Every cut is a cluster boundary unless the cluster is longer than a part.
+          const boundaries = new Set([0, ...ends]);
+          let offset = 0;
+          for (const part of plan.parts.slice(0, -1)) {
+            offset += part.length;
+            const atBoundary = boundaries.has(offset);
+            const lowSurrogateNext = /^[\udc00-\udfff]/.test(text.slice(offset));
+            const highSurrogateBefore = /[\ud800-\udbff]$/.test(text.slice(0, offset));
+            expect(atBoundary || !(lowSurrogateNext && highSurrogateBefore)).toBe(true);
+            if (!atBoundary) {
+              const clusterStart = Math.max(0, ...ends.filter((end) => end < offset));
+              const clusterEnd = ends.find((end) => end > offset) ?? text.length;
+              expect(clusterEnd - clusterStart).toBeGreaterThan(67);
+            }
+          }
+        }
+      }),
+      { numRuns: 1000 },
+    );
   });
 
   describe('against sms-segments-calculator (oracle)', () => {

@@ -40,25 +40,52 @@ export interface SegmentPlan {
 export function segment(text: string, options: SegmentOptions = {}): SegmentPlan {
   const maxParts = options.maxParts ?? DEFAULT_MAX_PARTS;
   const field = options.field ?? 'content';
-  const length = text.length;
-  if (length === 0)
+  if (text.length === 0) {
     throw new RuleError('CONTENT_EMPTY', field, `${field} is empty: there is nothing to send`);
+  }
 
-  const plan = planGsm7(text) ?? planUcs2(text);
-  if (plan.parts.length > maxParts) {
-    const perPart = CONCATENATED_PART_UNITS[plan.encoding];
+  const layout = layOutGsm7(text) ?? layOutUcs2(text);
+  // Counted before any part is cut out: an over-long message costs no string copies.
+  const partCount = layout.cuts.length + 1;
+  if (partCount > maxParts) {
+    const perPart = CONCATENATED_PART_UNITS[layout.encoding];
     throw new RuleError(
       'TOO_MANY_PARTS',
       field,
-      `${field} needs ${plan.parts.length} ${plan.encoding} parts (${plan.units} units); at most ${maxParts} are allowed (${maxParts * perPart} units)`,
-      { limit: maxParts, actual: plan.parts.length },
+      `${field} needs ${partCount} ${layout.encoding} parts (${layout.units} units); at most ${maxParts} are allowed (${maxParts * perPart} units)`,
+      { limit: maxParts, actual: partCount },
     );
   }
-  return plan;
+  return {
+    encoding: layout.encoding,
+    parts: cut(text, layout.cuts),
+    units: layout.units,
+    characters: layout.characters,
+  };
 }
 
-/** The GSM-7 plan, or undefined as soon as a character is not GSM-7. One pass: cuts are noted as it goes. */
-function planGsm7(text: string): SegmentPlan | undefined {
+/** Where the parts go, before any string is cut: `cuts` are the UTF-16 offsets where parts 2, 3... start. */
+interface Layout {
+  encoding: SmsEncoding;
+  cuts: number[];
+  units: number;
+  characters: number;
+}
+
+function cut(text: string, cuts: readonly number[]): string[] {
+  if (cuts.length === 0) return [text];
+  const parts: string[] = [];
+  let start = 0;
+  for (const offset of cuts) {
+    parts.push(text.slice(start, offset));
+    start = offset;
+  }
+  parts.push(text.slice(start));
+  return parts;
+}
+
+/** The GSM-7 layout, or undefined as soon as a character is not GSM-7. One pass: cuts are noted as it goes. */
+function layOutGsm7(text: string): Layout | undefined {
   const perPart = CONCATENATED_PART_UNITS.GSM7;
   const length = text.length;
   const cuts: number[] = [];
@@ -76,42 +103,35 @@ function planGsm7(text: string): SegmentPlan | undefined {
     used += s;
   }
   // Every GSM-7 character is one UTF-16 code unit and its own grapheme cluster.
-  const characters = length;
-  if (septets <= SINGLE_PART_UNITS.GSM7)
-    return { encoding: 'GSM7', parts: [text], units: septets, characters };
-  const parts: string[] = [];
-  let start = 0;
-  for (const cut of cuts) {
-    parts.push(text.slice(start, cut));
-    start = cut;
-  }
-  parts.push(text.slice(start));
-  return { encoding: 'GSM7', parts, units: septets, characters };
+  const fitsOnePart = septets <= SINGLE_PART_UNITS.GSM7;
+  return { encoding: 'GSM7', cuts: fitsOnePart ? [] : cuts, units: septets, characters: length };
 }
 
-function planUcs2(text: string): SegmentPlan {
+function layOutUcs2(text: string): Layout {
   const units = text.length;
+  const fitsOnePart = units <= SINGLE_PART_UNITS.UCS2;
   const surrogatePairs = standaloneSurrogatePairs(text);
   if (surrogatePairs >= 0) {
+    // Every code point is its own cluster: only surrogate pairs must stay whole.
     const characters = units - surrogatePairs;
-    if (units <= SINGLE_PART_UNITS.UCS2) return { encoding: 'UCS2', parts: [text], units, characters };
+    if (fitsOnePart) return { encoding: 'UCS2', cuts: [], units, characters };
     if (surrogatePairs === 0) {
-      const perPart = CONCATENATED_PART_UNITS.UCS2;
-      const parts: string[] = [];
-      for (let start = 0; start < units; start += perPart) parts.push(text.slice(start, start + perPart));
-      return { encoding: 'UCS2', parts, units, characters };
+      const cuts: number[] = [];
+      for (
+        let offset = CONCATENATED_PART_UNITS.UCS2;
+        offset < units;
+        offset += CONCATENATED_PART_UNITS.UCS2
+      ) {
+        cuts.push(offset);
+      }
+      return { encoding: 'UCS2', cuts, units, characters };
     }
-    return { encoding: 'UCS2', parts: packClusters(text, codePointEnds(text)), units, characters };
+    return { encoding: 'UCS2', cuts: pack(codePointEnds(text)), units, characters };
   }
   const clusterEnds = graphemeClusterEnds(text);
   const characters = clusterEnds.length;
-  if (units <= SINGLE_PART_UNITS.UCS2) return { encoding: 'UCS2', parts: [text], units, characters };
-  return {
-    encoding: 'UCS2',
-    parts: packClusters(text, splitOversizedClusters(text, clusterEnds)),
-    units,
-    characters,
-  };
+  if (fitsOnePart) return { encoding: 'UCS2', cuts: [], units, characters };
+  return { encoding: 'UCS2', cuts: pack(splitOversizedClusters(text, clusterEnds)), units, characters };
 }
 
 function codePointEnds(text: string): number[] {
@@ -149,19 +169,21 @@ function splitOversizedClusters(text: string, clusterEnds: number[]): number[] {
   return ends;
 }
 
-/** Greedy fill, as carriers and sms-segments-calculator do: a unit that does not fit opens the next part. */
-function packClusters(text: string, ends: number[]): string[] {
+/**
+ * Greedy fill of UCS-2 parts, as carriers and sms-segments-calculator do: a unit (cluster, or code point of
+ * an oversized cluster) that does not fit opens the next part. Returns the cut offsets.
+ */
+function pack(unitEnds: readonly number[]): number[] {
   const perPart = CONCATENATED_PART_UNITS.UCS2;
-  const parts: string[] = [];
+  const cuts: number[] = [];
   let partStart = 0;
-  let clusterStart = 0;
-  for (const end of ends) {
+  let unitStart = 0;
+  for (const end of unitEnds) {
     if (end - partStart > perPart) {
-      parts.push(text.slice(partStart, clusterStart));
-      partStart = clusterStart;
+      cuts.push(unitStart);
+      partStart = unitStart;
     }
-    clusterStart = end;
+    unitStart = end;
   }
-  parts.push(text.slice(partStart));
-  return parts;
+  return cuts;
 }
