@@ -27,8 +27,8 @@ export function* occurrencesAfter(schedule: Schedule, after: Date): Generator<Oc
   const [hour, minute] = schedule.time.split(':').map(Number) as [number, number];
   const days = new Set(schedule.weekdays.map(weekdayNumber));
   const end = DateTime.fromISO(schedule.endDate, { zone: 'utc' });
-  // A day's occurrence can fall on the next local day (a gap at midnight), never two days later, so the day before
-  // `after`'s local day is the earliest that can still come after it.
+  // A day's occurrence can show the next local day (a gap spanning midnight, like Pacific/Apia's skipped day), never
+  // two days later, so the day before `after`'s local day is the earliest that can still come after it.
   const afterDay = DateTime.fromMillis(afterMs, { zone: schedule.timeZone }).toISODate() as string;
   const firstCandidate = DateTime.fromISO(afterDay, { zone: 'utc' }).minus({ days: 1 });
   const start = DateTime.fromISO(schedule.startDate, { zone: 'utc' });
@@ -39,8 +39,8 @@ export function* occurrencesAfter(schedule: Schedule, after: Date): Generator<Oc
     const date: CalendarDate = { year: day.year, month: day.month, day: day.day };
     const resolved = resolveWallTime({ ...date, hour, minute }, schedule.timeZone);
     const instantMs = resolved.instant.getTime();
-    // `> lastMs` both starts strictly after `after` and keeps the sequence strictly increasing even where a zone
-    // steps back by more than a day (no such change exists in current tz data, but a repeat must never fire twice).
+    // `> lastMs` both starts strictly after `after` and keeps the sequence strictly increasing even if a zone ever
+    // stepped back by more than a day: a repeated instant must never fire twice.
     if (instantMs <= lastMs) continue;
     lastMs = instantMs;
     yield {
