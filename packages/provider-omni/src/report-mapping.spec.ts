@@ -66,6 +66,17 @@ describe('mapOmniReport: international, two reports per message', () => {
     expect(report.parts).toBe(3);
   });
 
+  it.each([
+    [{ resCnt: 2 }, 2],
+    [{ resCnt: '4' }, 4],
+    [{ res: '3' }, 3], // the Java SDK's name for it
+    [{ resCnt: 0 }, undefined],
+    [{ resCnt: 'x' }, undefined],
+  ])('reads the parts from %p as %p', (fields, parts) => {
+    const { resCnt: _r, ...raw } = intl('1', '10000', 'Success');
+    expect(mapOmniReport({ ...raw, ...fields }, received).parts).toBe(parts);
+  });
+
   it('recognises an international report by msgType alone', () => {
     const { serviceType: _s, ...raw } = intl('0', '10000', 'Success');
     expect(mapOmniReport(raw, received).status).toBe('SENT');

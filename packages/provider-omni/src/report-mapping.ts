@@ -4,6 +4,7 @@ import {
   EXPIRED_REPORT_CODES,
   OFFSETLESS_TIME_ZONE_OFFSET,
   RELAY_ACCEPTANCE_REPORT_TYPE,
+  REPORT_PARTS_FIELDS,
   REPORT_SUCCESS_CODE,
 } from './unconfirmed';
 
@@ -34,6 +35,16 @@ export function statusOf(report: Record<string, unknown>): DeliveryStatus {
   return EXPIRED_REPORT_CODES.has(code) ? 'EXPIRED' : 'FAILED';
 }
 
+function partsOf(report: Record<string, unknown>): number | undefined {
+  for (const field of REPORT_PARTS_FIELDS) {
+    const value = report[field];
+    if (value === undefined || value === null || value === '') continue;
+    const parts = Number(value);
+    if (Number.isInteger(parts) && parts > 0) return parts;
+  }
+  return undefined;
+}
+
 function optionalString(value: unknown): string | undefined {
   if (typeof value === 'string' && value !== '') return value;
   if (typeof value === 'number') return String(value);
@@ -51,7 +62,6 @@ export function mapOmniReport(raw: unknown, receivedAt: Date): DeliveryReport {
   if (reportCode === undefined) throw new PermanentError('INVALID_REPORT', 'OMNI report: reportCode missing');
   const status = statusOf(report);
   const reportTime = parseOmniTime(report.reportTime);
-  const parts = Number(report.resCnt);
   return {
     pluginId: PLUGIN_ID,
     ref: optionalString(report.ref),
@@ -63,7 +73,7 @@ export function mapOmniReport(raw: unknown, receivedAt: Date): DeliveryReport {
     sentAt: parseOmniTime(report.sendTime),
     completedAt: status === 'SENT' ? undefined : reportTime,
     reportedAt: reportTime ?? receivedAt,
-    parts: report.resCnt !== undefined && Number.isInteger(parts) && parts > 0 ? parts : undefined,
+    parts: partsOf(report),
     raw,
   };
 }

@@ -51,6 +51,12 @@ export const REPORT_SUCCESS_CODE = '10000';
 export const EXPIRED_REPORT_CODES: ReadonlySet<string> = new Set(['20002']);
 
 /**
+ * The number of parts of an international report: `resCnt` in the JS SDK's PollingResponseBody, `res` in the
+ * Java SDK's ReportPollingResponse. Both are read, `resCnt` first.
+ */
+export const REPORT_PARTS_FIELDS = ['resCnt', 'res'] as const;
+
+/**
  * Report times: polling/inquiry show ISO 8601 with an offset; the JS SDK's webhook type shows
  * `yyyy-MM-dd'T'HH:mm:ss.SSS` without one, taken as Korean time (+09:00).
  */
