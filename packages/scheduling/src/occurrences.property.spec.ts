@@ -107,8 +107,11 @@ function selectedDays(schedule: Schedule): string[] {
 }
 
 describe('occurrence properties', () => {
+  const processZone = process.env.TZ;
   afterEach(() => {
     Settings.defaultZone = 'system';
+    if (processZone === undefined) delete process.env.TZ;
+    else process.env.TZ = processZone;
   });
 
   it('the generated schedules do reach DST gaps and overlaps (so the properties below test the DST rule)', () => {
@@ -188,6 +191,7 @@ describe('occurrence properties', () => {
           // Another process: its own copy of the schedule (from JSON, zone spelled in lower case), another machine zone,
           // and a cursor that starts part-way through.
           Settings.defaultZone = machineZone;
+          process.env.TZ = machineZone; // Node applies a changed TZ to Date at once
           const copy = validateSchedule({
             ...JSON.parse(JSON.stringify(schedule)),
             timeZone: schedule.timeZone.toLowerCase(),
@@ -196,6 +200,8 @@ describe('occurrence properties', () => {
           const cursor = from === 0 ? after : nextOccurrences(copy, after, from)[from - 1];
           const second = nextOccurrences(copy, cursor as Date, count - from).map((t) => occurrenceKey(id, t));
           Settings.defaultZone = 'system';
+          if (processZone === undefined) delete process.env.TZ;
+          else process.env.TZ = processZone;
           expect(second).toEqual(first.slice(from));
         },
       ),
