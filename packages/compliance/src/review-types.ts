@@ -16,6 +16,10 @@ import type { PlannedSender, SenderPolicyTable } from './sender-policy';
 
 // The shapes reviewRequest takes and gives. All plain data: the result is also the API's dry-run answer.
 
+/**
+ * One recipient, with optional per-recipient subject and content (as in the SENS API's `messages`); an absent
+ * or empty one means the request's own.
+ */
 export interface ReviewRecipient {
   readonly to: string;
   readonly subject?: string;

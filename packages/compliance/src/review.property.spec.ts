@@ -1,6 +1,7 @@
 import { describe, it, expect } from '@jest/globals';
 import fc from 'fast-check';
 import { DateTime } from 'luxon';
+import { countBytes, PROFILES } from '@munja/rules';
 import { AD_LABEL } from './ad-label';
 import { isInNightWindow } from './night-window';
 import { applyOptOutService, completeOptOutService, type OptOutService } from './opt-out-service';
@@ -53,7 +54,6 @@ const instant = fc.date({
 const scenario = fc
   .record({
     pool: fc.uniqueArray(digits, { minLength: 1, maxLength: 25 }),
-    blockedShare: fc.double({ min: 0, max: 1, noNaN: true }),
     contentType: fc.constantFrom('COMM' as const, 'AD' as const, 'AD' as const),
     type: fc.constantFrom(undefined, 'SMS' as const, 'LMS' as const),
     content: text,
@@ -129,6 +129,15 @@ describe('reviewRequest properties', () => {
           expect(r.channel).not.toBe('INTL');
           if (r.channel === 'INTL') continue;
           expect(r.number).toBe(s.pool[r.index]);
+          // The bytes are recounted on the final text, and the type fits them.
+          expect(r.contentBytes).toBe(countBytes(r.content));
+          if (r.channel === 'SMS') expect(r.contentBytes).toBeLessThanOrEqual(PROFILES.SENS.sms.contentBytes);
+          if (s.type === 'SMS') expect(r.channel).toBe('SMS');
+          if (r.contentType === 'COMM') {
+            // An empty per-recipient content means "the request's", as in SENS.
+            expect(r.content).toBe(s.overrides[r.index] || s.content);
+            expect(r.labels).toEqual([]);
+          }
           if (r.contentType === 'COMM' && blockList.has(r.number)) seen.commPlannedOnList++;
           if (r.contentType === 'AD') {
             seen.adPlanned++;
