@@ -1,7 +1,12 @@
 import * as iconv from 'iconv-lite';
 import { RuleError } from './rule-error';
 
-/** Korean vendors (SENS, Infobank, NHN) count domestic message sizes in this encoding. */
+/**
+ * Korean vendors (SENS, Infobank, NHN) document EUC-KR for domestic messages. iconv-lite's 'euc-kr' is an
+ * alias of this same CP949 table (the EUC-KR superset with all 11,172 Hangul syllables), so byte counts do
+ * not depend on the name. Whether a vendor refuses the 8,822 CP949-only syllables (똠, 햏...) is not
+ * documented; they count 2 bytes here like every other syllable.
+ */
 export const DOMESTIC_ENCODING = 'cp949';
 
 const UNKNOWN = 0;

@@ -146,6 +146,11 @@ describe('segment', () => {
     });
   });
 
+  it('refuses a maximum that is not a whole number of parts', () => {
+    expect(() => segment('hi', { maxParts: 0 })).toThrow(RangeError);
+    expect(() => segment('hi', { maxParts: 1.5 })).toThrow(RangeError);
+  });
+
   it('refuses an empty text', () => {
     expect(thrown(() => segment('')).code).toBe('CONTENT_EMPTY');
   });

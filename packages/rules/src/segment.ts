@@ -40,6 +40,9 @@ export interface SegmentPlan {
 export function segment(text: string, options: SegmentOptions = {}): SegmentPlan {
   const maxParts = options.maxParts ?? DEFAULT_MAX_PARTS;
   const field = options.field ?? 'content';
+  if (!Number.isInteger(maxParts) || maxParts < 1) {
+    throw new RangeError(`segment: maxParts must be a whole number ≥ 1, got ${maxParts}`);
+  }
   if (text.length === 0) {
     throw new RuleError('CONTENT_EMPTY', field, `${field} is empty: there is nothing to send`);
   }
