@@ -26,6 +26,27 @@ function constraintCode(name: string): string {
   );
 }
 
+/**
+ * Which failed constraint to report: presence, then type, then everything else (length, range). class-validator
+ * runs decorators bottom-up, so their order in a DTO must not decide what the caller is told.
+ */
+const FIRST = [
+  'isDefined',
+  'isNotEmpty',
+  'whitelistValidation',
+  'isString',
+  'isInt',
+  'isNumber',
+  'isBoolean',
+];
+const THEN = ['isArray', 'isObject', 'isIn', 'isEnum', 'isUUID', 'isDateString', 'isISO8601'];
+function rank(name: string): number {
+  const first = FIRST.indexOf(name);
+  if (first >= 0) return first;
+  const then = THEN.indexOf(name);
+  return then >= 0 ? FIRST.length + then : FIRST.length + THEN.length;
+}
+
 /** The first failing constraint, depth first, with its dotted field path. */
 function firstFailure(
   errors: readonly ValidationError[],
@@ -33,12 +54,10 @@ function firstFailure(
 ): { field: string; code: string; message: string } | undefined {
   for (const error of errors) {
     const field = parent ? `${parent}.${error.property}` : error.property;
-    const constraints = Object.entries(error.constraints ?? {});
+    const constraints = Object.entries(error.constraints ?? {}).sort(([a], [b]) => rank(a) - rank(b));
     // A missing value fails several constraints at once; say it is missing rather than, say, too short.
     const missing = error.value === undefined || error.value === null;
-    const chosen =
-      (missing && constraints.find(([name]) => name === 'isDefined' || name === 'isNotEmpty')) ||
-      constraints[0];
+    const chosen = constraints[0];
     if (chosen) {
       const [name, message] = chosen;
       return { field, code: missing ? 'REQUIRED' : constraintCode(name), message };
@@ -55,7 +74,6 @@ export function createValidationPipe(): ValidationPipe {
     transform: true,
     whitelist: true,
     forbidNonWhitelisted: true,
-    stopAtFirstError: true,
     exceptionFactory: (errors) => {
       const failure = firstFailure(errors);
       if (!failure) return ApiError.badRequest('INVALID_REQUEST', 'The request is invalid');
