@@ -123,6 +123,7 @@ describe('reviewRequest properties', () => {
 
         expect(JSON.parse(JSON.stringify(result))).toEqual(result);
         expect(result.recipients.length).toBe(result.ok ? s.pool.length : 0);
+        expect(result.errors.length > 0).toBe(!result.ok);
 
         for (const r of result.recipients) {
           if (r.outcome !== 'PLANNED') continue;

@@ -157,6 +157,14 @@ describe('reviewRequest: request-level refusals', () => {
     ]);
   });
 
+  it.each([undefined, new Date(Number.NaN), '2026-03-10T03:00:00Z'])(
+    'a missing or invalid now (%s) is refused',
+    (now) => {
+      const result = reviewRequest(request(), context({ now: now as never }));
+      expect(result).toMatchObject({ ok: false, errors: [{ code: 'INVALID_SEND_TIME', field: 'now' }] });
+    },
+  );
+
   it.each([
     [{ contentType: 'SPAM' as never }, 'INVALID_CONTENT_TYPE', 'contentType'],
     [{ countryCode: '999' }, 'INVALID_COUNTRY_CODE', 'countryCode'],

@@ -70,7 +70,7 @@ export function reviewRequest(request: ReviewRequest, context: ReviewContext): R
     });
   }
   const requested = collect(() => {
-    if (Number.isNaN(context.now?.getTime?.())) {
+    if (!(context.now instanceof Date) || Number.isNaN(context.now.getTime())) {
       throw new ComplianceError('INVALID_SEND_TIME', 'now', 'the review needs a valid current time');
     }
     return nonEmpty(request?.reserveTime) === undefined
