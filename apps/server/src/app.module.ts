@@ -16,6 +16,8 @@ import { DemoModule } from './demo/demo.module';
 import { CallingNumbersModule } from './calling-numbers/calling-numbers.module';
 import { OptOutModule } from './opt-out/opt-out.module';
 import { FilesModule } from './files/files.module';
+import { MessagesModule } from './messages/messages.module';
+import { ReservationsModule } from './reservations/reservations.module';
 
 export interface AppOptions {
   /** the environment to read settings from (default: process.env) */
@@ -80,6 +82,8 @@ export class AppModule {
         CallingNumbersModule,
         OptOutModule,
         FilesModule,
+        MessagesModule,
+        ReservationsModule,
         HealthModule,
         PluginsModule,
         DemoModule,

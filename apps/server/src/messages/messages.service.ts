@@ -1,0 +1,307 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { reviewRequest, type ReviewResult } from '@munja/compliance';
+import { normalizeKoreanNumber, resolveCallingCode, RuleError } from '@munja/rules';
+import { resolveReserveTime, SchedulingError, type ResolvedReserveTime } from '@munja/scheduling';
+import { DataSource, EntityManager } from 'typeorm';
+import { CallingNumbersService } from '../calling-numbers/calling-numbers.service';
+import { ApiError } from '../common/api-error';
+import { CLOCK, Clock } from '../common/clock';
+import { Environment } from '../config/environment';
+import { FilesService } from '../files/files.service';
+import { OptOutService080 } from '../opt-out/opt-out.service';
+import { PluginRegistry } from '../plugins/plugin-registry';
+import { insertRows } from './bulk-insert';
+import { idempotencyKeyReused, requestFingerprint } from './idempotency';
+import type { MessageType } from './message.entity';
+import { dryRunView, DryRunView } from './plan-view';
+import { refusal, schedulingRefusal } from './refusal';
+import { MESSAGE_COLUMNS, messageRows, rejectedViews, RejectedView } from './send-plan';
+import { SendMessageDto } from './send-message.dto';
+
+const DOMESTIC = '82';
+
+/** The channel the dispatcher listens on; one NOTIFY after each commit that queued messages. */
+export const DISPATCH_CHANNEL = 'munja_dispatch';
+
+/** The 202 answer of an accepted send (stored, and replayed for the same Idempotency-Key). */
+export interface SendAnswer {
+  requestId: string;
+  requestTime: string;
+  statusCode: '202';
+  /** `reserved` when the send waits for its reservation */
+  statusName: 'success' | 'reserved';
+  reservationId: string | null;
+  /** when the messages go (the reservation, now, or 08:00 when an AD send was deferred out of the night) */
+  sendTime: string;
+  deferred: boolean;
+  /** recipients stored to be sent */
+  accepted: number;
+  /** recipients refused by the rules or the law (BLOCKED included); stored as failed messages */
+  rejected: RejectedView[];
+}
+
+export type SendOutcome =
+  { kind: 'accepted'; answer: SendAnswer; replayed: boolean } | { kind: 'dryRun'; plan: DryRunView };
+
+interface Plan {
+  review: ReviewResult;
+  reservation: ResolvedReserveTime | null;
+  fileIds: string[];
+  routeOf: (type: MessageType) => string[];
+}
+
+/** Thrown inside the transaction when a concurrent request with the same key won the insert. */
+class IdempotencyRace extends Error {}
+
+/**
+ * The send path: check and plan the request with @munja/rules and @munja/compliance (through reviewRequest), then
+ * store the request, one message row per recipient and the reservation in one transaction.
+ */
+@Injectable()
+export class MessagesService {
+  private readonly logger = new Logger('Messages');
+  private readonly policy: { nightWindow: 'reject' | 'defer'; adLabel: 'insert' | 'strict' };
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly callingNumbers: CallingNumbersService,
+    private readonly optOut: OptOutService080,
+    private readonly files: FilesService,
+    private readonly plugins: PluginRegistry,
+    config: ConfigService<Environment, true>,
+  ) {
+    this.policy = {
+      nightWindow: config.get('MUNJA_AD_NIGHT_POLICY', { infer: true }),
+      adLabel: config.get('MUNJA_AD_LABEL', { infer: true }),
+    };
+  }
+
+  async send(
+    projectId: string,
+    body: SendMessageDto,
+    options: { rawBody: unknown; dryRun: boolean; idempotencyKey?: string },
+  ): Promise<SendOutcome> {
+    const now = this.clock.now();
+    if (options.dryRun) {
+      const plan = await this.plan(projectId, body, now);
+      return { kind: 'dryRun', plan: dryRunView(plan.review, now, plan.reservation, plan.routeOf) };
+    }
+    const key = options.idempotencyKey;
+    const fingerprint = key === undefined ? null : requestFingerprint(options.rawBody);
+    if (key !== undefined) {
+      const earlier = await this.replay(projectId, key, fingerprint!);
+      if (earlier) return { kind: 'accepted', answer: earlier, replayed: true };
+    }
+    const plan = await this.plan(projectId, body, now);
+    try {
+      const answer = await this.store(projectId, body, plan, now, key ?? null, fingerprint);
+      return { kind: 'accepted', answer, replayed: false };
+    } catch (error) {
+      if (!(error instanceof IdempotencyRace)) throw error;
+      // Another request with the same key committed first: answer as it did (or 409 for another body).
+      const earlier = await this.replay(projectId, key!, fingerprint!);
+      if (!earlier) throw idempotencyKeyReused();
+      return { kind: 'accepted', answer: earlier, replayed: true };
+    }
+  }
+
+  /** The first answer for this key, or null when the key is new; 409 when it came with another body. */
+  private async replay(projectId: string, key: string, fingerprint: string): Promise<SendAnswer | null> {
+    const rows: { idempotency_fingerprint: string | null; response: SendAnswer | null }[] =
+      await this.dataSource.query(
+        `SELECT idempotency_fingerprint, response FROM send_requests WHERE project_id = $1 AND idempotency_key = $2`,
+        [projectId, key],
+      );
+    const row = rows[0];
+    if (!row) return null;
+    if (row.idempotency_fingerprint !== fingerprint || !row.response) throw idempotencyKeyReused();
+    return row.response;
+  }
+
+  /** Everything up to the decision: checks, rules and law, routes. Reads only. */
+  private async plan(projectId: string, body: SendMessageDto, now: Date): Promise<Plan> {
+    const contentType = body.contentType ?? 'COMM';
+    let countryCode: string;
+    try {
+      countryCode = resolveCallingCode(body.countryCode ?? DOMESTIC, 'countryCode');
+    } catch (error) {
+      if (error instanceof RuleError) throw refusal(error);
+      throw error;
+    }
+
+    let reservation: ResolvedReserveTime | null = null;
+    if (body.reserveTime !== undefined && body.reserveTime.trim() !== '') {
+      try {
+        reservation = resolveReserveTime(
+          { reserveTime: body.reserveTime.trim(), reserveTimeZone: body.reserveTimeZone },
+          { now },
+        );
+      } catch (error) {
+        if (error instanceof SchedulingError) throw schedulingRefusal(error);
+        throw error;
+      }
+    }
+
+    const fileIds: string[] = [];
+    for (const [i, file] of (body.files ?? []).entries()) {
+      const row = await this.files.usable(projectId, file.fileId, `files[${i}].fileId`);
+      fileIds.push(row.id);
+    }
+
+    // The primary plugin's limits are the ones the rules plan against.
+    const { limitProfile } = this.plugins.route({ countryCode, contentType });
+    const ad = contentType === 'AD';
+    const [callingNumbers, optOutService, blockList] = await Promise.all([
+      this.callingNumbers.forSenderCheck(projectId),
+      ad ? this.optOut.serviceForReview(projectId) : Promise.resolve(null),
+      ad && countryCode === DOMESTIC
+        ? this.optOut.blockedAmong(projectId, domesticNumbers(body.messages.map((m) => m.to)))
+        : Promise.resolve(new Set<string>()),
+    ]);
+
+    const review = reviewRequest(
+      {
+        type: body.type,
+        contentType,
+        countryCode,
+        from: body.from,
+        subject: body.subject,
+        content: body.content,
+        fileCount: fileIds.length,
+        // Already resolved (DST, past, horizon) by @munja/scheduling; the instant carries its offset.
+        reserveTime: reservation?.instant.toISOString(),
+        messages: body.messages,
+      },
+      { now, callingNumbers, optOutService, blockList, policy: this.policy, profile: limitProfile },
+    );
+    if (!review.ok) throw refusal(review.errors[0]!);
+    if (review.summary.planned === 0) {
+      const first = review.recipients[0];
+      const reason = first && first.outcome === 'REJECTED' ? first : undefined;
+      if (!reason) throw ApiError.badRequest('NO_RECIPIENTS', 'messages is empty', 'messages');
+      throw refusal({
+        code: reason.code,
+        field: reason.field,
+        message: `no recipient can be sent to; ${reason.field}: ${reason.message}`,
+      });
+    }
+
+    const routes = new Map<MessageType, string[]>();
+    const routeOf = (type: MessageType): string[] => {
+      let route = routes.get(type);
+      if (!route) {
+        route = this.plugins.route({ countryCode, type, contentType }).pluginIds;
+        routes.set(type, route);
+      }
+      return route;
+    };
+    // Resolve every planned type now, so a missing route refuses the request before anything is stored.
+    for (const r of review.recipients) if (r.outcome === 'PLANNED') routeOf(r.channel);
+    return { review, reservation, fileIds, routeOf };
+  }
+
+  private async store(
+    projectId: string,
+    body: SendMessageDto,
+    plan: Plan,
+    now: Date,
+    key: string | null,
+    fingerprint: string | null,
+  ): Promise<SendAnswer> {
+    const { review, reservation } = plan;
+    const requestId = randomUUID();
+    const reservationId = reservation ? randomUUID() : null;
+    const sendTime = review.sendAt!;
+    const rejected = rejectedViews(review);
+    const answer: SendAnswer = {
+      requestId,
+      requestTime: now.toISOString(),
+      statusCode: '202',
+      statusName: reservation ? 'reserved' : 'success',
+      reservationId,
+      sendTime,
+      deferred: review.deferred,
+      accepted: review.summary.planned,
+      rejected,
+    };
+    const rows = messageRows({
+      projectId,
+      requestId,
+      requestTime: now,
+      review,
+      request: body,
+      fileIds: plan.fileIds,
+      reservationId,
+      routeOf: plan.routeOf,
+    });
+
+    await this.dataSource.transaction(async (manager: EntityManager) => {
+      const inserted: unknown[] = await manager.query(
+        `INSERT INTO send_requests (id, project_id, request_time, content_type, requested_type, country_code,
+           from_number, subject, content, file_ids, reserve_time, reserve_time_zone, reservation_id,
+           idempotency_key, idempotency_fingerprint, response, accepted_count, rejected_count, source)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::uuid[], $11, $12, $13, $14, $15, $16::jsonb, $17, $18, 'api')
+         ON CONFLICT (project_id, idempotency_key) DO NOTHING
+         RETURNING id`,
+        [
+          requestId,
+          projectId,
+          now,
+          review.contentType,
+          body.type ?? null,
+          review.countryCode,
+          review.from,
+          body.subject ?? null,
+          body.content,
+          plan.fileIds,
+          reservation?.instant ?? null,
+          reservation?.zone ?? null,
+          reservationId,
+          key,
+          fingerprint,
+          JSON.stringify(answer),
+          review.summary.planned,
+          review.summary.rejected,
+        ],
+      );
+      if (inserted.length === 0) throw new IdempotencyRace();
+      if (reservation) {
+        await manager.query(
+          `INSERT INTO reservations (id, project_id, request_id, send_at, status, created_at, updated_at)
+           VALUES ($1, $2, $3, $4, 'READY', $5, $5)`,
+          [reservationId, projectId, requestId, new Date(sendTime), now],
+        );
+      }
+      await insertRows(manager, 'messages', MESSAGE_COLUMNS, rows);
+    });
+
+    if (!reservation) await this.wakeDispatcher();
+    return answer;
+  }
+
+  /** Tells the dispatchers new work is queued; their timed sweep covers a lost notification. */
+  private async wakeDispatcher(): Promise<void> {
+    try {
+      await this.dataSource.query(`NOTIFY ${DISPATCH_CHANNEL}`);
+    } catch (error) {
+      this.logger.warn(`NOTIFY ${DISPATCH_CHANNEL} failed: ${(error as Error).message}`);
+    }
+  }
+}
+
+/** The recipients' numbers as the block list stores them (unparseable ones are left to the review). */
+function domesticNumbers(recipients: readonly string[]): string[] {
+  const numbers = new Set<string>();
+  for (const to of recipients) {
+    try {
+      numbers.add(normalizeKoreanNumber(to));
+    } catch {
+      // refused per recipient by the review, with its own code
+    }
+  }
+  return [...numbers];
+}

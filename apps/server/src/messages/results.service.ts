@@ -1,0 +1,165 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import { ApiError } from '../common/api-error';
+import { CLOCK, Clock } from '../common/clock';
+import { FileRow } from '../files/file.entity';
+import { decodeCursor, encodeCursor } from './cursor';
+import { MessageRow } from './message.entity';
+import {
+  MessageHistoryQuery,
+  MessagePage,
+  MessageView,
+  RequestMessagesQuery,
+  SendRequestView,
+} from './results.dto';
+import { SendRequestRow } from './send-request.entity';
+
+/** SENS keeps history 30 days; searches reach no further back. */
+export const HISTORY_DAYS = 30;
+const DAY_MS = 86_400_000;
+const DEFAULT_LIMIT = 100;
+
+const iso = (date: Date | null): string | null => (date === null ? null : date.toISOString());
+const digits = (text: string): string => text.replace(/\D/g, '');
+
+export function messageView(row: MessageRow, fileNames: ReadonlyMap<string, string>): MessageView {
+  return {
+    messageId: row.id,
+    requestId: row.requestId,
+    requestTime: row.requestTime.toISOString(),
+    type: row.type,
+    contentType: row.contentType,
+    countryCode: row.countryCode,
+    from: row.fromNumber,
+    to: row.toNumber,
+    subject: row.subject,
+    content: row.content,
+    status: row.status,
+    state: row.state,
+    statusName: row.statusName,
+    statusCode: row.statusCode,
+    statusMessage: row.statusMessage,
+    telcoCode: row.telcoCode,
+    completeTime: iso(row.completeTime),
+    sendTime: row.dueAt.toISOString(),
+    bytes: row.bytes,
+    parts: row.parts ?? 1,
+    encoding: row.encoding,
+    reservationId: row.reservationId,
+    files: row.fileIds.map((fileId) => ({ fileId, name: fileNames.get(fileId) ?? '' })),
+  };
+}
+
+/** Results and history: every query is scoped by the calling project, so another project's id is a 404. */
+@Injectable()
+export class ResultsService {
+  constructor(
+    @InjectRepository(MessageRow) private readonly messages: Repository<MessageRow>,
+    @InjectRepository(SendRequestRow) private readonly requests: Repository<SendRequestRow>,
+    @InjectRepository(FileRow) private readonly files: Repository<FileRow>,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async message(projectId: string, messageId: string): Promise<MessageView> {
+    const row = await this.messages.findOne({ where: { projectId, id: messageId } });
+    if (!row) throw ApiError.notFound('Message', 'messageId');
+    return messageView(row, await this.fileNames(projectId, [row]));
+  }
+
+  async request(projectId: string, requestId: string, query: RequestMessagesQuery): Promise<SendRequestView> {
+    const request = await this.requests.findOne({ where: { projectId, id: requestId } });
+    if (!request) throw ApiError.notFound('Request', 'requestId');
+    const page = query.page ?? 1;
+    const size = query.size ?? DEFAULT_LIMIT;
+    const [rows, total] = await this.messages.findAndCount({
+      where: { projectId, requestId },
+      order: { recipientIndex: 'ASC' },
+      skip: (page - 1) * size,
+      take: size,
+    });
+    const names = await this.fileNames(projectId, rows);
+    const answer = request.response as { statusName?: string } | null;
+    return {
+      requestId: request.id,
+      requestTime: request.requestTime.toISOString(),
+      statusCode: '202',
+      statusName: answer?.statusName ?? (request.reservationId ? 'reserved' : 'success'),
+      type: request.requestedType,
+      contentType: request.contentType ?? 'COMM',
+      countryCode: request.countryCode ?? '82',
+      from: request.fromNumber ?? '',
+      subject: request.subject,
+      content: request.content ?? '',
+      reservationId: request.reservationId,
+      reserveTime: iso(request.reserveTime),
+      reserveTimeZone: request.reserveTimeZone,
+      accepted: request.acceptedCount ?? 0,
+      rejected: request.rejectedCount ?? 0,
+      messages: rows.map((row) => messageView(row, names)),
+      page,
+      size,
+      total,
+    };
+  }
+
+  /**
+   * History newest first, by request time within the last 30 days, with keyset pagination over
+   * (request_time, id) — the shape of the messages_history index, so a page costs the same at any depth.
+   */
+  async history(projectId: string, query: MessageHistoryQuery): Promise<MessagePage> {
+    const now = this.clock.now();
+    const earliest = new Date(now.getTime() - HISTORY_DAYS * DAY_MS);
+    const requestedFrom = query.requestTimeFrom ? new Date(query.requestTimeFrom) : earliest;
+    const from = requestedFrom < earliest ? earliest : requestedFrom;
+    const to = query.requestTimeTo ? new Date(query.requestTimeTo) : new Date(now.getTime() + 1);
+    if (from >= to) {
+      throw ApiError.badRequest(
+        'INVALID_TIME_RANGE',
+        `requestTimeFrom (${from.toISOString()}) must be before requestTimeTo (${to.toISOString()})`,
+        'requestTimeFrom',
+      );
+    }
+    const limit = query.limit ?? DEFAULT_LIMIT;
+    const qb = this.messages
+      .createQueryBuilder('m')
+      .where('m.project_id = :projectId', { projectId })
+      .andWhere('m.request_time >= :from AND m.request_time < :to', { from, to });
+    if (query.type) qb.andWhere('m.type = :type', { type: query.type });
+    if (query.status) qb.andWhere('m.status = :status', { status: query.status });
+    if (query.from) qb.andWhere('m.from_number = :fromNumber', { fromNumber: digits(query.from) });
+    if (query.to) qb.andWhere('m.to_number = :toNumber', { toNumber: digits(query.to) });
+    if (query.cursor) {
+      const cursor = decodeCursor(query.cursor);
+      qb.andWhere('(m.request_time, m.id) < (:cursorTime::timestamptz, :cursorId::uuid)', {
+        cursorTime: cursor.time,
+        cursorId: cursor.id,
+      });
+    }
+    const rows = await qb
+      .orderBy('m.request_time', 'DESC')
+      .addOrderBy('m.id', 'DESC')
+      .limit(limit + 1)
+      .getMany();
+    const more = rows.length > limit;
+    const items = more ? rows.slice(0, limit) : rows;
+    const last = items[items.length - 1];
+    const names = await this.fileNames(projectId, items);
+    return {
+      items: items.map((row) => messageView(row, names)),
+      nextCursor: more && last ? encodeCursor({ time: last.requestTime, id: last.id }) : null,
+    };
+  }
+
+  /** The names of the files the rows carry, in one query. */
+  private async fileNames(projectId: string, rows: readonly MessageRow[]): Promise<Map<string, string>> {
+    const ids = [...new Set(rows.flatMap((row) => row.fileIds))];
+    if (ids.length === 0) return new Map();
+    const files = await this.files
+      .createQueryBuilder('f')
+      .select(['f.id', 'f.name'])
+      .where('f.project_id = :projectId AND f.id = ANY(:ids::uuid[])', { projectId, ids })
+      .getMany();
+    return new Map(files.map((file) => [file.id, file.name]));
+  }
+}

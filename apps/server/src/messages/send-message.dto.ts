@@ -1,0 +1,119 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsIn,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  IsUUID,
+  MaxLength,
+  ValidateNested,
+} from 'class-validator';
+
+/** Recipients one request may carry (as SENS). */
+export const MAX_RECIPIENTS = 1000;
+
+/**
+ * Generous character bounds that only keep absurd bodies out; the real limits are bytes and parts, which
+ * @munja/rules checks against the route's limit profile (with its own codes).
+ */
+const MAX_TEXT_CHARS = 20_000;
+const MAX_SUBJECT_CHARS = 1_000;
+
+export class RecipientDto {
+  @ApiProperty({ example: '01012345678', description: 'the recipient; separators allowed' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(40)
+  to!: string;
+
+  @ApiPropertyOptional({ description: "this recipient's own subject (LMS/MMS)" })
+  @IsOptional()
+  @IsString()
+  @MaxLength(MAX_SUBJECT_CHARS)
+  subject?: string;
+
+  @ApiPropertyOptional({ description: "this recipient's own content" })
+  @IsOptional()
+  @IsString()
+  @MaxLength(MAX_TEXT_CHARS)
+  content?: string;
+}
+
+export class FileRefDto {
+  @ApiProperty({ description: 'an id from POST /v1/files' })
+  @IsUUID()
+  fileId!: string;
+}
+
+/** The SENS v2 send body. */
+export class SendMessageDto {
+  @ApiPropertyOptional({
+    enum: ['SMS', 'LMS', 'MMS'],
+    description: 'absent: chosen per recipient from the content and files (SMS → LMS → MMS)',
+  })
+  @IsOptional()
+  @IsIn(['SMS', 'LMS', 'MMS'])
+  type?: 'SMS' | 'LMS' | 'MMS';
+
+  @ApiPropertyOptional({ enum: ['COMM', 'AD'], default: 'COMM' })
+  @IsOptional()
+  @IsIn(['COMM', 'AD'])
+  contentType?: 'COMM' | 'AD';
+
+  @ApiPropertyOptional({ default: '82', example: '82', description: 'the recipients’ country calling code' })
+  @IsOptional()
+  // SENS documents a string; a number is taken as its digits.
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'number' ? String(value) : value))
+  @IsString()
+  @MaxLength(8)
+  countryCode?: string;
+
+  @ApiProperty({ example: '0212345678', description: 'an APPROVED calling number of the project' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(20)
+  from!: string;
+
+  @ApiPropertyOptional({ description: 'LMS/MMS subject' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(MAX_SUBJECT_CHARS)
+  subject?: string;
+
+  @ApiProperty({ example: '안녕하세요' })
+  @IsString()
+  @MaxLength(MAX_TEXT_CHARS)
+  content!: string;
+
+  @ApiProperty({ type: [RecipientDto], minItems: 1, maxItems: MAX_RECIPIENTS })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_RECIPIENTS)
+  @ValidateNested({ each: true })
+  @Type(() => RecipientDto)
+  messages!: RecipientDto[];
+
+  @ApiPropertyOptional({ type: [FileRefDto], description: 'MMS images (uploaded first)' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(10)
+  @ValidateNested({ each: true })
+  @Type(() => FileRefDto)
+  files?: FileRefDto[];
+
+  @ApiPropertyOptional({ example: '2026-03-05 14:30', description: 'yyyy-MM-dd HH:mm in reserveTimeZone' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(40)
+  reserveTime?: string;
+
+  @ApiPropertyOptional({ default: 'Asia/Seoul', description: 'an IANA time zone' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  reserveTimeZone?: string;
+}

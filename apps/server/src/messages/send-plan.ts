@@ -1,0 +1,154 @@
+import type { PlannedMessage, RejectedRecipient, ReviewResult } from '@munja/compliance';
+import type { MessageState, MessageStatus, MessageType } from './message.entity';
+
+/** The message columns the send path writes, in the order `messageRow` gives them. */
+export const MESSAGE_COLUMNS = [
+  { name: 'project_id', cast: 'uuid' },
+  { name: 'request_id', cast: 'uuid' },
+  { name: 'request_time', cast: 'timestamptz' },
+  { name: 'recipient_index', cast: 'int' },
+  { name: 'to_number' },
+  { name: 'country_code' },
+  { name: 'from_number' },
+  { name: 'type' },
+  { name: 'content_type' },
+  { name: 'subject' },
+  { name: 'content' },
+  { name: 'bytes', cast: 'int' },
+  { name: 'parts', cast: 'int' },
+  { name: 'encoding' },
+  { name: 'file_ids', cast: 'uuid[]' },
+  { name: 'status' },
+  { name: 'state' },
+  { name: 'due_at', cast: 'timestamptz' },
+  { name: 'reservation_id', cast: 'uuid' },
+  { name: 'route', cast: 'text[]' },
+  { name: 'status_name' },
+  { name: 'status_code' },
+  { name: 'status_message' },
+  { name: 'complete_time', cast: 'timestamptz' },
+  { name: 'updated_at', cast: 'timestamptz' },
+] as const;
+
+/** The recipient fields of the request, for rows of rejected recipients (they keep what was asked). */
+export interface RequestedText {
+  readonly type?: 'SMS' | 'LMS' | 'MMS';
+  readonly subject?: string;
+  readonly content: string;
+  readonly messages: readonly { readonly subject?: string; readonly content?: string }[];
+}
+
+export interface RowContext {
+  readonly projectId: string;
+  readonly requestId: string;
+  readonly requestTime: Date;
+  readonly review: ReviewResult;
+  readonly request: RequestedText;
+  readonly fileIds: readonly string[];
+  /** set when the send waits for a reservation */
+  readonly reservationId: string | null;
+  /** the ordered plugins for a planned type */
+  readonly routeOf: (type: MessageType) => readonly string[];
+}
+
+export function plannedType(message: PlannedMessage): MessageType {
+  return message.channel;
+}
+
+/** A rejected recipient keeps the type it would most likely have had, so history filters find it. */
+function rejectedType(context: RowContext): MessageType {
+  if (context.review.countryCode !== null && context.review.countryCode !== '82') return 'INTL';
+  if (context.request.type) return context.request.type;
+  const planned = context.review.recipients.find((r) => r.outcome === 'PLANNED');
+  if (planned) return plannedType(planned);
+  return context.fileIds.length > 0 ? 'MMS' : 'SMS';
+}
+
+function plannedRow(context: RowContext, message: PlannedMessage): unknown[] {
+  const reserved = context.reservationId !== null;
+  const state: MessageState = reserved ? 'RESERVED' : 'QUEUED';
+  const status: MessageStatus = 'READY';
+  const type = plannedType(message);
+  const domestic = message.channel !== 'INTL';
+  return [
+    context.projectId,
+    context.requestId,
+    context.requestTime,
+    message.index,
+    message.number,
+    message.countryCode,
+    message.channel === 'INTL' ? (message.sender.number ?? context.review.from) : message.from,
+    type,
+    message.contentType,
+    message.channel === 'INTL' ? null : message.subject,
+    message.content,
+    domestic ? message.contentBytes : null,
+    message.channel === 'INTL' ? message.parts.length : null,
+    message.channel === 'INTL' ? message.encoding : null,
+    type === 'MMS' ? context.fileIds : [],
+    status,
+    state,
+    new Date(message.sendAt),
+    context.reservationId,
+    context.routeOf(type),
+    null,
+    null,
+    null,
+    null,
+    context.requestTime,
+  ];
+}
+
+function rejectedRow(context: RowContext, recipient: RejectedRecipient): unknown[] {
+  const asked = context.request.messages[recipient.index];
+  const state: MessageState = recipient.code === 'BLOCKED' ? 'BLOCKED' : 'REJECTED';
+  return [
+    context.projectId,
+    context.requestId,
+    context.requestTime,
+    recipient.index,
+    recipient.to,
+    context.review.countryCode ?? '82',
+    context.review.from ?? '',
+    rejectedType(context),
+    context.review.contentType ?? 'COMM',
+    asked?.subject || context.request.subject || null,
+    asked?.content || context.request.content,
+    null,
+    null,
+    null,
+    [],
+    'COMPLETED' satisfies MessageStatus,
+    state,
+    context.requestTime,
+    null,
+    [],
+    'fail',
+    recipient.code,
+    recipient.message,
+    context.requestTime,
+    context.requestTime,
+  ];
+}
+
+/** One row per recipient, in request order: planned ones wait (QUEUED/RESERVED), refused ones are closed. */
+export function messageRows(context: RowContext): unknown[][] {
+  return context.review.recipients.map((recipient) =>
+    recipient.outcome === 'PLANNED' ? plannedRow(context, recipient) : rejectedRow(context, recipient),
+  );
+}
+
+/** A refused recipient as the 202 answer and the dry run list it. */
+export interface RejectedView {
+  index: number;
+  to: string;
+  code: string;
+  field: string;
+  message: string;
+}
+
+export function rejectedViews(review: ReviewResult): RejectedView[] {
+  return review.recipients
+    .filter((r): r is RejectedRecipient => r.outcome === 'REJECTED')
+    .map((r) => ({ index: r.index, to: r.to, code: r.code, field: r.field, message: r.message }));
+}
