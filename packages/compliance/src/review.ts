@@ -1,9 +1,7 @@
 import { normalizeKoreanNumber, parseInternationalNumber, PROFILES, resolveCallingCode } from '@munja/rules';
-import { assertApprovedSender } from './calling-number';
-import { ComplianceError } from './compliance-error';
 import { attempt, KOREA, nonEmpty, planContent, type ContentPlan, type Settings } from './content-plan';
 import { parseContentType } from './content-type';
-import { judgeNightWindow } from './night-window';
+import { checkRequest } from './request-check';
 import {
   DEFAULT_COMPLIANCE_POLICY,
   type CompliancePolicy,
@@ -13,7 +11,6 @@ import {
   type ReviewRequest,
   type ReviewResult,
 } from './review-types';
-import { DEFAULT_RESERVE_TIME_ZONE, parseReserveTime } from './send-time';
 import { SENS_SENDER_POLICIES } from './sender-policy';
 
 export * from './review-types';
@@ -49,76 +46,12 @@ export function reviewRequest(request: ReviewRequest, context: ReviewContext): R
   const policy: CompliancePolicy = { ...DEFAULT_COMPLIANCE_POLICY, ...stripUndefined(context.policy ?? {}) };
   const messages = Array.isArray(request?.messages) ? request.messages : [];
   const total = messages.length;
-  const errors: Rejection[] = [];
-  const collect = <T>(fn: () => T): T | undefined => {
-    const r = attempt(fn);
-    if ('rejection' in r) {
-      errors.push(r.rejection);
-      return undefined;
-    }
-    return r.value;
-  };
-
-  const contentType = collect(() => parseContentType(request?.contentType));
-  const countryCode = collect(() => resolveCallingCode(request?.countryCode ?? KOREA));
-  const from = collect(() => assertApprovedSender(request?.from, context.callingNumbers ?? []));
-  if (total === 0) {
-    errors.push({
-      code: 'NO_RECIPIENTS',
-      field: 'messages',
-      message: 'messages must list at least one recipient',
-    });
-  }
-  const requested = collect(() => {
-    if (!(context.now instanceof Date) || Number.isNaN(context.now.getTime())) {
-      throw new ComplianceError('INVALID_SEND_TIME', 'now', 'the review needs a valid current time');
-    }
-    return nonEmpty(request?.reserveTime) === undefined
-      ? context.now
-      : parseReserveTime(request.reserveTime!, request.reserveTimeZone ?? DEFAULT_RESERVE_TIME_ZONE);
-  });
-
-  let ad: Settings['ad'] = null;
-  let sendAt = requested;
-  let deferred = false;
-  if (contentType === 'AD') {
-    const service = context.optOutService;
-    if (service?.status !== 'COMPLETE' || !service.number080) {
-      errors.push({
-        code: 'AD_OPT_OUT_SERVICE_REQUIRED',
-        field: 'contentType',
-        message: `an AD message needs a COMPLETE 080 opt-out service (it is ${service?.status ?? 'absent'})`,
-      });
-    } else {
-      ad = { senderName: (policy.adSenderName ?? service.companyName).trim(), number080: service.number080 };
-    }
-    if (countryCode !== undefined && countryCode !== KOREA) {
-      errors.push({
-        code: 'AD_INTERNATIONAL_NOT_SUPPORTED',
-        field: 'contentType',
-        message: 'AD messages are supported for Korean recipients only (countryCode 82)',
-      });
-    }
-    if (requested) {
-      const decision = collect(() => judgeNightWindow(requested, policy.nightWindow, 'reserveTime'));
-      if (decision) {
-        sendAt = new Date(decision.sendAt);
-        deferred = decision.deferred;
-      }
-    }
-  }
-  if (countryCode !== undefined && countryCode !== KOREA) {
-    if (request?.type !== undefined && request.type !== 'SMS') {
-      errors.push({ code: 'INVALID_TYPE', field: 'type', message: 'an international message is always SMS' });
-    }
-    if ((request?.fileCount ?? 0) > 0) {
-      errors.push({
-        code: 'FILES_NOT_ALLOWED',
-        field: 'files',
-        message: 'an international SMS cannot carry files',
-      });
-    }
-  }
+  const { errors, contentType, countryCode, from, requested, sendAt, deferred, ad } = checkRequest(
+    request,
+    context,
+    policy,
+    total,
+  );
 
   const base = { contentType, countryCode, from, requestedSendAt: requested?.toISOString() };
   if (errors.length > 0 || !contentType || !countryCode || !from || !sendAt)
