@@ -6,11 +6,13 @@ import { AuthGuard } from './auth/auth.guard';
 import { OPERATOR_KEY, resolveOperatorKey } from './auth/operator-key';
 import { CLOCK, Clock, systemClock } from './common/clock';
 import { ErrorFilter } from './common/error.filter';
+import { loggerParams } from './common/logging';
 import { Environment, validateEnvironment } from './config/environment';
 import { DatabaseModule } from './database/database.module';
 import { IN_MEMORY } from './database/embedded-postgres';
 import { HealthModule } from './health/health.module';
 import { PluginsModule } from './plugins/plugins.module';
+import { DispatchModule } from './dispatch/dispatch.module';
 import { ProjectsModule } from './projects/projects.module';
 import { DemoModule } from './demo/demo.module';
 import { CallingNumbersModule } from './calling-numbers/calling-numbers.module';
@@ -67,14 +69,8 @@ export class AppModule {
         }),
         LoggerModule.forRootAsync({
           inject: [ConfigService],
-          useFactory: (config: ConfigService<Environment, true>) => ({
-            pinoHttp: {
-              level: config.get('LOG_LEVEL', { infer: true }),
-              // Keys and bodies never reach the logs; pino-http logs no bodies by default.
-              redact: ['req.headers.authorization', 'req.headers.cookie'],
-              autoLogging: { ignore: (req) => (req.url ?? '').startsWith('/health') },
-            },
-          }),
+          useFactory: (config: ConfigService<Environment, true>) =>
+            loggerParams(config.get('LOG_LEVEL', { infer: true })),
         }),
         CoreModule.forRoot(options.clock ?? systemClock),
         DatabaseModule,
@@ -86,6 +82,7 @@ export class AppModule {
         ReservationsModule,
         HealthModule,
         PluginsModule,
+        DispatchModule,
         DemoModule,
       ],
       providers: [
