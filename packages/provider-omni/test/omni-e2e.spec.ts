@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import {
   ProviderError,
   type DeliveryReport,
@@ -13,6 +13,9 @@ import omniPlugin, { webhookAnswer, type OmniProvider } from '../src';
 
 // Plugin behaviour the conformance suite does not pin down, over loopback against the faked OMNI, with one
 // clock shared by the simulator and the plugin so token expiry can be walked through.
+// loopback HTTP on a shared 2-core machine: generous per-test time, never a timing assertion
+jest.setTimeout(30_000);
+
 let clock = Date.parse('2026-11-22T00:00:00Z');
 let sim: RunningSimulator;
 let seq = 0;

@@ -1,10 +1,13 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { FormData, request } from 'undici';
 import { startSimulator, type RunningSimulator } from '../simulator';
 import { DEFAULT_OMNI_CREDENTIALS } from './index';
 import { internationalParts } from './validation';
+
+// loopback HTTP on a shared 2-core machine: generous per-test time, never a timing assertion
+jest.setTimeout(30_000);
 
 let clock = Date.parse('2026-11-22T00:00:00Z');
 let sim: RunningSimulator;
