@@ -1,4 +1,5 @@
 import { describe, it, expect } from '@jest/globals';
+import fc from 'fast-check';
 import { normalizeKoreanNumber, parseInternationalNumber, resolveCallingCode, toE164 } from './phone-number';
 import { RuleError } from './rule-error';
 
@@ -131,5 +132,37 @@ describe('normalizeKoreanNumber on repeated numbers', () => {
     const again = thrown(() => normalizeKoreanNumber('010 5970 4970', 'messages[1].to'));
     expect([again.code, again.field]).toEqual(['INVALID_PHONE_NUMBER', 'messages[1].to']);
     expect(again.message).toContain('010 5970 4970');
+  });
+});
+
+describe('Korean numbers written in different ways (property)', () => {
+  it('give the same digits, and normalizing again changes nothing', () => {
+    const mobile = fc
+      .tuple(fc.constantFrom('010'), fc.integer({ min: 2000, max: 9999 }), fc.integer({ min: 0, max: 9999 }))
+      .map(([prefix, middle, last]) => [prefix, String(middle), String(last).padStart(4, '0')]);
+    const seoul = fc
+      .tuple(fc.constantFrom('02'), fc.integer({ min: 200, max: 9999 }), fc.integer({ min: 0, max: 9999 }))
+      .map(([prefix, middle, last]) => [prefix, String(middle), String(last).padStart(4, '0')]);
+    const separator = fc.constantFrom('', '-', ' ', '.');
+    let checked = 0;
+    fc.assert(
+      fc.property(fc.oneof(mobile, seoul), separator, fc.boolean(), (groups, sep, international) => {
+        const digits = groups.join('');
+        let expected: string;
+        try {
+          expected = normalizeKoreanNumber(digits);
+        } catch {
+          return; // a range libphonenumber's metadata does not allocate
+        }
+        expect(expected).toBe(digits);
+        const written = international ? `+82 ${groups.join(sep).slice(1)}` : groups.join(sep);
+        expect(normalizeKoreanNumber(written)).toBe(expected);
+        expect(normalizeKoreanNumber(expected)).toBe(expected);
+        expect(toE164(written, '82')).toBe(`+82${expected.slice(1)}`);
+        checked++;
+      }),
+      { numRuns: 500 },
+    );
+    expect(checked).toBeGreaterThan(400); // most drawn numbers are allocated: the property is not vacuous
   });
 });
