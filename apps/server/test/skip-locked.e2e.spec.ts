@@ -105,4 +105,18 @@ describe(`FOR UPDATE SKIP LOCKED claims (${process.env.DATABASE_URL ? 'PostgreSQ
       await runner.release();
     }
   });
+
+  it('recovers from a failed statement inside a transaction without stalling other connections', async () => {
+    await reset(2);
+    const failing = dataSource.createQueryRunner();
+    try {
+      await failing.startTransaction();
+      await expect(failing.query(`INSERT INTO claim_probe (id) VALUES (1)`)).rejects.toThrow(/duplicate key/);
+      await failing.rollbackTransaction();
+    } finally {
+      await failing.release();
+    }
+    const rows: { n: string }[] = await dataSource.query(`SELECT count(*) AS n FROM claim_probe`);
+    expect(Number(rows[0]?.n)).toBe(2);
+  });
 });

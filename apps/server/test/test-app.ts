@@ -4,6 +4,7 @@ import { Client } from 'pg';
 import request from 'supertest';
 import TestAgent from 'supertest/lib/agent';
 import { createApp } from '../src/app.factory';
+import { OPERATOR_KEY } from '../src/auth/operator-key';
 import type { Clock } from '../src/common/clock';
 import { TestClock } from './test-clock';
 
@@ -12,6 +13,8 @@ export interface TestAppOptions {
   env?: Record<string, string | undefined>;
   /** the injectable clock (default: a TestClock at 2026-03-02 10:00 KST) */
   clock?: Clock;
+  /** 'pglite' forces the embedded database even when DATABASE_URL is set (default: as the suite runs) */
+  database?: 'auto' | 'pglite';
 }
 
 export interface TestProject {
@@ -68,7 +71,7 @@ async function createScratchDatabase(serverUrl: string): Promise<{ url: string; 
  * DATABASE_URL is set (dropped again by close()), on an in-memory PGlite otherwise.
  */
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
-  const serverUrl = process.env.DATABASE_URL;
+  const serverUrl = options.database === 'pglite' ? undefined : process.env.DATABASE_URL;
   const scratch = serverUrl ? await createScratchDatabase(serverUrl) : undefined;
   const operatorKey = `mk_op_test_${randomBytes(16).toString('hex')}`;
   const clock = options.clock ?? new TestClock();
@@ -95,7 +98,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const url = `http://127.0.0.1:${address.port}`;
   const http = request(url);
   const bearer = (key: string) => ({ Authorization: `Bearer ${key}` });
-  const effectiveOperatorKey = env.MUNJA_OPERATOR_KEY ?? operatorKey;
+  const effectiveOperatorKey = app.get<string>(OPERATOR_KEY, { strict: false });
 
   return {
     app,

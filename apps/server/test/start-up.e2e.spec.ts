@@ -1,0 +1,79 @@
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from '@jest/globals';
+import { createApp } from '../src/app.factory';
+import { DemoService } from '../src/demo/demo.service';
+import { startTestApp } from './test-app';
+
+describe('start-up', () => {
+  const folder = mkdtempSync(join(tmpdir(), 'munja-start-'));
+
+  afterAll(() => {
+    rmSync(folder, { recursive: true, force: true });
+  });
+
+  it('keeps the embedded database, the operator key and the demo key across restarts', async () => {
+    const env = { MUNJA_PGLITE_DIR: join(folder, 'pglite'), MUNJA_OPERATOR_KEY: undefined };
+    const first = await startTestApp({ database: 'pglite', env });
+    let demo;
+    let operatorKey: string;
+    let projectId: string;
+    try {
+      operatorKey = first.operatorKey;
+      expect(operatorKey).toMatch(/^mk_op_/);
+      const keyFile = join(folder, 'operator.key');
+      expect(readFileSync(keyFile, 'utf8').trim()).toBe(operatorKey);
+      expect(statSync(keyFile).mode & 0o077).toBe(0);
+      demo = await first.app.get(DemoService).seed();
+      ({ projectId } = await first.createProject('Kept'));
+    } finally {
+      await first.close();
+    }
+
+    const second = await startTestApp({ database: 'pglite', env });
+    try {
+      expect(second.operatorKey).toBe(operatorKey);
+      const again = await second.app.get(DemoService).seed();
+      expect(again).toEqual(demo);
+      const projects = await second.http.get('/v1/projects').set(second.bearer(operatorKey)).expect(200);
+      expect(projects.body.items.map((p: { id: string }) => p.id)).toEqual(
+        expect.arrayContaining([projectId, demo.projectId]),
+      );
+      // The demo project is ready to send: one APPROVED calling number, a COMPLETE 080 service, one key.
+      const numbers = await second.http
+        .get('/v1/calling-numbers')
+        .set(second.bearer(demo.apiKey))
+        .expect(200);
+      expect(numbers.body.items).toEqual([
+        expect.objectContaining({ number: demo.callingNumber, status: 'APPROVED' }),
+      ]);
+      const service = await second.http
+        .get('/v1/opt-out/service')
+        .set(second.bearer(demo.apiKey))
+        .expect(200);
+      expect(service.body).toMatchObject({ status: 'COMPLETE', number080: demo.optOutNumber, generation: 1 });
+      const keys = await second.http
+        .get(`/v1/projects/${demo.projectId}/keys`)
+        .set(second.bearer(operatorKey))
+        .expect(200);
+      expect(keys.body.items).toHaveLength(1);
+    } finally {
+      await second.close();
+    }
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, 'PORT'],
+    [{ DATABASE_URL: 'mysql://localhost/x', MUNJA_OPERATOR_KEY: 'k'.repeat(30) }, 'DATABASE_URL'],
+    [{ DATABASE_URL: 'postgres://127.0.0.1/x' }, 'MUNJA_OPERATOR_KEY'],
+    [{ MUNJA_OPERATOR_KEY: 'short' }, 'MUNJA_OPERATOR_KEY'],
+    [{ MUNJA_DEMO: 'perhaps' }, 'MUNJA_DEMO'],
+    [{ MUNJA_DB_POOL_SIZE: '1' }, 'MUNJA_DB_POOL_SIZE'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+  ])('refuses to start with %j, naming %s', async (env, name) => {
+    await expect(
+      createApp({ env: { MUNJA_PGLITE_DIR: 'memory://', ...env }, shutdownHooks: false }),
+    ).rejects.toThrow(new RegExp(`Invalid configuration:[\\s\\S]*${name}`));
+  });
+});
