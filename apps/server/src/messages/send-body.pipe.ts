@@ -16,6 +16,25 @@ const CODES: Record<string, string> = {
   nestedValidation: 'INVALID_OBJECT',
 };
 
+/**
+ * Which failed constraint to report: presence, then type, then the rest (length, size). class-validator runs a
+ * property's decorators bottom-up, so their order in the DTO must not decide what the caller is told.
+ */
+const ORDER = [
+  'isDefined',
+  'isNotEmpty',
+  'whitelistValidation',
+  'isString',
+  'isArray',
+  'nestedValidation',
+  'isIn',
+  'isUuid',
+];
+function rank(name: string): number {
+  const at = ORDER.indexOf(name);
+  return at >= 0 ? at : ORDER.length;
+}
+
 /** `messages`, `3`, `to` → `messages[3].to`: the same paths @munja/rules and @munja/compliance report. */
 function join(parent: string, property: string): string {
   if (/^\d+$/.test(property)) return `${parent}[${property}]`;
@@ -29,11 +48,9 @@ export function firstSendBodyFailure(
 ): { field: string; code: string; message: string } | undefined {
   for (const error of errors) {
     const field = join(parent, error.property);
-    const constraints = Object.entries(error.constraints ?? {});
+    const constraints = Object.entries(error.constraints ?? {}).sort(([a], [b]) => rank(a) - rank(b));
     const missing = error.value === undefined || error.value === null;
-    const chosen =
-      (missing && constraints.find(([name]) => name === 'isDefined' || name === 'isNotEmpty')) ||
-      constraints[0];
+    const chosen = constraints[0];
     if (chosen) {
       const [name, text] = chosen;
       const code = missing ? 'REQUIRED' : (CODES[name] ?? `INVALID_${name.toUpperCase()}`);
@@ -58,7 +75,6 @@ export const sendBodyPipe = new ValidationPipe({
   transform: true,
   whitelist: true,
   forbidNonWhitelisted: true,
-  stopAtFirstError: true,
   exceptionFactory: (errors) => {
     const failure = firstSendBodyFailure(errors);
     if (!failure) return ApiError.badRequest('INVALID_REQUEST', 'The request is invalid');
