@@ -119,14 +119,16 @@ function assertRealTime(time: { hour: number; minute: number }, field: string, t
   }
 }
 
+const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
+
+/** `yyyy-MM-dd` */
 export function formatCalendarDate(date: CalendarDate): string {
-  return DateTime.utc(date.year, date.month, date.day).toFormat('yyyy-MM-dd');
+  return `${pad(date.year, 4)}-${pad(date.month)}-${pad(date.day)}`;
 }
 
 /** `yyyy-MM-dd HH:mm` */
 export function formatWallTime(wall: WallTime): string {
-  const pad = (n: number, width = 2) => String(n).padStart(width, '0');
-  return `${pad(wall.year, 4)}-${pad(wall.month)}-${pad(wall.day)} ${pad(wall.hour)}:${pad(wall.minute)}`;
+  return `${formatCalendarDate(wall)} ${pad(wall.hour)}:${pad(wall.minute)}`;
 }
 
 /** The wall time an instant shows in a zone, `yyyy-MM-dd HH:mm`. */
