@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { keepProtocolSequencesTogether } from './pglite-socket-sequencing';
 
 export interface EmbeddedPostgres {
   /** postgres:// URL of the loopback server, for the ordinary `pg` driver */
@@ -37,6 +38,7 @@ export async function startEmbeddedPostgres(options: {
     port: 0,
     maxConnections: options.maxConnections,
   });
+  keepProtocolSequencesTogether(server);
   await server.start();
   const url = `postgres://postgres@${server.getServerConn()}/postgres?sslmode=disable`;
   let stopped = false;
