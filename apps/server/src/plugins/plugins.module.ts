@@ -88,7 +88,7 @@ class PluginsLifecycle implements OnApplicationShutdown {
         } catch (error) {
           if (embedded) void embedded.stop();
           if (error instanceof PluginSetupError)
-            throw new Error(`Invalid plugin configuration:\n  ${error.message}`);
+            throw new Error(`Invalid plugin configuration:\n  ${error.message}`, { cause: error });
           throw error;
         }
       },

@@ -1,0 +1,298 @@
+import { Logger } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { DataSource } from 'typeorm';
+import type { Clock } from '../common/clock';
+import type { EmbeddedSimulator } from '../plugins/embedded-simulator';
+import type { PluginRegistry } from '../plugins/plugin-registry';
+import type { ReportStore } from '../reports/report-store';
+import type { DispatchSignal } from './dispatch-signal';
+import { MessageQueue, type ClaimedMessage, type RecordedStep } from './message-queue';
+import { sendPluginBatch } from './plugin-batch';
+import { PluginThrottle } from './plugin-throttle';
+import { ReservationRelease } from './reservation-release';
+import type { RetryPolicy } from './retry-policy';
+import { sql } from './sql';
+import { VendorFiles } from './vendor-files';
+
+export interface DispatcherSettings {
+  readonly batchSize: number;
+  readonly workers: number;
+  readonly leaseMs: number;
+  readonly sweepMs: number;
+  readonly reservationGraceMs: number;
+  readonly reportTimeoutMs: number;
+  readonly policy: RetryPolicy;
+}
+
+/** Counters since start, for logs and tests. */
+export interface DispatcherStats {
+  claimed: number;
+  sent: number;
+  retried: number;
+  failed: number;
+  released: number;
+  recovered: number;
+  reservationsStarted: number;
+  reservationsStale: number;
+  expired: number;
+}
+
+/**
+ * The dispatch workers of one process. Each worker claims due rows under a lease, sends them per plugin, and
+ * records every outcome in one UPDATE; a timed sweep recovers expired leases, starts due reservations and
+ * closes unreported messages. Stop is graceful: no new claims, in-flight sends finish and are recorded,
+ * claimed rows not yet sent are handed back.
+ */
+export class Dispatcher {
+  readonly owner = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+  readonly stats: DispatcherStats = {
+    claimed: 0,
+    sent: 0,
+    retried: 0,
+    failed: 0,
+    released: 0,
+    recovered: 0,
+    reservationsStarted: 0,
+    reservationsStale: 0,
+    expired: 0,
+  };
+  private readonly logger = new Logger('Dispatch');
+  private readonly queue: MessageQueue;
+  private readonly reservations: ReservationRelease;
+  private readonly throttle = new PluginThrottle();
+  private readonly files: VendorFiles;
+  private running = false;
+  private stopping = false;
+  private loops: Promise<void>[] = [];
+  private sweepTimer: NodeJS.Timeout | undefined;
+  private sweeping: Promise<void> | undefined;
+  /** abandon(): results of in-flight sends are dropped and leases kept, as if the process died */
+  private abandoned = false;
+
+  constructor(
+    private readonly db: DataSource,
+    private readonly registry: PluginRegistry,
+    private readonly reports: ReportStore,
+    private readonly signal: DispatchSignal,
+    private readonly clock: Clock,
+    private readonly settings: DispatcherSettings,
+    private readonly embedded: EmbeddedSimulator | null,
+  ) {
+    this.queue = new MessageQueue(db);
+    this.reservations = new ReservationRelease(db);
+    this.files = new VendorFiles(db);
+  }
+
+  get isRunning(): boolean {
+    return this.running;
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.stopping = false;
+    this.abandoned = false;
+    this.loops = Array.from({ length: this.settings.workers }, (_, i) => this.workerLoop(i));
+    this.sweepTimer = setInterval(() => void this.sweepNow(), this.settings.sweepMs);
+    this.sweepTimer.unref();
+    void this.sweepNow();
+    this.logger.log(
+      `dispatcher ${this.owner} started: ${this.settings.workers} workers, batch ${this.settings.batchSize}`,
+    );
+  }
+
+  /** Graceful stop: no new claims; in-flight sends finish and are recorded; unsent claimed rows go back. */
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.stopping = true;
+    if (this.sweepTimer) clearInterval(this.sweepTimer);
+    this.signal.wake();
+    await Promise.all(this.loops);
+    await this.sweeping;
+    this.running = false;
+    this.loops = [];
+    this.logger.log(`dispatcher ${this.owner} stopped`);
+  }
+
+  /**
+   * Stops at once as a killed process would, for tests: nothing more is recorded and no lease is released, so
+   * the rows it holds come back only through lease expiry.
+   */
+  async abandon(): Promise<void> {
+    this.abandoned = true;
+    this.stopping = true;
+    if (this.sweepTimer) clearInterval(this.sweepTimer);
+    this.signal.wake();
+    this.running = false;
+  }
+
+  /** One sweep now: lease recovery, reservations, expiry; wakes the workers when it queued anything. */
+  sweepNow(): Promise<void> {
+    this.sweeping ??= this.sweep()
+      .catch((error: unknown) => this.logger.error({ err: error }, 'dispatch sweep failed'))
+      .finally(() => (this.sweeping = undefined));
+    return this.sweeping;
+  }
+
+  private async sweep(): Promise<void> {
+    if (this.stopping) return;
+    const now = this.clock.now();
+    const recovered = await this.queue.recoverExpiredLeases(now);
+    if (recovered > 0) {
+      this.stats.recovered += recovered;
+      this.logger.warn(
+        { recovered },
+        'expired leases recovered: these messages are sent again (at-least-once)',
+      );
+    }
+    const released = await this.reservations.releaseDue(now, this.settings.reservationGraceMs);
+    this.stats.reservationsStarted += released.started;
+    this.stats.reservationsStale += released.stale;
+    if (released.started + released.stale > 0) this.logger.log({ ...released }, 'reservations released');
+    await this.reservations.finishProcessed(now);
+    const expired = await this.queue.expireUnreported(
+      new Date(now.getTime() - this.settings.reportTimeoutMs),
+      now,
+      1000,
+    );
+    this.stats.expired += expired;
+    if (recovered > 0 || released.queued > 0) this.signal.wake();
+  }
+
+  private async workerLoop(worker: number): Promise<void> {
+    while (!this.stopping) {
+      let claimed: ClaimedMessage[];
+      try {
+        const now = this.clock.now();
+        claimed = await this.queue.claim(
+          this.owner,
+          this.settings.batchSize,
+          now,
+          new Date(now.getTime() + this.settings.leaseMs),
+          this.throttle.throttled(now),
+        );
+      } catch (error) {
+        if (this.stopping) break;
+        this.logger.error({ err: error, worker }, 'claim failed');
+        await this.signal.wait(this.settings.sweepMs);
+        continue;
+      }
+      if (claimed.length === 0) {
+        await this.signal.wait(this.settings.sweepMs);
+        continue;
+      }
+      this.stats.claimed += claimed.length;
+      try {
+        await this.dispatch(claimed);
+      } catch (error) {
+        // Rows stay SENDING under our lease and come back by the sweep after it expires: never lost.
+        this.logger.error({ err: error, worker, rows: claimed.length }, 'dispatching a claimed batch failed');
+      }
+    }
+  }
+
+  /** Sends one claim, plugin by plugin (concurrently), recording each plugin's outcomes as they come. */
+  private async dispatch(claimed: readonly ClaimedMessage[]): Promise<void> {
+    const byPlugin = new Map<string, ClaimedMessage[]>();
+    for (const message of claimed) {
+      const list = byPlugin.get(message.pluginId) ?? [];
+      list.push(message);
+      byPlugin.set(message.pluginId, list);
+    }
+    if (this.embedded) await this.registerCallingNumbers(claimed);
+    await Promise.all([...byPlugin].map(([pluginId, messages]) => this.dispatchPlugin(pluginId, messages)));
+  }
+
+  private async dispatchPlugin(pluginId: string, messages: ClaimedMessage[]): Promise<void> {
+    if (this.stopping) {
+      // shutting down before this plugin's send started: hand the rows back untouched
+      if (this.abandoned) return;
+      this.stats.released += await this.queue.release(
+        this.owner,
+        messages.map((m) => m.id),
+        this.clock.now(),
+      );
+      return;
+    }
+    const waitMs = this.throttle.remainingMs(pluginId, this.clock.now());
+    if (waitMs > 0) {
+      // another worker was told to slow down after this claim: requeue without counting an attempt
+      await this.record(
+        messages.map((m) => ({
+          id: m.id,
+          pluginId,
+          step: {
+            kind: 'RETRY',
+            routeIndex: m.routeIndex,
+            attempts: m.attempts,
+            dueAt: new Date(this.clock.now().getTime() + waitMs),
+            code: 'RATE_LIMITED',
+            message: `plugin ${pluginId} is slowed down`,
+          },
+        })),
+      );
+      return;
+    }
+    const result = await sendPluginBatch(
+      {
+        pluginId,
+        provider: this.registry.has(pluginId) ? this.registry.provider(pluginId) : undefined,
+        files: this.files,
+        policy: this.settings.policy,
+        now: () => this.clock.now(),
+      },
+      messages,
+    );
+    if (this.abandoned) return;
+    if (result.rateLimitedMs !== undefined) {
+      this.throttle.slowDown(pluginId, this.clock.now(), result.rateLimitedMs);
+      this.logger.warn(
+        { pluginId, retryAfterMs: result.rateLimitedMs },
+        'rate limited: slowing this plugin down',
+      );
+    }
+    if (result.authenticationFailure) {
+      this.registry.markUnhealthy(pluginId, `credentials refused: ${result.authenticationFailure}`);
+      this.logger.error(
+        { pluginId },
+        'the vendor refused the plugin credentials; failing over where the route allows',
+      );
+    } else if (result.accepted > 0) {
+      this.registry.markHealthy(pluginId);
+    }
+    await this.record(result.steps);
+  }
+
+  private async record(steps: RecordedStep[]): Promise<void> {
+    const now = this.clock.now();
+    await this.queue.record(this.owner, steps, now);
+    const sentByPlugin = new Map<string, string[]>();
+    for (const { step, pluginId } of steps) {
+      if (step.kind === 'SENT') {
+        this.stats.sent += 1;
+        const list = sentByPlugin.get(pluginId) ?? [];
+        list.push(step.vendorMessageId);
+        sentByPlugin.set(pluginId, list);
+      } else if (step.kind === 'RETRY') this.stats.retried += 1;
+      else this.stats.failed += 1;
+    }
+    for (const [pluginId, vendorIds] of sentByPlugin)
+      await this.reports.applyEarlyReports(pluginId, vendorIds, now);
+    if (steps.some((s) => s.step.kind === 'RETRY')) this.signal.wake();
+  }
+
+  /**
+   * Embedded default only: approving a calling number in Munja stands for registering it at the vendor's
+   * console, so the simulator learns the approved numbers of the batch before it is sent.
+   */
+  private async registerCallingNumbers(claimed: readonly ClaimedMessage[]): Promise<void> {
+    const numbers = [...new Set(claimed.map((m) => m.fromNumber))];
+    const { rows } = await sql<{ number: string }>(
+      this.db,
+      `SELECT DISTINCT number FROM calling_numbers WHERE status = 'APPROVED' AND number = ANY($1::text[])`,
+      [numbers],
+    );
+    this.embedded?.registerCallingNumbers(rows.map((r) => r.number));
+  }
+}

@@ -1,0 +1,231 @@
+import type { DataSource } from 'typeorm';
+import { sql } from './sql';
+import type { NextStep } from './next-step';
+
+/** A message row claimed for sending (only the columns a send needs). */
+export interface ClaimedMessage {
+  readonly id: string;
+  readonly projectId: string;
+  readonly requestId: string;
+  readonly toNumber: string;
+  readonly countryCode: string;
+  readonly fromNumber: string;
+  readonly type: 'SMS' | 'LMS' | 'MMS' | 'INTL';
+  readonly contentType: 'COMM' | 'AD';
+  readonly subject: string | null;
+  readonly content: string;
+  readonly parts: number | null;
+  readonly fileIds: string[];
+  readonly route: string[];
+  readonly routeIndex: number;
+  readonly attempts: number;
+  /** route[routeIndex]: the plugin this attempt goes to */
+  readonly pluginId: string;
+  readonly reservationId: string | null;
+}
+
+interface ClaimedRow {
+  id: string;
+  project_id: string;
+  request_id: string;
+  to_number: string;
+  country_code: string;
+  from_number: string;
+  type: ClaimedMessage['type'];
+  content_type: ClaimedMessage['contentType'];
+  subject: string | null;
+  content: string;
+  parts: number | null;
+  file_ids: string[];
+  route: string[];
+  route_index: number;
+  attempts: number;
+  plugin_id: string;
+  reservation_id: string | null;
+}
+
+/** One message's recorded result of a send attempt. */
+export interface RecordedStep {
+  readonly id: string;
+  readonly step: NextStep;
+  /** the plugin the attempt went to */
+  readonly pluginId: string;
+}
+
+/**
+ * The message rows are the queue. Every method is one statement over many rows (claims, outcomes, lease
+ * recovery), so a batch of 500 costs a round trip or two, not 500.
+ */
+export class MessageQueue {
+  constructor(private readonly db: DataSource) {}
+
+  /**
+   * Claims up to `limit` due QUEUED rows (oldest due first) for `owner` until `leaseUntil`. SKIP LOCKED lets
+   * any number of workers and processes claim at once without taking the same row twice. Rows whose current
+   * plugin is slowed down (rate limit) stay queued.
+   */
+  async claim(
+    owner: string,
+    limit: number,
+    now: Date,
+    leaseUntil: Date,
+    throttled: readonly string[],
+  ): Promise<ClaimedMessage[]> {
+    const { rows: list } = await sql<ClaimedRow>(
+      this.db,
+      `WITH due AS (
+         SELECT id FROM messages
+          WHERE state = 'QUEUED' AND due_at <= $1
+            AND NOT (COALESCE(route[route_index + 1], '') = ANY($5::text[]))
+          ORDER BY due_at
+          LIMIT $2
+          FOR UPDATE SKIP LOCKED
+       )
+       UPDATE messages m
+          SET state = 'SENDING', status = 'PROCESSING', lease_owner = $3, lease_expires_at = $4,
+              plugin_id = m.route[m.route_index + 1], updated_at = $1
+         FROM due
+        WHERE m.id = due.id
+      RETURNING m.id, m.project_id, m.request_id, m.to_number, m.country_code, m.from_number, m.type,
+                m.content_type, m.subject, m.content, m.parts, m.file_ids, m.route, m.route_index, m.attempts,
+                m.plugin_id, m.reservation_id`,
+      [now, limit, owner, leaseUntil, throttled],
+    );
+    return list.map((r) => ({
+      id: r.id,
+      projectId: r.project_id,
+      requestId: r.request_id,
+      toNumber: r.to_number,
+      countryCode: r.country_code,
+      fromNumber: r.from_number,
+      type: r.type,
+      contentType: r.content_type,
+      subject: r.subject,
+      content: r.content,
+      parts: r.parts,
+      fileIds: r.file_ids ?? [],
+      route: r.route,
+      routeIndex: r.route_index,
+      attempts: r.attempts,
+      pluginId: r.plugin_id,
+      reservationId: r.reservation_id,
+    }));
+  }
+
+  /**
+   * Records many outcomes in one UPDATE. A failure or retry only lands while this worker still holds the
+   * lease; a vendor acceptance lands even if the lease expired meanwhile (the vendor has the message, and
+   * recording it keeps another worker from sending it again if that one has not claimed it yet).
+   */
+  async record(owner: string, steps: readonly RecordedStep[], now: Date): Promise<number> {
+    if (steps.length === 0) return 0;
+    const ids: string[] = [];
+    const states: string[] = [];
+    const routeIndexes: (number | null)[] = [];
+    const attempts: (number | null)[] = [];
+    const dues: (Date | null)[] = [];
+    const plugins: string[] = [];
+    const vendorIds: (string | null)[] = [];
+    const vendorRequestIds: (string | null)[] = [];
+    const codes: (string | null)[] = [];
+    const texts: (string | null)[] = [];
+    for (const { id, step, pluginId } of steps) {
+      ids.push(id);
+      plugins.push(pluginId);
+      states.push(step.kind === 'SENT' ? 'SENT' : step.kind === 'RETRY' ? 'QUEUED' : 'FAILED');
+      routeIndexes.push(step.kind === 'RETRY' ? step.routeIndex : null);
+      attempts.push(step.kind === 'RETRY' ? step.attempts : null);
+      dues.push(step.kind === 'RETRY' ? step.dueAt : null);
+      vendorIds.push(step.kind === 'SENT' ? step.vendorMessageId : null);
+      vendorRequestIds.push(step.kind === 'SENT' ? (step.vendorRequestId ?? null) : null);
+      codes.push(step.kind === 'SENT' ? null : step.code);
+      texts.push(step.kind === 'SENT' ? null : truncate(step.message));
+    }
+    const { affected } = await sql(
+      this.db,
+      `UPDATE messages m SET
+          state = v.state,
+          status = CASE v.state WHEN 'SENT' THEN 'PROCESSING' WHEN 'QUEUED' THEN 'READY' ELSE 'COMPLETED' END,
+          plugin_id = v.plugin_id,
+          route_index = COALESCE(v.route_index, m.route_index),
+          attempts = COALESCE(v.attempts, m.attempts),
+          due_at = COALESCE(v.due_at, m.due_at),
+          next_attempt_at = v.due_at,
+          vendor_message_id = COALESCE(v.vendor_message_id, m.vendor_message_id),
+          vendor_request_id = COALESCE(v.vendor_request_id, m.vendor_request_id),
+          sent_at = CASE WHEN v.state = 'SENT' THEN $2::timestamptz ELSE m.sent_at END,
+          status_name = CASE WHEN v.state = 'FAILED' THEN 'fail' ELSE NULL END,
+          status_code = v.code,
+          status_message = v.text,
+          complete_time = CASE WHEN v.state = 'FAILED' THEN $2::timestamptz ELSE NULL END,
+          lease_owner = NULL, lease_expires_at = NULL, updated_at = $2
+         FROM unnest($3::uuid[], $4::text[], $5::int[], $6::int[], $7::timestamptz[], $8::text[], $9::text[],
+                     $10::text[], $11::text[], $12::text[])
+              AS v(id, state, route_index, attempts, due_at, plugin_id, vendor_message_id, vendor_request_id, code, text)
+        WHERE m.id = v.id
+          AND ((m.state = 'SENDING' AND m.lease_owner = $1)
+               OR (v.state = 'SENT' AND m.state IN ('SENDING', 'QUEUED')))`,
+      [
+        owner,
+        now,
+        ids,
+        states,
+        routeIndexes,
+        attempts,
+        dues,
+        plugins,
+        vendorIds,
+        vendorRequestIds,
+        codes,
+        texts,
+      ],
+    );
+    return affected;
+  }
+
+  /** Hands claimed rows back untouched (graceful shutdown before their send started). */
+  async release(owner: string, ids: readonly string[], now: Date): Promise<number> {
+    if (ids.length === 0) return 0;
+    const { affected } = await sql(
+      this.db,
+      `UPDATE messages SET state = 'QUEUED', status = 'READY', lease_owner = NULL, lease_expires_at = NULL, updated_at = $2
+        WHERE id = ANY($3::uuid[]) AND state = 'SENDING' AND lease_owner = $1`,
+      [owner, now, ids],
+    );
+    return affected;
+  }
+
+  /**
+   * Rows whose worker died (lease expired while SENDING) become claimable again. At-least-once: if that worker's
+   * vendor call went through before it died, the message is sent a second time (documented trade-off: losing
+   * a message is worse than a rare duplicate, and the vendor id of the first send was never recorded).
+   */
+  async recoverExpiredLeases(now: Date): Promise<number> {
+    const { affected } = await sql(
+      this.db,
+      `UPDATE messages SET state = 'QUEUED', status = 'READY', lease_owner = NULL, lease_expires_at = NULL, updated_at = $1
+        WHERE state = 'SENDING' AND lease_expires_at < $1`,
+      [now],
+    );
+    return affected;
+  }
+
+  /** Sent messages with no final report since `sentBefore` are closed as EXPIRED (fail). */
+  async expireUnreported(sentBefore: Date, now: Date, limit: number): Promise<number> {
+    const { affected } = await sql(
+      this.db,
+      `WITH stale AS (
+         SELECT id FROM messages WHERE state = 'SENT' AND sent_at < $1 ORDER BY sent_at LIMIT $3 FOR UPDATE SKIP LOCKED
+       )
+       UPDATE messages m SET state = 'EXPIRED', status = 'COMPLETED', status_name = 'fail', status_code = 'EXPIRED',
+              status_message = 'no delivery report in time', complete_time = $2, updated_at = $2
+         FROM stale WHERE m.id = stale.id`,
+      [sentBefore, now, limit],
+    );
+    return affected;
+  }
+}
+
+const MAX_STATUS_MESSAGE = 500;
+const truncate = (text: string): string =>
+  text.length > MAX_STATUS_MESSAGE ? `${text.slice(0, MAX_STATUS_MESSAGE - 1)}…` : text;

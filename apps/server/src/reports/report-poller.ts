@@ -1,0 +1,90 @@
+import { Logger } from '@nestjs/common';
+import type { PendingMessage } from '@munja/provider-kit';
+import { ProviderError } from '@munja/provider-kit';
+import type { DataSource } from 'typeorm';
+import type { Clock } from '../common/clock';
+import { sql } from '../dispatch/sql';
+import type { PluginRegistry } from '../plugins/plugin-registry';
+import type { ReportStore } from './report-store';
+
+/** Pending messages handed to a per-message vendor (SENS) in one poll call. */
+export const PENDING_BATCH = 100;
+/** Rounds per plugin in one tick while the vendor says it has more (OMNI's queue). */
+const MAX_ROUNDS_PER_TICK = 20;
+
+interface PendingRow {
+  id: string;
+  vendor_message_id: string;
+  vendor_request_id: string | null;
+  sent_at: Date;
+}
+
+/**
+ * Polls every plugin that polls. Per-message vendors (SENS) get the SENT rows of that plugin, oldest first, a
+ * batch at a time, walking the whole backlog with a cursor across ticks; queue vendors (OMNI) are drained
+ * while they say `more`. A queue's reports are acknowledged only after they are stored.
+ */
+export class ReportPoller {
+  private readonly logger = new Logger('Reports');
+  /** where the walk through each plugin's SENT rows stands: (sent_at, id) of the last one asked about */
+  private readonly cursors = new Map<string, { sentAt: Date; id: string }>();
+
+  constructor(
+    private readonly db: DataSource,
+    private readonly registry: PluginRegistry,
+    private readonly store: ReportStore,
+    private readonly clock: Clock,
+  ) {}
+
+  /** One polling round over every polling plugin; answers the number of reports stored. */
+  async tick(isStopping: () => boolean): Promise<number> {
+    let total = 0;
+    for (const pluginId of this.registry.ids()) {
+      const provider = this.registry.provider(pluginId);
+      if (!provider.pollReports) continue;
+      try {
+        for (let round = 0; round < MAX_ROUNDS_PER_TICK && !isStopping(); round += 1) {
+          const pending = await this.pending(pluginId);
+          const result = await provider.pollReports({ pending, limit: 1000 });
+          if (result.reports.length > 0) {
+            const applied = await this.store.apply(result.reports, 'polling', this.clock.now());
+            total += applied.stored;
+          }
+          await result.acknowledge();
+          const walking = pending.length === PENDING_BATCH; // more SENT rows after this batch
+          if (!result.more && !walking) break;
+        }
+      } catch (error) {
+        const detail =
+          error instanceof ProviderError ? `${error.kind} ${error.vendorCode}` : (error as Error).message;
+        if (error instanceof ProviderError && error.kind === 'AUTHENTICATION')
+          this.registry.markUnhealthy(pluginId, `report polling refused: ${error.vendorCode}`);
+        this.logger.warn({ pluginId, detail }, 'report polling failed; next tick retries');
+      }
+    }
+    return total;
+  }
+
+  private async pending(pluginId: string): Promise<PendingMessage[]> {
+    const cursor = this.cursors.get(pluginId);
+    const { rows } = await sql<PendingRow>(
+      this.db,
+      `SELECT id, vendor_message_id, vendor_request_id, sent_at FROM messages
+        WHERE state = 'SENT' AND plugin_id = $1 AND vendor_message_id IS NOT NULL
+          AND ($2::timestamptz IS NULL OR (sent_at, id) > ($2::timestamptz, $3::uuid))
+        ORDER BY sent_at, id
+        LIMIT $4`,
+      [pluginId, cursor?.sentAt ?? null, cursor?.id ?? null, PENDING_BATCH],
+    );
+    const last = rows[rows.length - 1];
+    // past the end: start from the oldest again next time
+    if (rows.length < PENDING_BATCH || !last) this.cursors.delete(pluginId);
+    else this.cursors.set(pluginId, { sentAt: last.sent_at, id: last.id });
+    return rows.map((r) => ({
+      ref: r.id,
+      vendorMessageId: r.vendor_message_id,
+      ...(r.vendor_request_id ? { vendorRequestId: r.vendor_request_id } : {}),
+      sentAt: r.sent_at,
+    }));
+  }
+}

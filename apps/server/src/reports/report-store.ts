@@ -1,0 +1,226 @@
+import { Logger } from '@nestjs/common';
+import { isFinalDeliveryStatus, type DeliveryReport } from '@munja/provider-kit';
+import type { DataSource, EntityManager } from 'typeorm';
+import { sql } from '../dispatch/sql';
+import { decisiveReports, messageIdOfRef } from './report-selection';
+
+export type ReportSource = 'webhook' | 'polling';
+
+export interface AppliedReports {
+  /** reports stored (every one received) */
+  readonly stored: number;
+  /** messages closed (COMPLETED) by them */
+  readonly closed: number;
+  /** reports matching no message we know (kept, logged) */
+  readonly unknown: number;
+}
+
+/** States a report may still close: not final yet. A final state never moves (no backwards step). */
+const OPEN_STATES = `('SENT', 'SENDING', 'QUEUED')`;
+
+const MAX_TEXT = 500;
+const clip = (text: string | undefined): string | null =>
+  text === undefined ? null : text.length > MAX_TEXT ? text.slice(0, MAX_TEXT) : text;
+
+const validDate = (date: Date | undefined): Date | null =>
+  date instanceof Date && !Number.isNaN(date.getTime()) ? date : null;
+
+/**
+ * Delivery reports in, from webhooks and polling alike: every report is stored (audit, and to apply a report
+ * that arrives before its message's vendor id is recorded), and the decisive one per message closes it in one
+ * UPDATE whose WHERE refuses to touch a message already final — so duplicates and out-of-order reports never
+ * move a status backwards.
+ */
+export class ReportStore {
+  private readonly logger = new Logger('Reports');
+
+  constructor(private readonly db: DataSource) {}
+
+  async apply(reports: readonly DeliveryReport[], source: ReportSource, now: Date): Promise<AppliedReports> {
+    if (reports.length === 0) return { stored: 0, closed: 0, unknown: 0 };
+    const result = await this.db.transaction(async (manager) => {
+      const matched = await this.match(manager, reports);
+      await this.store(manager, reports, matched, source, now);
+      const decisive = decisiveReports(reports);
+      const closed = await this.close(
+        manager,
+        decisive.flatMap((report) => {
+          const messageId = matched.get(report);
+          return messageId && isFinalDeliveryStatus(report.status) ? [{ messageId, report }] : [];
+        }),
+        now,
+      );
+      const unknown = reports.filter((r) => !matched.get(r)).length;
+      return { stored: reports.length, closed, unknown };
+    });
+    if (result.unknown > 0) {
+      const plugins = [...new Set(reports.filter((r) => r.pluginId).map((r) => r.pluginId))].join(', ');
+      this.logger.warn(
+        { unknown: result.unknown, plugins, source },
+        'delivery reports for unknown messages kept',
+      );
+    }
+    return result;
+  }
+
+  /**
+   * Applies stored reports that came before their message's vendor id was recorded (the vendor can report
+   * faster than we write the send's outcome). Called right after a batch of messages is marked SENT.
+   */
+  async applyEarlyReports(pluginId: string, vendorMessageIds: readonly string[], now: Date): Promise<number> {
+    if (vendorMessageIds.length === 0) return 0;
+    return this.db.transaction(async (manager) => {
+      const { rows } = await sql<{
+        id: string;
+        message_id: string;
+        status: DeliveryReport['status'];
+        vendor_code: string | null;
+        vendor_message: string | null;
+        telco: string | null;
+        completed_at: Date | null;
+        vendor_message_id: string;
+      }>(
+        manager,
+        `SELECT d.id, m.id AS message_id, d.status, d.vendor_code, d.vendor_message, d.telco, d.completed_at,
+                d.vendor_message_id
+           FROM delivery_reports d
+           JOIN messages m ON m.plugin_id = d.plugin_id AND m.vendor_message_id = d.vendor_message_id
+          WHERE d.message_id IS NULL AND d.plugin_id = $1 AND d.vendor_message_id = ANY($2::text[])
+          ORDER BY d.id`,
+        [pluginId, vendorMessageIds],
+      );
+      if (rows.length === 0) return 0;
+      await sql(
+        manager,
+        `UPDATE delivery_reports d SET message_id = v.message_id FROM unnest($1::bigint[], $2::uuid[]) AS v(id, message_id) WHERE d.id = v.id`,
+        [rows.map((r) => r.id), rows.map((r) => r.message_id)],
+      );
+      const first = new Map<string, (typeof rows)[number]>();
+      for (const row of rows)
+        if (row.status !== 'SENT' && !first.has(row.message_id)) first.set(row.message_id, row);
+      return this.close(
+        manager,
+        [...first.values()].map((row) => ({
+          messageId: row.message_id,
+          report: {
+            pluginId,
+            vendorMessageId: row.vendor_message_id,
+            status: row.status,
+            vendorCode: row.vendor_code ?? undefined,
+            vendorMessage: row.vendor_message ?? undefined,
+            telco: row.telco ?? undefined,
+            completedAt: row.completed_at ?? undefined,
+            reportedAt: now,
+            raw: null,
+          },
+        })),
+        now,
+      );
+    });
+  }
+
+  /** Finds each report's message: by (plugin, vendor id), else by our ref echoed back. */
+  private async match(
+    manager: EntityManager,
+    reports: readonly DeliveryReport[],
+  ): Promise<Map<DeliveryReport, string>> {
+    const { rows } = await sql<{ i: string; id: string }>(
+      manager,
+      `SELECT v.i, m.id
+         FROM unnest($1::text[], $2::text[], $3::uuid[]) WITH ORDINALITY AS v(plugin_id, vendor_message_id, ref_id, i)
+         JOIN LATERAL (
+           SELECT id FROM messages m
+            WHERE (m.plugin_id = v.plugin_id AND m.vendor_message_id = v.vendor_message_id)
+               OR (m.id = v.ref_id AND m.plugin_id = v.plugin_id)
+            LIMIT 1
+         ) m ON true`,
+      [
+        reports.map((r) => r.pluginId),
+        reports.map((r) => r.vendorMessageId),
+        reports.map((r) => messageIdOfRef(r.ref)),
+      ],
+    );
+    const matched = new Map<DeliveryReport, string>();
+    for (const row of rows) {
+      const report = reports[Number(row.i) - 1];
+      if (report) matched.set(report, row.id);
+    }
+    return matched;
+  }
+
+  private async store(
+    manager: EntityManager,
+    reports: readonly DeliveryReport[],
+    matched: Map<DeliveryReport, string>,
+    source: ReportSource,
+    now: Date,
+  ): Promise<void> {
+    await sql(
+      manager,
+      `INSERT INTO delivery_reports (plugin_id, vendor_message_id, ref, status, vendor_code, vendor_message, telco,
+                                     sent_at, completed_at, reported_at, received_at, source, message_id, raw)
+       SELECT v.plugin_id, v.vendor_message_id, v.ref, v.status, v.vendor_code, v.vendor_message, v.telco, v.sent_at,
+              v.completed_at, v.reported_at, $1, $2, v.message_id, v.raw
+         FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
+                     $10::timestamptz[], $11::timestamptz[], $12::timestamptz[], $13::uuid[], $14::jsonb[])
+              AS v(plugin_id, vendor_message_id, ref, status, vendor_code, vendor_message, telco, sent_at,
+                   completed_at, reported_at, message_id, raw)`,
+      [
+        now,
+        source,
+        reports.map((r) => r.pluginId),
+        reports.map((r) => r.vendorMessageId),
+        reports.map((r) => clip(r.ref)),
+        reports.map((r) => r.status),
+        reports.map((r) => clip(r.vendorCode)),
+        reports.map((r) => clip(r.vendorMessage)),
+        reports.map((r) => clip(r.telco)),
+        reports.map((r) => validDate(r.sentAt)),
+        reports.map((r) => validDate(r.completedAt)),
+        reports.map((r) => validDate(r.reportedAt) ?? now),
+        reports.map((r) => matched.get(r) ?? null),
+        reports.map((r) => (r.raw === undefined ? null : JSON.stringify(r.raw))),
+      ],
+    );
+  }
+
+  /** One UPDATE closing many messages; the WHERE keeps final states final. */
+  private async close(
+    manager: EntityManager,
+    closing: readonly { messageId: string; report: DeliveryReport }[],
+    now: Date,
+  ): Promise<number> {
+    const seen = new Set<string>();
+    // one message, one decisive report
+    const unique = closing.filter((c) => !seen.has(c.messageId) && seen.add(c.messageId));
+    if (unique.length === 0) return 0;
+    const { affected } = await sql(
+      manager,
+      `UPDATE messages m SET
+          state = v.state,
+          status = 'COMPLETED',
+          status_name = CASE WHEN v.state = 'DELIVERED' THEN 'success' ELSE 'fail' END,
+          status_code = v.code,
+          status_message = v.text,
+          telco_code = COALESCE(v.telco, m.telco_code),
+          complete_time = COALESCE(v.completed_at, $1),
+          vendor_message_id = COALESCE(m.vendor_message_id, v.vendor_message_id),
+          lease_owner = NULL, lease_expires_at = NULL,
+          updated_at = $1
+         FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::text[])
+              AS v(id, state, code, text, telco, completed_at, vendor_message_id)
+        WHERE m.id = v.id AND m.state IN ${OPEN_STATES}`,
+      [
+        now,
+        unique.map((c) => c.messageId),
+        unique.map((c) => c.report.status),
+        unique.map((c) => clip(c.report.vendorCode) ?? c.report.status),
+        unique.map((c) => clip(c.report.vendorMessage)),
+        unique.map((c) => clip(c.report.telco)),
+        unique.map((c) => validDate(c.report.completedAt)),
+        unique.map((c) => c.report.vendorMessageId),
+      ],
+    );
+    return affected;
+  }
+}

@@ -1,0 +1,68 @@
+import { DataSource } from 'typeorm';
+import type { TestApp } from './test-app';
+import type { SendingProject } from './messages-fixtures';
+
+/** Polls `probe` until it answers something truthy (or throws after `timeoutMs`, with the last answer). */
+export async function waitFor<T>(
+  probe: () => Promise<T>,
+  timeoutMs = 15_000,
+  stepMs = 50,
+): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T | undefined;
+  for (;;) {
+    last = await probe();
+    if (last) return last as NonNullable<T>;
+    if (Date.now() > deadline) throw new Error(`timed out waiting; last answer: ${JSON.stringify(last)}`);
+    await new Promise((resolve) => setTimeout(resolve, stepMs));
+  }
+}
+
+export interface MessageView {
+  messageId: string;
+  to: string;
+  status: string;
+  state: string;
+  statusName: string | null;
+  statusCode: string | null;
+  statusMessage: string | null;
+  telcoCode: string | null;
+  completeTime: string | null;
+  [key: string]: unknown;
+}
+
+/** The messages of a request, through the results API. */
+export async function messagesOf(
+  t: TestApp,
+  project: SendingProject,
+  requestId: string,
+): Promise<MessageView[]> {
+  const response = await t.http.get(`/v1/requests/${requestId}`).set(project.auth).query({ size: 100 });
+  if (response.status !== 200)
+    throw new Error(`GET /v1/requests/${requestId}: ${response.status} ${response.text}`);
+  return response.body.messages as MessageView[];
+}
+
+/** Waits until every message of the request is COMPLETED; answers them. */
+export function completed(t: TestApp, project: SendingProject, requestId: string, timeoutMs = 15_000) {
+  return waitFor(async () => {
+    const messages = await messagesOf(t, project, requestId);
+    return messages.length > 0 && messages.every((m) => m.status === 'COMPLETED') ? messages : undefined;
+  }, timeoutMs);
+}
+
+/** Raw SQL against the app's database (tests look at columns the API does not show). */
+export async function query<T = Record<string, unknown>>(
+  t: TestApp,
+  text: string,
+  params: unknown[] = [],
+): Promise<T[]> {
+  return (await t.app.get(DataSource).query(text, params)) as T[];
+}
+
+/** Test settings: fast polling, short sweeps, no backoff wait unless a test wants one. */
+export const FAST_DISPATCH = {
+  MUNJA_REPORT_POLL_MS: '100',
+  MUNJA_DISPATCH_SWEEP_MS: '100',
+  MUNJA_DISPATCH_BACKOFF_MS: '0',
+};
