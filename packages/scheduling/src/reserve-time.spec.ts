@@ -1,5 +1,8 @@
 import { describe, it, expect } from '@jest/globals';
+import fc from 'fast-check';
 import { resolveReserveTime } from './reserve-time';
+import { SchedulingError } from './scheduling-error';
+import { formatLocal, parseWallTime, resolveWallTime } from './wall-time';
 
 const now = new Date('2026-03-01T00:00:00.000Z'); // 09:00 in Seoul
 
@@ -133,5 +136,41 @@ describe('resolveReserveTime', () => {
     expect(() =>
       resolveReserveTime({ reserveTime: '2026-03-02 09:00' }, { now: new Date(Number.NaN) }),
     ).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT', field: 'now' }));
+  });
+});
+
+describe('resolveReserveTime property', () => {
+  it('accepts exactly the wall times whose instant is in (now, now + horizon], in any zone', () => {
+    const DAY = 86_400_000;
+    fc.assert(
+      fc.property(
+        fc.constantFrom('Asia/Seoul', 'America/New_York', 'Europe/Berlin'),
+        fc.integer({ min: Date.UTC(2026, 0, 1), max: Date.UTC(2030, 0, 1) }),
+        fc.integer({ min: -2 * DAY, max: 200 * DAY }),
+        fc.integer({ min: 1, max: 365 }),
+        (zone, nowMs, aheadMs, horizonDays) => {
+          const now = new Date(nowMs);
+          const reserveTime = formatLocal(nowMs + aheadMs, zone);
+          const expected = resolveWallTime(parseWallTime(reserveTime, 'reserveTime'), zone).instant.getTime();
+          let outcome: string;
+          try {
+            const resolved = resolveReserveTime({ reserveTime, reserveTimeZone: zone }, { now, horizonDays });
+            expect(resolved.instant.getTime()).toBe(expected);
+            outcome = 'OK';
+          } catch (error) {
+            if (!(error instanceof SchedulingError)) throw error;
+            outcome = error.code;
+          }
+          const wanted =
+            expected <= nowMs
+              ? 'RESERVE_TIME_IN_PAST'
+              : expected > nowMs + horizonDays * DAY
+                ? 'RESERVE_TIME_BEYOND_HORIZON'
+                : 'OK';
+          expect(outcome).toBe(wanted);
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });
