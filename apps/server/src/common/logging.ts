@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { RequestMethod } from '@nestjs/common';
 import type { Params } from 'nestjs-pino';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -23,6 +24,7 @@ export function redactUrl(url: string): string {
  */
 export function loggerParams(level: string): Params {
   return {
+    forRoutes: [{ path: '*path', method: RequestMethod.ALL }],
     pinoHttp: {
       level,
       autoLogging: { ignore: (req: IncomingMessage) => (req.url ?? '').startsWith('/health') },
