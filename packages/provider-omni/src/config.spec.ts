@@ -19,7 +19,7 @@ function fieldOf(raw: unknown): string {
 }
 
 describe('validateOmniConfig', () => {
-  it('fills the defaults: the vendor base URL, polling reports', () => {
+  it('fills the defaults: the vendor base URL, reports by polling and webhook', () => {
     expect(validateOmniConfig(valid)).toEqual({ ...valid, ...CONFIG_DEFAULTS });
     expect(CONFIG_DEFAULTS.baseUrl).toBe('https://omni.ibapi.kr');
   });

@@ -24,7 +24,10 @@ export interface OmniConfig {
   readonly tokenRefreshMarginMs: number;
   /** retry-after hint on A020 when the vendor sends no Retry-After, ms */
   readonly rateLimitBackoffMs: number;
-  /** polling (the default: it needs nothing registered at Infobank), webhook, or both */
+  /**
+   * polling, webhook, or both (the default: a webhook URL registered at Infobank then works without a config
+   * change, and polling an empty queue costs one GET per tick)
+   */
   readonly reports: ReportMode;
 }
 
@@ -35,7 +38,7 @@ export const CONFIG_DEFAULTS = {
   requestTimeoutMs: 10_000,
   tokenRefreshMarginMs: 5 * 60_000,
   rateLimitBackoffMs: DEFAULT_RATE_LIMIT_BACKOFF_MS,
-  reports: 'polling',
+  reports: 'both',
 } as const satisfies Partial<OmniConfig>;
 
 const KNOWN_FIELDS = new Set<string>([
