@@ -206,6 +206,60 @@ export class Environment {
   @IsIn(['insert', 'strict'])
   MUNJA_AD_LABEL: 'insert' | 'strict' = 'insert';
 
+  /** Deliver outbound webhooks from this process (off: another process does it). */
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean()
+  MUNJA_WEBHOOKS: boolean = true;
+
+  /** Timed webhook delivery round when no NOTIFY came, in ms. */
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(20)
+  @Max(600000)
+  MUNJA_WEBHOOK_TICK_MS: number = 1000;
+
+  /** How long one webhook POST may take before it counts as failed, in ms. */
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1000)
+  @Max(60000)
+  MUNJA_WEBHOOK_TIMEOUT_MS: number = 10000;
+
+  /** First webhook retry delay; doubled each attempt (capped at 1 h), with jitter, in ms. */
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(0)
+  @Max(3600000)
+  MUNJA_WEBHOOK_BACKOFF_MS: number = 10000;
+
+  /** A webhook event is retried for this long after it happened, then its delivery fails. */
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(24 * 7)
+  MUNJA_WEBHOOK_RETRY_HOURS: number = 24;
+
+  /** An endpoint failing without a single success for this long is disabled. */
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(24 * 30)
+  MUNJA_WEBHOOK_DISABLE_HOURS: number = 24;
+
+  /** An endpoint whose deliveries finally failed this many times in a row is disabled. */
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(100000)
+  MUNJA_WEBHOOK_DISABLE_FAILURES: number = 100;
+
   @IsOptional()
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL: string = 'info';
