@@ -13,7 +13,10 @@ import {
   UNREGISTERED_FROM_STATUS,
   type SensErrorBody,
 } from './unconfirmed';
-import { isoLocalMillis, spacedLocal } from './vendor-time';
+import { isoLocalMillis, parseSpacedLocal, spacedLocal } from './vendor-time';
+
+/** Only the last 90 days can be queried [SENS-list]. */
+const LOOKBACK_MS = 90 * 24 * 3_600_000;
 
 export { signatureV2 } from './signature';
 export type { SensMessageRecord, SensOutcome } from './store';
@@ -201,26 +204,73 @@ export function registerSens(
       });
     });
 
+    const listEntry = (m: SensMessageRecord): Record<string, unknown> => ({
+      messageId: m.messageId,
+      requestTime: spacedLocal(m.requestTime),
+      contentType: m.contentType,
+      countryCode: m.countryCode,
+      from: m.from,
+      to: m.to,
+    });
+
     scope.get(`${base}/messages`, async (request, reply) => {
-      const { requestId } = request.query as { requestId?: string };
-      if (!requestId) return reject(reply, 400, 'requestId (or a time window, not faked) is required.');
-      const found = store.requests.get(requestId);
-      if (!found) return reject(reply, 404, 'Unknown requestId.');
+      const q = request.query as Record<string, string | undefined>;
+      if (q.requestId) {
+        const found = store.requests.get(q.requestId);
+        if (!found) return reject(reply, 404, 'Unknown requestId.');
+        return {
+          requestId: q.requestId,
+          statusCode: LOOKUP_STATUS.statusCode,
+          statusName: found.reservation ? 'reserved' : LOOKUP_STATUS.statusName,
+          messages: found.messageIds.map((id) => listEntry(store.messages.get(id)!)),
+        };
+      }
+      // the time-window forms [SENS-list]: request window ≤ 30 days, completion window ≤ 24 h, last 90 days only
+      const now = ctx.now();
+      const window = (
+        startKey: string,
+        endKey: string,
+        maxMs: number,
+      ): [number, number] | string | undefined => {
+        const startText = q[startKey];
+        const endText = q[endKey];
+        if (startText === undefined && endText === undefined) return undefined;
+        const start = startText === undefined ? undefined : parseSpacedLocal(startText);
+        const end = endText === undefined ? undefined : parseSpacedLocal(endText);
+        if (start === undefined || end === undefined)
+          return `${startKey} and ${endKey}: both required, yyyy-MM-dd HH:mm:ss`;
+        if (end < start || end - start > maxMs)
+          return `${startKey}..${endKey}: at most ${maxMs / 3_600_000} h`;
+        if (start < now - LOOKBACK_MS) return `${startKey}: only the last 90 days can be queried`;
+        return [start, end];
+      };
+      const byRequest = window('requestStartTime', 'requestEndTime', 30 * 24 * 3_600_000);
+      const byComplete = window('completeStartTime', 'completeEndTime', 24 * 3_600_000);
+      if (typeof byRequest === 'string') return reject(reply, 400, byRequest);
+      if (typeof byComplete === 'string') return reject(reply, 400, byComplete);
+      if (!byRequest && !byComplete)
+        return reject(
+          reply,
+          400,
+          'requestId, or requestStartTime + requestEndTime, or completeStartTime + completeEndTime',
+        );
+      // filters documented as optional; any others are UNCONFIRMED and ignored
+      const matches = [...store.messages.values()].filter(
+        (m) =>
+          (!byRequest || (m.requestTime >= byRequest[0] && m.requestTime <= byRequest[1])) &&
+          (!byComplete ||
+            (store.statusOf(m, now) === 'COMPLETED' &&
+              m.completeAt >= byComplete[0] &&
+              m.completeAt <= byComplete[1])) &&
+          (!q.messageId || m.messageId === q.messageId) &&
+          (!q.type || m.type === q.type) &&
+          (!q.contentType || m.contentType === q.contentType) &&
+          (!q.countryCode || m.countryCode === q.countryCode),
+      );
       return {
-        requestId,
         statusCode: LOOKUP_STATUS.statusCode,
-        statusName: found.reservation ? 'reserved' : LOOKUP_STATUS.statusName,
-        messages: found.messageIds.map((id) => {
-          const m = store.messages.get(id)!;
-          return {
-            messageId: m.messageId,
-            requestTime: spacedLocal(m.requestTime),
-            contentType: m.contentType,
-            countryCode: m.countryCode,
-            from: m.from,
-            to: m.to,
-          };
-        }),
+        statusName: LOOKUP_STATUS.statusName,
+        messages: matches.map((m) => ({ requestId: m.requestId, ...listEntry(m) })),
       };
     });
 

@@ -314,6 +314,56 @@ describe('list and result lookups', () => {
   });
 });
 
+describe('list by time window', () => {
+  const list = (query: string): ReturnType<typeof call> => call({ path: `${base}/messages?${query}` });
+  const enc = (text: string): string => encodeURIComponent(text);
+
+  it('lists by request window (KST), with requestId per entry and the documented filters', async () => {
+    await send(sms({ messages: [{ to: '01011112222' }] }));
+    await send(sms({ type: 'LMS', subject: 's', messages: [{ to: '01011113333' }] }));
+    const window = `requestStartTime=${enc('2026-11-22 11:00:00')}&requestEndTime=${enc('2026-11-22 12:00:00')}`;
+    const all = await list(window);
+    expect(all.status).toBe(200);
+    expect(
+      (all.body as { messages: Array<{ to: string; requestId: string }> }).messages.map((m) => m.to).sort(),
+    ).toEqual(['01011112222', '01011113333']);
+    const lms = await list(`${window}&type=LMS`);
+    expect((lms.body as { messages: Array<{ to: string }> }).messages.map((m) => m.to)).toEqual([
+      '01011113333',
+    ]);
+    const before = `requestStartTime=${enc('2026-11-22 10:00:00')}&requestEndTime=${enc('2026-11-22 11:59:59')}`;
+    expect((await list(before)).body).toMatchObject({ messages: [] });
+  });
+
+  it('lists by completion window only what has completed', async () => {
+    sim.sens.setKnobs({ reportDelayMs: 60_000 });
+    await send(sms({ messages: [{ to: '01011114444' }] }));
+    const window = `completeStartTime=${enc('2026-11-22 12:00:00')}&completeEndTime=${enc('2026-11-22 13:00:00')}`;
+    expect((await list(window)).body).toMatchObject({ messages: [] });
+    clock = T0 + 60_000;
+    expect((await list(window)).body).toMatchObject({ messages: [{ to: '01011114444' }] });
+  });
+
+  it.each([
+    ['a start without an end', `requestStartTime=${encodeURIComponent('2026-11-22 11:00:00')}`],
+    [
+      'a request window over 30 days',
+      `requestStartTime=${encodeURIComponent('2026-10-01 00:00:00')}&requestEndTime=${encodeURIComponent('2026-11-01 00:00:01')}`,
+    ],
+    [
+      'a completion window over 24 hours',
+      `completeStartTime=${encodeURIComponent('2026-11-20 00:00:00')}&completeEndTime=${encodeURIComponent('2026-11-21 00:00:01')}`,
+    ],
+    [
+      'a window older than 90 days',
+      `requestStartTime=${encodeURIComponent('2026-08-01 00:00:00')}&requestEndTime=${encodeURIComponent('2026-08-02 00:00:00')}`,
+    ],
+    ['a malformed time', `requestStartTime=2026-11-22&requestEndTime=2026-11-23`],
+  ])('400 on %s', async (_name, query) => {
+    expect((await list(query)).status).toBe(400);
+  });
+});
+
 describe('file upload', () => {
   const upload = (fileName: unknown, data: Buffer | string): ReturnType<typeof call> =>
     call({

@@ -131,3 +131,15 @@ export const RESULT_CANCELED = {
   statusName: 'fail',
   statusMessage: '예약 취소',
 } as const;
+
+/*
+ * Also chosen without a source (kept beside the code that uses them, named here so one file lists them all):
+ * - the time-window list (`requestStartTime`/`requestEndTime`, `completeStartTime`/`completeEndTime`) answers every
+ *   match at once with `requestId` on each entry: its pagination fields (pageIndex, pageSize, itemCount, hasMore)
+ *   and its filters beyond messageId/type/contentType/countryCode are unconfirmed (index.ts, GET …/messages);
+ * - an unknown requestId / messageId / reserveId is 404, an unknown service id 404;
+ * - a result keeps statusCode/statusName/statusMessage/completeTime/telcoCode absent until COMPLETED;
+ * - `GET …/unsubscribes` takes an optional `clientTelNo` filter and answers a bare array;
+ * - files on a non-MMS send are refused (400) rather than ignored;
+ * - a reservation can be cancelled only while READY (otherwise 400).
+ */

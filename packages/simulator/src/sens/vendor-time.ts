@@ -67,3 +67,15 @@ export function parseReserveTime(text: string, zone: string): number | undefined
   const first = wall - zoneOffsetMs(zone, wall);
   return wall - zoneOffsetMs(zone, first);
 }
+
+/** `yyyy-MM-dd HH:mm:ss` in the vendor's zone → ms since epoch (the list lookup's time windows). */
+export function parseSpacedLocal(text: string): number | undefined {
+  const m = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/.exec(text);
+  if (!m) return undefined;
+  const [y, mo, d, h, mi, s] = m.slice(1).map(Number) as [number, number, number, number, number, number];
+  const wall = Date.UTC(y, mo - 1, d, h, mi, s);
+  const check = new Date(wall);
+  if (check.getUTCMonth() !== mo - 1 || check.getUTCDate() !== d || h > 23 || mi > 59 || s > 59)
+    return undefined;
+  return wall - VENDOR_UTC_OFFSET_MINUTES * 60_000;
+}
