@@ -514,6 +514,26 @@ describe('knobs', () => {
     },
   );
 
+  it('control endpoints set knobs, settle and reset from another process', async () => {
+    const post = async (path: string, body?: unknown): Promise<unknown> =>
+      (
+        await request(`${sim.url}${path}`, {
+          method: 'POST',
+          ...(body === undefined
+            ? {}
+            : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
+        })
+      ).body.json();
+    expect(await post('/_sim/sens/knobs', { reportDelayMs: 60_000 })).toMatchObject({
+      reportDelayMs: 60_000,
+    });
+    await send(sms());
+    expect(await post('/_sim/sens/settle')).toEqual({ settled: 1 });
+    expect(await post('/_sim/sens/reset')).toEqual({ ok: true });
+    expect(sim.sens.ctx.knobs.reportDelayMs).toBe(0);
+    expect(sim.sens.snapshot().messages).toBe(0);
+  });
+
   it('the control endpoint reports the counters', async () => {
     await send(sms());
     const res = await request(`${sim.url}/_sim/counters`);
