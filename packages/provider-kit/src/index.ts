@@ -4,3 +4,5 @@ export * from './send-outcome';
 export * from './delivery-report';
 export * from './provider-error';
 export * from './plugin';
+// the conformance harness's types only; the suite itself (it imports @jest/globals) is at @munja/provider-kit/conformance
+export type * from './conformance/harness';
