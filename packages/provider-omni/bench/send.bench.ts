@@ -22,7 +22,7 @@ import omniPlugin from '../src';
 const TOTAL = Number(process.env.BENCH_MESSAGES ?? 10_000);
 /** what one dispatcher claim hands a plugin */
 const BATCH = 1_000;
-const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 64);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const FAULT_RATE = 0.05;
 const WARMUP = 1_000;
 

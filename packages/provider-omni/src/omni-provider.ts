@@ -102,8 +102,9 @@ export class OmniProvider implements Provider {
             json: planned.request.body,
           });
           const msgKey = typeof body.msgKey === 'string' ? body.msgKey : '';
+          // the vendor took it but gave no key to track it by: resending would risk a duplicate
           if (msgKey === '')
-            throw new TransientError('NO_MSGKEY', `OMNI ${planned.request.path}: A000 without msgKey`);
+            throw new PermanentError('NO_MSGKEY', `OMNI ${planned.request.path}: A000 without msgKey`);
           accepted += 1;
           outcomes[index] = { ref: message.ref, accepted: true, vendorMessageId: msgKey };
         } catch (error) {
