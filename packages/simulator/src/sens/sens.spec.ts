@@ -437,6 +437,24 @@ describe('reservations', () => {
     expect((await call({ method: 'DELETE', path: `${base}/reservations/${reserveId}` })).status).toBe(400);
   });
 
+  it('its messages wait READY until the reservation time, then complete after reportDelayMs', async () => {
+    sim.sens.setKnobs({ reportDelayMs: 1000 });
+    const res = await send(sms({ reserveTime: '2026-11-22 13:00' }));
+    const list = await call({
+      path: `${base}/messages?requestId=${(res.body as { requestId: string }).requestId}`,
+    });
+    expect(list.body).toMatchObject({ statusName: 'reserved' });
+    const id = (list.body as { messages: Array<{ messageId: string }> }).messages[0]!.messageId;
+    const status = async (): Promise<unknown> =>
+      ((await call({ path: `${base}/messages/${id}` })).body as { messages: Array<{ status: string }> })
+        .messages[0]!.status;
+    clock = Date.UTC(2026, 10, 22, 3, 59, 59);
+    expect(await status()).toBe('READY');
+    expect(sim.sens.settleReports()).toBe(0); // not started yet: settling leaves it waiting
+    clock = Date.UTC(2026, 10, 22, 4, 0, 1);
+    expect(await status()).toBe('COMPLETED');
+  });
+
   it('reads reserveTime in reserveTimeZone', () => {
     expect(parseReserveTime('2026-11-22 13:00', 'Asia/Seoul')).toBe(Date.UTC(2026, 10, 22, 4, 0));
     expect(parseReserveTime('2026-07-01 09:00', 'America/New_York')).toBe(Date.UTC(2026, 6, 1, 13, 0));
@@ -513,6 +531,13 @@ describe('knobs', () => {
       expect(sim.sens.snapshot().messages).toBe(0);
     },
   );
+
+  it('latency: every answer waits latencyMs', async () => {
+    sim.sens.setKnobs({ latencyMs: 150 });
+    const started = performance.now();
+    expect((await call({ path: `${base}/unsubscribes` })).status).toBe(200);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(140);
+  });
 
   it('control endpoints set knobs, settle and reset from another process', async () => {
     const post = async (path: string, body?: unknown): Promise<unknown> =>
