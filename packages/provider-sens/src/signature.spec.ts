@@ -1,4 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
+import { signatureV2 as simulatorSignature } from '@munja/simulator';
+import fc from 'fast-check';
 import { authHeaders, signV2, stringToSign } from './signature';
 
 // The reference's test vector ([NCP-sig] signature.test.ts), confirmed by the Postman gist's recipe.
@@ -44,5 +46,22 @@ describe('signature v2', () => {
       'x-ncp-iam-access-key': 'TestAccessKey',
       'x-ncp-apigw-signature-v2': 'FPsYYX8fuMAgi+cue3eACOW0dNtIwu1LYWfg/megA2M=',
     });
+  });
+
+  it('property: agrees with the separately written verifier of the simulator', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom('GET', 'POST', 'DELETE'),
+        fc.stringMatching(/^\/[a-zA-Z0-9:/_-]{0,60}(\?[a-zA-Z0-9=&%_-]{1,40})?$/),
+        fc.integer({ min: 1_000_000_000_000, max: 9_999_999_999_999 }).map(String),
+        fc.stringMatching(/^[A-Za-z0-9]{1,30}$/),
+        fc.string({ minLength: 1, maxLength: 50 }),
+        (method, path, timestamp, accessKey, secretKey) => {
+          expect(signV2(method, path, timestamp, accessKey, secretKey)).toBe(
+            simulatorSignature(method, path, timestamp, accessKey, secretKey),
+          );
+        },
+      ),
+    );
   });
 });
