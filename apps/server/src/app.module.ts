@@ -15,6 +15,8 @@ import { PluginsModule } from './plugins/plugins.module';
 import { DispatchModule } from './dispatch/dispatch.module';
 import { ProjectsModule } from './projects/projects.module';
 import { DemoModule } from './demo/demo.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { CallingNumbersModule } from './calling-numbers/calling-numbers.module';
 import { OptOutModule } from './opt-out/opt-out.module';
 import { FilesModule } from './files/files.module';
@@ -84,6 +86,8 @@ export class AppModule {
         PluginsModule,
         DispatchModule,
         DemoModule,
+        WebhooksModule,
+        MetricsModule,
       ],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },

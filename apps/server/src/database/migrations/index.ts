@@ -1,6 +1,12 @@
 import { Foundation1763700000000 } from './1763700000000-foundation';
 import { Messages1763800000000 } from './1763800000000-messages';
 import { Dispatch1763900000000 } from './1763900000000-dispatch';
+import { Webhooks1764000000000 } from './1764000000000-webhooks';
 
 /** Every migration, oldest first. Add new ones here (later timestamps). */
-export const MIGRATIONS = [Foundation1763700000000, Messages1763800000000, Dispatch1763900000000];
+export const MIGRATIONS = [
+  Foundation1763700000000,
+  Messages1763800000000,
+  Dispatch1763900000000,
+  Webhooks1764000000000,
+];

@@ -1,0 +1,133 @@
+import { Logger } from '@nestjs/common';
+import type { Clock } from '../common/clock';
+import type { DeliveryStore, DisablePolicy } from './delivery-store';
+import { nextStep } from './retry-policy';
+import { WebhookSender } from './webhook-sender';
+
+export interface DeliveryWorkerOptions extends DisablePolicy {
+  tickMs: number;
+  timeoutMs: number;
+  backoffMs: number;
+  retryWindowMs: number;
+  /** deliveries one round claims (and sends concurrently) */
+  batchSize: number;
+  random?: () => number;
+}
+
+/**
+ * Sends due deliveries: a round claims a batch, POSTs them concurrently and records each attempt, repeating
+ * while full batches come back. Rounds run on a timer and on wake() (NOTIFY from the outbox trigger).
+ */
+export class DeliveryWorker {
+  private readonly logger = new Logger('Webhooks');
+  private readonly sender: WebhookSender;
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private again = false;
+  private stopped = false;
+
+  constructor(
+    private readonly store: DeliveryStore,
+    private readonly clock: Clock,
+    private readonly options: DeliveryWorkerOptions,
+  ) {
+    this.sender = new WebhookSender(options.timeoutMs);
+  }
+
+  start(): void {
+    this.timer = setInterval(() => this.wake(), this.options.tickMs);
+    this.timer.unref();
+    this.wake();
+  }
+
+  /** Runs a round now, or right after the current one. */
+  wake(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = this.loop().finally(() => {
+      this.running = undefined;
+    });
+  }
+
+  /** Runs rounds until nothing is due; resolves when done (tests call it to step deterministically). */
+  async drain(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const sent = await this.round();
+      total += sent;
+      if (sent < this.options.batchSize) return total;
+    }
+  }
+
+  private async loop(): Promise<void> {
+    do {
+      this.again = false;
+      try {
+        await this.drain();
+      } catch (error) {
+        if (!this.stopped) this.logger.warn(`delivery round failed: ${(error as Error).message}`);
+      }
+    } while (this.again && !this.stopped);
+  }
+
+  private async round(): Promise<number> {
+    if (this.stopped) return 0;
+    const now = this.clock.now();
+    // The lease outlasts the timeout, so a claim is never taken twice while its request can still be running.
+    const leaseUntil = new Date(now.getTime() + this.options.timeoutMs + 60_000);
+    const claimed = await this.store.claim(now, leaseUntil, this.options.batchSize);
+    await Promise.all(
+      claimed.map(async (delivery) => {
+        const startedAt = this.clock.now();
+        const body = WebhookSender.body({
+          id: delivery.eventId,
+          type: delivery.eventType,
+          createdAt: delivery.eventTime,
+          data: delivery.data,
+        });
+        const sent = await this.sender.send({
+          url: delivery.url,
+          secret: delivery.secret,
+          eventId: delivery.eventId,
+          body,
+          timestampSeconds: Math.floor(startedAt.getTime() / 1000),
+        });
+        const now = this.clock.now();
+        const step = nextStep({
+          ok: sent.ok,
+          attempt: delivery.attempt,
+          now,
+          eventTime: delivery.eventTime,
+          retryWindowMs: this.options.retryWindowMs,
+          baseMs: this.options.backoffMs,
+          random: (this.options.random ?? Math.random)(),
+        });
+        const { disabledReason } = await this.store.record(
+          {
+            delivery,
+            startedAt,
+            durationMs: sent.durationMs,
+            statusCode: sent.statusCode,
+            error: sent.error,
+            outcome: step.outcome,
+            nextAttemptAt: step.nextAttemptAt,
+            now,
+          },
+          this.options,
+        );
+        if (disabledReason) this.logger.warn(`endpoint ${delivery.endpointId} disabled: ${disabledReason}`);
+      }),
+    );
+    return claimed.length;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    await this.sender.close();
+    await this.running;
+  }
+}

@@ -1,0 +1,96 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CurrentProject } from '../auth/principal';
+import { uuidPipe } from '../common/uuid.pipe';
+import {
+  CreatedWebhookEndpointView,
+  CreateWebhookEndpointDto,
+  DeliveryPage,
+  DeliveryView,
+  ListDeliveriesQuery,
+  UpdateWebhookEndpointDto,
+  WebhookEndpointView,
+} from './webhooks.dto';
+import { WebhookDeliveriesService } from './webhook-deliveries.service';
+import { endpointView, WebhookEndpointsService } from './webhook-endpoints.service';
+
+@ApiTags('webhooks')
+@ApiBearerAuth()
+@Controller('v1/webhooks')
+export class WebhooksController {
+  constructor(
+    private readonly endpoints: WebhookEndpointsService,
+    private readonly deliveries: WebhookDeliveriesService,
+  ) {}
+
+  @Post()
+  @ApiOperation({
+    summary: 'Register an endpoint for message and reservation status events',
+    description:
+      'Events are POSTed as JSON, signed with `Munja-Signature: v1=<hex HMAC-SHA256(secret, "<Munja-Timestamp>.<body>")>`, ' +
+      'retried with backoff for 24 h. The secret is shown only in this answer. At most 20 endpoints: ' +
+      '422 WEBHOOK_ENDPOINT_LIMIT_REACHED.',
+  })
+  async create(
+    @CurrentProject() projectId: string,
+    @Body() body: CreateWebhookEndpointDto,
+  ): Promise<CreatedWebhookEndpointView> {
+    return this.endpoints.create(projectId, body);
+  }
+
+  @Get()
+  @ApiOperation({ summary: "The project's endpoints with their status (DISABLED with the reason)" })
+  async list(@CurrentProject() projectId: string): Promise<{ items: WebhookEndpointView[] }> {
+    return { items: (await this.endpoints.list(projectId)).map(endpointView) };
+  }
+
+  // Declared before ':id' so the path is not read as an endpoint id.
+  @Get('deliveries')
+  @ApiOperation({
+    summary: 'The delivery log, newest first, with every attempt (filter by endpoint, event, status)',
+  })
+  async listDeliveries(
+    @CurrentProject() projectId: string,
+    @Query() query: ListDeliveriesQuery,
+  ): Promise<DeliveryPage> {
+    return this.deliveries.list(projectId, query);
+  }
+
+  @Get('deliveries/:id')
+  @ApiOperation({ summary: 'One delivery with its attempts' })
+  async getDelivery(
+    @CurrentProject() projectId: string,
+    @Param('id', uuidPipe('id')) id: string,
+  ): Promise<DeliveryView> {
+    return this.deliveries.get(projectId, id);
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'One endpoint' })
+  async get(
+    @CurrentProject() projectId: string,
+    @Param('id', uuidPipe('id')) id: string,
+  ): Promise<WebhookEndpointView> {
+    return endpointView(await this.endpoints.get(projectId, id));
+  }
+
+  @Patch(':id')
+  @ApiOperation({
+    summary:
+      'Change an endpoint: url, secret, event types, description; `enabled: true` re-enables a disabled one',
+  })
+  async update(
+    @CurrentProject() projectId: string,
+    @Param('id', uuidPipe('id')) id: string,
+    @Body() body: UpdateWebhookEndpointDto,
+  ): Promise<WebhookEndpointView> {
+    return this.endpoints.update(projectId, id, body);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Delete an endpoint and its delivery log' })
+  async remove(@CurrentProject() projectId: string, @Param('id', uuidPipe('id')) id: string): Promise<void> {
+    await this.endpoints.remove(projectId, id);
+  }
+}

@@ -1,0 +1,73 @@
+import {
+  BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Module,
+  OnApplicationBootstrap,
+} from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { CLOCK, type Clock } from '../common/clock';
+import type { Environment } from '../config/environment';
+import {
+  DATABASE_LOCATION,
+  DatabaseLocationModule,
+  type DatabaseLocation,
+} from '../database/database-location';
+import { DeliveryStore } from './delivery-store';
+import { DeliveryWorker } from './delivery-worker';
+import { WebhookDeliveriesService } from './webhook-deliveries.service';
+import { WebhookEndpointsService } from './webhook-endpoints.service';
+import { WebhookListener } from './webhook-listener';
+import { WebhooksController } from './webhooks.controller';
+
+const HOUR_MS = 3_600_000;
+
+/** Starts the delivery worker (and its LISTEN connection on a PostgreSQL server); stops it before the database. */
+@Injectable()
+export class WebhookDelivery implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  readonly worker: DeliveryWorker;
+  private listener: WebhookListener | undefined;
+
+  constructor(
+    @InjectDataSource() db: DataSource,
+    @Inject(CLOCK) clock: Clock,
+    private readonly config: ConfigService<Environment, true>,
+    @Inject(DATABASE_LOCATION) private readonly location: DatabaseLocation,
+  ) {
+    this.worker = new DeliveryWorker(new DeliveryStore(db), clock, {
+      tickMs: config.get('MUNJA_WEBHOOK_TICK_MS', { infer: true }),
+      timeoutMs: config.get('MUNJA_WEBHOOK_TIMEOUT_MS', { infer: true }),
+      backoffMs: config.get('MUNJA_WEBHOOK_BACKOFF_MS', { infer: true }),
+      retryWindowMs: config.get('MUNJA_WEBHOOK_RETRY_HOURS', { infer: true }) * HOUR_MS,
+      failingWindowMs: config.get('MUNJA_WEBHOOK_DISABLE_HOURS', { infer: true }) * HOUR_MS,
+      maxConsecutiveFailures: config.get('MUNJA_WEBHOOK_DISABLE_FAILURES', { infer: true }),
+      batchSize: 20,
+    });
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (!this.config.get('MUNJA_WEBHOOKS', { infer: true })) return;
+    // On the embedded PGlite every writer is this process; the timer (MUNJA_WEBHOOK_TICK_MS) drives rounds.
+    if (!this.location.embedded) {
+      this.listener = new WebhookListener(this.location.url, () => this.worker.wake());
+      await this.listener.start();
+    }
+    this.worker.start();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.listener?.stop();
+    await this.worker.stop();
+  }
+}
+
+/** Outbound webhooks: endpoints API, delivery log, and the delivery worker fed by the outbox triggers. */
+@Module({
+  imports: [DatabaseLocationModule],
+  controllers: [WebhooksController],
+  providers: [WebhookEndpointsService, WebhookDeliveriesService, WebhookDelivery],
+  exports: [WebhookDelivery],
+})
+export class WebhooksModule {}
