@@ -47,6 +47,12 @@ describe('080 opt-out service and block list', () => {
       expect(done.body.completedAt).toEqual(t.clock.now().toISOString());
       const current = await t.http.get('/v1/opt-out/service').set(as(p)).expect(200);
       expect(current.body.status).toBe('COMPLETE');
+      const seenByOperator = await t.http
+        .get(`/v1/projects/${p.projectId}/opt-out/service`)
+        .set(t.bearer(t.operatorKey))
+        .expect(200);
+      expect(seenByOperator.body).toEqual(current.body);
+      await t.http.get(`/v1/projects/${p.projectId}/opt-out/service`).set(as(p)).expect(403);
     });
 
     it.each([

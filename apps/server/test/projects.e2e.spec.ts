@@ -91,6 +91,20 @@ describe('projects and API keys', () => {
       .expect(200);
     expect(revoked.body.revokedAt).toEqual(expect.any(String));
     await t.http.get('/v1/project').set(t.bearer(apiKey)).expect(401);
+    // A key id of another project is not found through this one.
+    const other = await t.createProject();
+    await t.http
+      .delete(`/v1/projects/${other.projectId}/keys/${keyId}`)
+      .set(t.bearer(t.operatorKey))
+      .expect(404);
+  });
+
+  it('lists projects for the operator', async () => {
+    const { projectId } = await t.createProject('Listed');
+    const list = await t.http.get('/v1/projects').set(t.bearer(t.operatorKey)).expect(200);
+    expect(list.body.items).toEqual(
+      expect.arrayContaining([expect.objectContaining({ id: projectId, name: 'Listed' })]),
+    );
   });
 
   it('serves health and the API docs without a key', async () => {

@@ -1,4 +1,6 @@
 import { Inject, Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { DataSource } from 'typeorm';
 import { ConfigService } from '@nestjs/config';
 import { Environment } from '../config/environment';
 import { EmbeddedPostgres, startEmbeddedPostgres } from './embedded-postgres';
@@ -15,12 +17,21 @@ export interface DatabaseLocation {
 class EmbeddedPostgresStopper implements OnApplicationShutdown {
   private readonly logger = new Logger('Database');
 
-  constructor(@Inject(DATABASE_LOCATION) private readonly location: DatabaseLocation) {}
+  constructor(
+    @Inject(DATABASE_LOCATION) private readonly location: DatabaseLocation,
+    private readonly moduleRef: ModuleRef,
+  ) {}
 
-  // This module is imported only by the TypeORM root module, so Nest shuts it down after TypeORM has
-  // closed its pool (shutdown hooks run from the root outwards).
+  /**
+   * Closes the pool, then stops PGlite. TypeORM's own module is global, and Nest shuts global modules down
+   * last, so without closing the pool here PGlite would stop under an open pool. Modules that need the
+   * database while shutting down (finishing in-flight sends, releasing leases) must do that work in
+   * onModuleDestroy or beforeApplicationShutdown, which run before any onApplicationShutdown.
+   */
   async onApplicationShutdown(): Promise<void> {
     if (!this.location.embedded) return;
+    const dataSource = this.moduleRef.get(DataSource, { strict: false });
+    if (dataSource.isInitialized) await dataSource.destroy();
     await this.location.embedded.stop();
     this.logger.log('embedded PGlite stopped');
   }
