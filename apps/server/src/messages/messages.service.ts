@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { reviewRequest, type ReviewResult } from '@munja/compliance';
@@ -10,6 +10,7 @@ import { CallingNumbersService } from '../calling-numbers/calling-numbers.servic
 import { ApiError } from '../common/api-error';
 import { CLOCK, Clock } from '../common/clock';
 import { Environment } from '../config/environment';
+import { DISPATCH_CHANNEL, DispatchSignal } from '../dispatch/dispatch-signal';
 import { FilesService } from '../files/files.service';
 import { OptOutService080 } from '../opt-out/opt-out.service';
 import { PluginRegistry } from '../plugins/plugin-registry';
@@ -22,9 +23,6 @@ import { MESSAGE_COLUMNS, messageRows, rejectedViews, RejectedView } from './sen
 import { SendMessageDto } from './send-message.dto';
 
 const DOMESTIC = '82';
-
-/** The channel the dispatcher listens on; one NOTIFY after each commit that queued messages. */
-export const DISPATCH_CHANNEL = 'munja_dispatch';
 
 /** The 202 answer of an accepted send (stored, and replayed for the same Idempotency-Key). */
 export interface SendAnswer {
@@ -73,6 +71,8 @@ export class MessagesService {
     private readonly files: FilesService,
     private readonly plugins: PluginRegistry,
     config: ConfigService<Environment, true>,
+    // Absent only in an app built without the dispatch module.
+    @Optional() private readonly dispatchSignal?: DispatchSignal,
   ) {
     this.policy = {
       nightWindow: config.get('MUNJA_AD_NIGHT_POLICY', { infer: true }),
@@ -283,8 +283,12 @@ export class MessagesService {
     return answer;
   }
 
-  /** Tells the dispatchers new work is queued; their timed sweep covers a lost notification. */
+  /**
+   * Tells the dispatchers new work is queued: this process's in-process signal (the only one that works on the
+   * embedded PGlite), and NOTIFY for other processes on a PostgreSQL server. Their timed sweep covers a loss.
+   */
   private async wakeDispatcher(): Promise<void> {
+    this.dispatchSignal?.wake();
     try {
       await this.dataSource.query(`NOTIFY ${DISPATCH_CHANNEL}`);
     } catch (error) {
