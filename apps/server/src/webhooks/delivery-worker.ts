@@ -25,6 +25,8 @@ export class DeliveryWorker {
   private running: Promise<void> | undefined;
   private again = false;
   private stopped = false;
+  /** attempts this worker made (what a process contributed when several share the queue) */
+  attempted = 0;
 
   constructor(
     private readonly store: DeliveryStore,
@@ -95,6 +97,7 @@ export class DeliveryWorker {
           body,
           timestampSeconds: Math.floor(startedAt.getTime() / 1000),
         });
+        this.attempted += 1;
         const now = this.clock.now();
         const step = nextStep({
           ok: sent.ok,
