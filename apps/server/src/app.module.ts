@@ -67,6 +67,9 @@ export class AppModule {
           isGlobal: true,
           ignoreEnvFile: true,
           ignoreEnvVars: true,
+          // Only the validated settings count: ConfigService.get must never fall back to process.env (a test's
+          // DATABASE_URL would otherwise reach an app told to use PGlite).
+          skipProcessEnv: true,
           load: [() => ({ ...environment })],
         }),
         LoggerModule.forRootAsync({
