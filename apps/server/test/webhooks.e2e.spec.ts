@@ -391,4 +391,58 @@ describe('outbound webhooks', () => {
     }>;
     expect(after!.n).toBe(before);
   });
+
+  // Last: it moves the clock a month on.
+  it('purges events older than 30 days with their log, keeping those still pending', async () => {
+    const db = t.app.get(DataSource);
+    const good = await register();
+    await send();
+    await waitFor(async () => {
+      const { body } = await t.http
+        .get('/v1/webhooks/deliveries')
+        .query({ endpointId: good.id, status: 'DELIVERED' })
+        .set(p.auth);
+      return body.items.length === 1;
+    });
+    const deliveredEventId = String(
+      receiver.requests[receiver.requests.length - 1]!.headers['munja-event-id'],
+    );
+    await t.http.delete(`/v1/webhooks/${good.id}`).set(p.auth).expect(204);
+    receiver.setAnswer(() => 500);
+    const failing = await register();
+    await send();
+    await waitFor(async () => {
+      const { body } = await t.http
+        .get('/v1/webhooks/deliveries')
+        .query({ endpointId: failing.id })
+        .set(p.auth);
+      return body.items[0]?.attempts === 1 && body.items[0]?.attemptLog.length === 1;
+    });
+    // Disabled by the project: its delivery stays pending (and is not attempted) until re-enabled.
+    await t.http.patch(`/v1/webhooks/${failing.id}`).set(p.auth).send({ enabled: false }).expect(200);
+    const count = async () =>
+      (
+        (await db.query(
+          `SELECT (SELECT count(*) FROM webhook_events)::int AS events,
+                (SELECT count(*) FROM webhook_deliveries WHERE status = 'PENDING')::int AS pending,
+                (SELECT count(*) FROM webhook_attempts)::int AS attempts`,
+        )) as Array<{ events: number; pending: number; attempts: number }>
+      )[0]!;
+    expect((await count()).pending).toBe(1);
+
+    const worker = t.app.get(WebhookDelivery).worker;
+    expect(await worker.purgeOld()).toBe(0);
+    // 29 days on, this test's events stay (earlier tests' ones, a day older, may go).
+    clock.advance(29 * 24 * HOUR);
+    await worker.purgeOld();
+    const exists = async (id: string) =>
+      ((await db.query(`SELECT 1 FROM webhook_events WHERE id = $1`, [id])) as unknown[]).length === 1;
+    expect(await exists(deliveredEventId)).toBe(true);
+    clock.advance(2 * 24 * HOUR);
+    expect(await worker.purgeOld()).toBeGreaterThanOrEqual(1);
+    expect(await exists(deliveredEventId)).toBe(false);
+    expect(await count()).toEqual({ events: 1, pending: 1, attempts: 1 });
+    const { body } = await t.http.get('/v1/webhooks/deliveries').set(p.auth).expect(200);
+    expect(body.items.map((d: { endpointId: string }) => d.endpointId)).toEqual([failing.id]);
+  });
 });

@@ -87,6 +87,28 @@ export class DeliveryStore {
   }
 
   /**
+   * Deletes events that happened before `before` with their deliveries and attempt log, except those with a
+   * delivery still pending (a re-enabled endpoint may yet get them). Returns how many events went.
+   */
+  async purge(before: Date): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const { affected } = await query(
+        this.db,
+        `DELETE FROM webhook_events WHERE id IN (
+           SELECT ev.id FROM webhook_events ev
+           WHERE ev.created_at < $1
+             AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event_id = ev.id AND d.status = 'PENDING')
+           ORDER BY ev.created_at
+           LIMIT ${PURGE_BATCH})`,
+        [before],
+      );
+      total += affected;
+      if (affected < PURGE_BATCH) return total;
+    }
+  }
+
+  /**
    * Logs the attempt and moves the delivery on, in one transaction. Nothing changes when the delivery is no
    * longer this claim's (its lease ran out and another process took it, or the endpoint was deleted).
    * Returns the reason when this attempt got the endpoint disabled.
@@ -171,6 +193,9 @@ export class DeliveryStore {
     });
   }
 }
+
+/** Events (with their deliveries and attempts) one purge statement removes at most. */
+const PURGE_BATCH = 5000;
 
 /** Why an endpoint should be disabled now, or null while it may keep trying. */
 export function disableReason(

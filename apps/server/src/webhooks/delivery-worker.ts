@@ -4,6 +4,11 @@ import type { DeliveryStore, DisablePolicy } from './delivery-store';
 import { nextStep } from './retry-policy';
 import { WebhookSender } from './webhook-sender';
 
+/** How long events and their delivery log are kept. */
+export const WEBHOOK_RETENTION_MS = 30 * 24 * 3_600_000;
+/** How often a worker purges what is older than the retention. */
+const PURGE_EVERY_MS = 10 * 60_000;
+
 export interface DeliveryWorkerOptions extends DisablePolicy {
   tickMs: number;
   timeoutMs: number;
@@ -25,6 +30,7 @@ export class DeliveryWorker {
   private running: Promise<void> | undefined;
   private again = false;
   private stopped = false;
+  private lastPurge = Number.NEGATIVE_INFINITY;
   /** attempts this worker made (what a process contributed when several share the queue) */
   attempted = 0;
 
@@ -64,11 +70,21 @@ export class DeliveryWorker {
     }
   }
 
+  /** Removes events older than the retention (30 days) with their deliveries and attempts. */
+  purgeOld(): Promise<number> {
+    return this.store.purge(new Date(this.clock.now().getTime() - WEBHOOK_RETENTION_MS));
+  }
+
   private async loop(): Promise<void> {
     do {
       this.again = false;
       try {
         await this.drain();
+        // performance.now(), not the injected clock: this paces work, it decides nothing about the events.
+        if (performance.now() - this.lastPurge >= PURGE_EVERY_MS) {
+          this.lastPurge = performance.now();
+          await this.purgeOld();
+        }
       } catch (error) {
         if (!this.stopped) this.logger.warn(`delivery round failed: ${(error as Error).message}`);
       }

@@ -44,6 +44,8 @@ export class Webhooks1764000000000 implements MigrationInterface {
         data jsonb NOT NULL,
         created_at timestamptz NOT NULL
       )`);
+    // The retention purge: events older than the retention, oldest first.
+    await q.query(`CREATE INDEX webhook_events_created ON webhook_events (created_at)`);
 
     await q.query(`
       CREATE TABLE webhook_deliveries (
