@@ -72,7 +72,11 @@ export function buildRegistry(
     });
     const rules =
       readRouteRules(routes) ??
-      DEFAULT_ROUTES.filter((rule) => rule.plugins.every((id) => loaded.some((p) => p.id === id)));
+      DEFAULT_ROUTES.map((rule) => ({
+        ...rule,
+        // the default table names sens and omni; keep what of it is loaded
+        plugins: rule.plugins.filter((id) => loaded.some((p) => p.id === id)),
+      })).filter((rule) => rule.plugins.length > 0);
     return new PluginRegistry(loaded, (channels) => new RouteTable(rules, channels));
   } catch (error) {
     // providers created before the failure hold connection pools
