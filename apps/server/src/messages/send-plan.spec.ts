@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { reviewRequest, type CallingNumber } from '@munja/compliance';
 import type { EntityManager } from 'typeorm';
-import { insertRows } from './bulk-insert';
+import { insertRows, ROWS_PER_STATEMENT } from './bulk-insert';
 import { MESSAGE_COLUMNS, messageRows, rejectedViews, type RowContext } from './send-plan';
 
 const now = new Date('2026-03-02T01:00:00.000Z');
@@ -112,41 +112,57 @@ describe('message rows', () => {
 });
 
 describe('multi-row insert', () => {
-  it('writes 1,000 message rows in one statement, and larger sets in as few chunks as the parameter cap allows', async () => {
-    const statements: { sql: string; parameters: unknown[] }[] = [];
+  const capture = () => {
+    const statements: { sql: string; parameters: unknown[][] }[] = [];
     const manager = {
-      query: async (sql: string, parameters: unknown[]) => {
+      query: async (sql: string, parameters: unknown[][]) => {
         statements.push({ sql, parameters });
         return [];
       },
     } as unknown as EntityManager;
-    const row = MESSAGE_COLUMNS.map((_, i) => i);
+    return { statements, manager };
+  };
+  const row = (i: number) =>
+    MESSAGE_COLUMNS.map((c) => (c.name === 'route' ? ['sens', 'omni'] : c.name === 'file_ids' ? [] : i));
+
+  it('writes 1,000 message rows in one statement: one array parameter per column', async () => {
+    const { statements, manager } = capture();
     await insertRows(
       manager,
       'messages',
       MESSAGE_COLUMNS,
-      Array.from({ length: 1000 }, () => row),
+      Array.from({ length: 1000 }, (_, i) => row(i)),
     );
     expect(statements).toHaveLength(1);
-    expect(statements[0]!.parameters).toHaveLength(1000 * MESSAGE_COLUMNS.length);
-    expect(statements[0]!.sql).toContain('$1::uuid');
+    expect(statements[0]!.parameters).toHaveLength(MESSAGE_COLUMNS.length);
+    for (const column of statements[0]!.parameters) expect(column).toHaveLength(1000);
+    expect(statements[0]!.parameters[column('recipient_index')]![999]).toBe(999);
+    // Array cells travel as delimited text and are split back in SQL.
+    expect(statements[0]!.parameters[column('route')]![0]).toBe('sens,omni');
+    expect(statements[0]!.parameters[column('file_ids')]![0]).toBe('');
+    expect(statements[0]!.sql).toContain("string_to_array(c19, ',')::text[]");
+  });
 
-    statements.length = 0;
+  it('cuts larger sets in chunks of ROWS_PER_STATEMENT', async () => {
+    const { statements, manager } = capture();
     await insertRows(
       manager,
       'messages',
       MESSAGE_COLUMNS,
-      Array.from({ length: 5000 }, () => row),
+      Array.from({ length: ROWS_PER_STATEMENT * 2 + 1 }, (_, i) => row(i)),
     );
-    const perChunk = Math.floor(30_000 / MESSAGE_COLUMNS.length);
-    expect(statements).toHaveLength(Math.ceil(5000 / perChunk));
-    expect(statements.every((s) => s.parameters.length <= 30_000)).toBe(true);
+    expect(statements.map((s) => s.parameters[0]!.length)).toEqual([
+      ROWS_PER_STATEMENT,
+      ROWS_PER_STATEMENT,
+      1,
+    ]);
   });
 
-  it('writes nothing for no rows', async () => {
-    let calls = 0;
-    const manager = { query: async () => void calls++ } as unknown as EntityManager;
+  it('writes nothing for no rows, and refuses array elements it could not split back', async () => {
+    const { statements, manager } = capture();
     await insertRows(manager, 'messages', MESSAGE_COLUMNS, []);
-    expect(calls).toBe(0);
+    expect(statements).toHaveLength(0);
+    const bad = row(0).map((v, i) => (i === column('route') ? ['a,b'] : v));
+    await expect(insertRows(manager, 'messages', MESSAGE_COLUMNS, [bad])).rejects.toThrow(TypeError);
   });
 });

@@ -1,34 +1,35 @@
 import type { PlannedMessage, RejectedRecipient, ReviewResult } from '@munja/compliance';
+import type { BulkColumn } from './bulk-insert';
 import type { MessageState, MessageStatus, MessageType } from './message.entity';
 
 /** The message columns the send path writes, in the order `messageRow` gives them. */
-export const MESSAGE_COLUMNS = [
-  { name: 'project_id', cast: 'uuid' },
-  { name: 'request_id', cast: 'uuid' },
-  { name: 'request_time', cast: 'timestamptz' },
-  { name: 'recipient_index', cast: 'int' },
-  { name: 'to_number' },
-  { name: 'country_code' },
-  { name: 'from_number' },
-  { name: 'type' },
-  { name: 'content_type' },
-  { name: 'subject' },
-  { name: 'content' },
-  { name: 'bytes', cast: 'int' },
-  { name: 'parts', cast: 'int' },
-  { name: 'encoding' },
-  { name: 'file_ids', cast: 'uuid[]' },
-  { name: 'status' },
-  { name: 'state' },
-  { name: 'due_at', cast: 'timestamptz' },
-  { name: 'reservation_id', cast: 'uuid' },
-  { name: 'route', cast: 'text[]' },
-  { name: 'status_name' },
-  { name: 'status_code' },
-  { name: 'status_message' },
-  { name: 'complete_time', cast: 'timestamptz' },
-  { name: 'updated_at', cast: 'timestamptz' },
-] as const;
+export const MESSAGE_COLUMNS: readonly BulkColumn[] = [
+  { name: 'project_id', type: 'uuid' },
+  { name: 'request_id', type: 'uuid' },
+  { name: 'request_time', type: 'timestamptz' },
+  { name: 'recipient_index', type: 'int' },
+  { name: 'to_number', type: 'text' },
+  { name: 'country_code', type: 'text' },
+  { name: 'from_number', type: 'text' },
+  { name: 'type', type: 'text' },
+  { name: 'content_type', type: 'text' },
+  { name: 'subject', type: 'text' },
+  { name: 'content', type: 'text' },
+  { name: 'bytes', type: 'int' },
+  { name: 'parts', type: 'int' },
+  { name: 'encoding', type: 'text' },
+  { name: 'file_ids', type: 'uuid[]' },
+  { name: 'status', type: 'text' },
+  { name: 'state', type: 'text' },
+  { name: 'due_at', type: 'timestamptz' },
+  { name: 'reservation_id', type: 'uuid' },
+  { name: 'route', type: 'text[]' },
+  { name: 'status_name', type: 'text' },
+  { name: 'status_code', type: 'text' },
+  { name: 'status_message', type: 'text' },
+  { name: 'complete_time', type: 'timestamptz' },
+  { name: 'updated_at', type: 'timestamptz' },
+];
 
 /** The recipient fields of the request, for rows of rejected recipients (they keep what was asked). */
 export interface RequestedText {
