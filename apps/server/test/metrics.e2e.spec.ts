@@ -41,6 +41,7 @@ describe('/metrics as messages flow through the send path and the dispatcher', (
         MUNJA_DISPATCH_BACKOFF_MS: '0',
         MUNJA_DISPATCH_MAX_ATTEMPTS: '1',
         MUNJA_WEBHOOK_TICK_MS: '40',
+        MUNJA_WEBHOOK_ALLOW_PRIVATE: 'true',
       },
     });
     p = await sendingProject(t, 'Metrics');

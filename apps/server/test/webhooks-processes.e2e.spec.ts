@@ -21,7 +21,7 @@ describe('webhook delivery shared by two workers', () => {
   let receiver: WebhookReceiver;
 
   beforeAll(async () => {
-    const env = { ...NO_DISPATCH, MUNJA_WEBHOOK_TICK_MS: '30' };
+    const env = { ...NO_DISPATCH, MUNJA_WEBHOOK_TICK_MS: '30', MUNJA_WEBHOOK_ALLOW_PRIVATE: 'true' };
     a = await startTestApp({ env });
     if (a.database === 'postgres') {
       b = await startTestApp({ env: { ...env, DATABASE_URL: a.databaseUrl } });
@@ -47,6 +47,7 @@ describe('webhook delivery shared by two workers', () => {
         failingWindowMs: 24 * 3_600_000,
         maxConsecutiveFailures: 100,
         batchSize: 20,
+        allowPrivate: true,
       }));
     if (extra) extra.start();
 

@@ -40,7 +40,12 @@ describe('outbound webhooks', () => {
     clock = new TestClock();
     t = await startTestApp({
       clock,
-      env: { ...NO_DISPATCH, MUNJA_WEBHOOK_TICK_MS: '40', MUNJA_WEBHOOK_TIMEOUT_MS: '1000' },
+      env: {
+        ...NO_DISPATCH,
+        MUNJA_WEBHOOK_TICK_MS: '40',
+        MUNJA_WEBHOOK_TIMEOUT_MS: '1000',
+        MUNJA_WEBHOOK_ALLOW_PRIVATE: 'true',
+      },
     });
     p = await sendingProject(t, 'Webhooks');
     receiver = await new WebhookReceiver(() => 200).start();
@@ -444,5 +449,51 @@ describe('outbound webhooks', () => {
     expect(await count()).toEqual({ events: 1, pending: 1, attempts: 1 });
     const { body } = await t.http.get('/v1/webhooks/deliveries').set(p.auth).expect(200);
     expect(body.items.map((d: { endpointId: string }) => d.endpointId)).toEqual([failing.id]);
+  });
+});
+
+describe('outbound webhooks with the default settings', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startTestApp({ env: NO_DISPATCH });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it.each([
+    'http://127.0.0.1:8080/hooks',
+    'http://localhost/hooks',
+    'https://api.localhost/hooks',
+    'http://10.1.2.3/hooks',
+    'http://169.254.169.254/latest/meta-data',
+    'http://[::1]/hooks',
+    'http://[fd00::1]/hooks',
+  ])('refuses an endpoint on a private or reserved address: %s', async (url) => {
+    const p = await t.createProject('Private');
+    const auth = t.bearer(p.apiKey);
+    const response = await t.http
+      .post('/v1/webhooks')
+      .set(auth)
+      .send({ url, eventTypes: ['*'] })
+      .expect(400);
+    expect(response.body).toMatchObject({ code: 'WEBHOOK_URL_NOT_ALLOWED', field: 'url' });
+  });
+
+  it('accepts a public one, and refuses changing it to a private one', async () => {
+    const p = await t.createProject('Public');
+    const auth = t.bearer(p.apiKey);
+    const created = await t.http
+      .post('/v1/webhooks')
+      .set(auth)
+      .send({ url: 'https://hooks.example.com/munja', eventTypes: ['*'] })
+      .expect(201);
+    const refused = await t.http
+      .patch(`/v1/webhooks/${created.body.id}`)
+      .set(auth)
+      .send({ url: 'http://192.168.0.10/x' })
+      .expect(400);
+    expect(refused.body).toMatchObject({ code: 'WEBHOOK_URL_NOT_ALLOWED', field: 'url' });
   });
 });

@@ -260,6 +260,12 @@ export class Environment {
   @Max(100000)
   MUNJA_WEBHOOK_DISABLE_FAILURES: number = 100;
 
+  /** Let webhook endpoints be on loopback, private or reserved addresses (local development, tests). */
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean()
+  MUNJA_WEBHOOK_ALLOW_PRIVATE: boolean = false;
+
   @IsOptional()
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL: string = 'info';

@@ -16,6 +16,8 @@ export interface DeliveryWorkerOptions extends DisablePolicy {
   retryWindowMs: number;
   /** deliveries one round claims (and sends concurrently) */
   batchSize: number;
+  /** allow receivers on loopback, private or reserved addresses */
+  allowPrivate?: boolean;
   random?: () => number;
 }
 
@@ -39,7 +41,7 @@ export class DeliveryWorker {
     private readonly clock: Clock,
     private readonly options: DeliveryWorkerOptions,
   ) {
-    this.sender = new WebhookSender(options.timeoutMs);
+    this.sender = new WebhookSender(options.timeoutMs, options.allowPrivate ?? false);
   }
 
   start(): void {

@@ -1,9 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { ApiError } from '../common/api-error';
 import { CLOCK, type Clock } from '../common/clock';
+import type { Environment } from '../config/environment';
+import { isPrivateAddress } from './address-guard';
 import type {
   CreatedWebhookEndpointView,
   CreateWebhookEndpointDto,
@@ -65,9 +68,27 @@ export class WebhookEndpointsService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly config: ConfigService<Environment, true>,
   ) {}
 
+  /**
+   * Refuses a URL naming a loopback, private or reserved address outright (names are checked again at each
+   * connection, on the address they resolve to).
+   */
+  private checkUrl(url: string): void {
+    if (this.config.get('MUNJA_WEBHOOK_ALLOW_PRIVATE', { infer: true })) return;
+    const host = new URL(url).hostname.toLowerCase();
+    if (host === 'localhost' || host.endsWith('.localhost') || isPrivateAddress(host)) {
+      throw ApiError.badRequest(
+        'WEBHOOK_URL_NOT_ALLOWED',
+        'url points at a loopback, private or reserved address (the operator can allow it: MUNJA_WEBHOOK_ALLOW_PRIVATE)',
+        'url',
+      );
+    }
+  }
+
   async create(projectId: string, body: CreateWebhookEndpointDto): Promise<CreatedWebhookEndpointView> {
+    this.checkUrl(body.url);
     const secret = body.secret ?? generateSecret();
     const now = this.clock.now();
     const row = await this.db.transaction(async (manager) => {
@@ -121,6 +142,7 @@ export class WebhookEndpointsService {
     body: UpdateWebhookEndpointDto,
   ): Promise<WebhookEndpointView & { secret?: string }> {
     await this.get(projectId, id);
+    if (body.url !== undefined) this.checkUrl(body.url);
     const now = this.clock.now();
     const sets: string[] = ['updated_at = $3'];
     const params: unknown[] = [projectId, id, now];

@@ -1,4 +1,5 @@
 import { Agent, request } from 'undici';
+import { isPrivateAddress, publicOnlyLookup } from './address-guard';
 import { EVENT_ID_HEADER, signPayload, SIGNATURE_HEADER, TIMESTAMP_HEADER } from './webhook-signature';
 
 export interface SendOutcome {
@@ -16,10 +17,20 @@ const ERROR_BODY_CHARS = 200;
  * followed (a 3xx is a failed attempt, so an endpoint cannot bounce signed events elsewhere).
  */
 export class WebhookSender {
-  private readonly agent = new Agent({ keepAliveTimeout: 30_000, connections: 16 });
+  private readonly agent: Agent;
   private readonly closing = new AbortController();
 
-  constructor(private readonly timeoutMs: number) {}
+  /** `allowPrivate` false: receivers on loopback, private or reserved addresses are refused (see address-guard). */
+  constructor(
+    private readonly timeoutMs: number,
+    private readonly allowPrivate = false,
+  ) {
+    this.agent = new Agent({
+      keepAliveTimeout: 30_000,
+      connections: 16,
+      ...(allowPrivate ? {} : { connect: { lookup: publicOnlyLookup } }),
+    });
+  }
 
   /** The JSON body as sent (and signed): the event id, its type and time, and its data. */
   static body(event: { id: string; type: string; createdAt: Date; data: unknown }): string {
@@ -40,6 +51,16 @@ export class WebhookSender {
   }): Promise<SendOutcome> {
     const started = performance.now();
     const elapsed = () => Math.round(performance.now() - started);
+    // An address written in the URL is connected to without a lookup, so it is checked here.
+    const host = new URL(input.url).hostname;
+    if (!this.allowPrivate && isPrivateAddress(host)) {
+      return {
+        ok: false,
+        statusCode: null,
+        error: `${host} is a private or reserved address`,
+        durationMs: 0,
+      };
+    }
     try {
       const response = await request(input.url, {
         method: 'POST',
@@ -86,5 +107,6 @@ function describe(error: unknown, timeoutMs: number): string {
     return `timeout after ${timeoutMs} ms`;
   }
   if (err.name === 'AbortError') return 'interrupted: the server is shutting down';
+  if (err.code === 'WEBHOOK_ADDRESS_NOT_ALLOWED') return err.message ?? 'address not allowed';
   return [err.code, err.message].filter(Boolean).join(': ') || 'request failed';
 }

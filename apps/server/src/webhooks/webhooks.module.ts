@@ -44,6 +44,7 @@ export class WebhookDelivery implements OnApplicationBootstrap, BeforeApplicatio
       failingWindowMs: config.get('MUNJA_WEBHOOK_DISABLE_HOURS', { infer: true }) * HOUR_MS,
       maxConsecutiveFailures: config.get('MUNJA_WEBHOOK_DISABLE_FAILURES', { infer: true }),
       batchSize: 20,
+      allowPrivate: config.get('MUNJA_WEBHOOK_ALLOW_PRIVATE', { infer: true }),
     });
   }
 
