@@ -49,8 +49,8 @@ describe('send: POST /v1/messages', () => {
       countryCode: '82',
       from: CALLING_NUMBER,
       content: '안녕하세요',
-      accepted: 2,
-      rejected: 0,
+      acceptedCount: 2,
+      rejectedCount: 0,
       page: 1,
       total: 2,
     });

@@ -64,6 +64,25 @@ describe('reservations', () => {
     });
   });
 
+  it('shows the reservation in a dry run and stores none', async () => {
+    const before = (await t.http.get('/v1/reservations').set(p.auth).expect(200)).body.items.length;
+    const plan = await t.http
+      .post('/v1/messages?dryRun=true')
+      .set(p.auth)
+      .send(sendBody({ reserveTime: '2026-03-08 02:30', reserveTimeZone: 'America/New_York' }))
+      .expect(200);
+    // 02:30 does not exist in New York that night (DST starts): the next valid minute, 03:00 EDT.
+    expect(plan.body.reservation).toEqual({
+      sendTime: '2026-03-08T07:00:00.000Z',
+      zone: 'America/New_York',
+      local: '2026-03-08 03:00',
+      adjustment: 'DST_GAP_SHIFTED',
+    });
+    expect(plan.body.recipients[0].sendTime).toBe('2026-03-08T07:00:00.000Z');
+    const after = (await t.http.get('/v1/reservations').set(p.auth).expect(200)).body.items.length;
+    expect(after).toBe(before);
+  });
+
   it('reads reserveTime in reserveTimeZone', async () => {
     const response = await reserve('2026-03-05 09:00', { reserveTimeZone: 'America/New_York' }).expect(202);
     expect(response.body.sendTime).toBe('2026-03-05T14:00:00.000Z');

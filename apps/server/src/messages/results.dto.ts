@@ -127,8 +127,8 @@ export class SendRequestView {
   @ApiPropertyOptional({ nullable: true }) reservationId!: string | null;
   @ApiPropertyOptional({ nullable: true }) reserveTime!: string | null;
   @ApiPropertyOptional({ nullable: true }) reserveTimeZone!: string | null;
-  @ApiProperty() accepted!: number;
-  @ApiProperty() rejected!: number;
+  @ApiProperty({ description: 'recipients accepted for sending' }) acceptedCount!: number;
+  @ApiProperty({ description: 'recipients refused (stored as failed messages)' }) rejectedCount!: number;
   @ApiProperty({ type: [MessageView] }) messages!: MessageView[];
   @ApiProperty() page!: number;
   @ApiProperty() size!: number;
