@@ -67,8 +67,6 @@ export class Dispatcher {
   private loops: Promise<void>[] = [];
   private sweepTimer: NodeJS.Timeout | undefined;
   private sweeping: Promise<void> | undefined;
-  /** abandon(): results of in-flight sends are dropped and leases kept, as if the process died */
-  private abandoned = false;
 
   constructor(
     private readonly db: DataSource,
@@ -92,7 +90,6 @@ export class Dispatcher {
     if (this.running) return;
     this.running = true;
     this.stopping = false;
-    this.abandoned = false;
     this.loops = Array.from({ length: this.settings.workers }, (_, i) => this.workerLoop(i));
     this.sweepTimer = setInterval(() => void this.sweepNow(), this.settings.sweepMs);
     this.sweepTimer.unref();
@@ -113,18 +110,6 @@ export class Dispatcher {
     this.running = false;
     this.loops = [];
     this.logger.log(`dispatcher ${this.owner} stopped`);
-  }
-
-  /**
-   * Stops at once as a killed process would, for tests: nothing more is recorded and no lease is released, so
-   * the rows it holds come back only through lease expiry.
-   */
-  async abandon(): Promise<void> {
-    this.abandoned = true;
-    this.stopping = true;
-    if (this.sweepTimer) clearInterval(this.sweepTimer);
-    this.signal.wake();
-    this.running = false;
   }
 
   /** One sweep now: lease recovery, reservations, expiry; wakes the workers when it queued anything. */
@@ -207,7 +192,6 @@ export class Dispatcher {
   private async dispatchPlugin(pluginId: string, messages: ClaimedMessage[]): Promise<void> {
     if (this.stopping) {
       // shutting down before this plugin's send started: hand the rows back untouched
-      if (this.abandoned) return;
       this.stats.released += await this.queue.release(
         this.owner,
         messages.map((m) => m.id),
@@ -244,7 +228,6 @@ export class Dispatcher {
       },
       messages,
     );
-    if (this.abandoned) return;
     if (result.rateLimitedMs !== undefined) {
       this.throttle.slowDown(pluginId, this.clock.now(), result.rateLimitedMs);
       this.logger.warn(

@@ -46,8 +46,14 @@ export class ReportPoller {
         for (let round = 0; round < MAX_ROUNDS_PER_TICK && !isStopping(); round += 1) {
           const pending = await this.pending(pluginId);
           const result = await provider.pollReports({ pending, limit: 1000 });
-          if (result.reports.length > 0) {
-            const applied = await this.store.apply(result.reports, 'polling', this.clock.now());
+          // A per-message vendor answers "still in progress" (SENT) for every pending message on every poll:
+          // that says nothing new, and storing it each time would grow the audit table without end.
+          const asked = new Set(pending.map((p) => p.ref));
+          const reports = result.reports.filter(
+            (r) => !(r.status === 'SENT' && r.ref !== undefined && asked.has(r.ref)),
+          );
+          if (reports.length > 0) {
+            const applied = await this.store.apply(reports, 'polling', this.clock.now());
             total += applied.stored;
           }
           await result.acknowledge();

@@ -204,7 +204,7 @@ export class ReportStore {
           status_message = v.text,
           telco_code = COALESCE(v.telco, m.telco_code),
           complete_time = COALESCE(v.completed_at, $1),
-          vendor_message_id = COALESCE(m.vendor_message_id, v.vendor_message_id),
+          vendor_message_id = COALESCE(v.vendor_message_id, m.vendor_message_id),
           lease_owner = NULL, lease_expires_at = NULL,
           updated_at = $1
          FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::text[])
