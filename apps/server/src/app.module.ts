@@ -8,6 +8,7 @@ import { CLOCK, Clock, systemClock } from './common/clock';
 import { ErrorFilter } from './common/error.filter';
 import { loggerParams } from './common/logging';
 import { Environment, validateEnvironment } from './config/environment';
+import { EMBEDDED_TEMPLATE } from './database/database-location';
 import { DatabaseModule } from './database/database.module';
 import { IN_MEMORY } from './database/embedded-postgres';
 import { HealthModule } from './health/health.module';
@@ -28,17 +29,20 @@ export interface AppOptions {
   env?: Record<string, string | undefined>;
   /** the clock every service reads the time from (default: the system clock) */
   clock?: Clock;
+  /** tests: an in-memory embedded database starts as a copy of this PGlite dump (already migrated) */
+  embeddedTemplate?: Blob;
 }
 
 /** Providers every module may inject: the clock and the operator key. */
 @Global()
 @Module({})
 class CoreModule {
-  static forRoot(clock: Clock): DynamicModule {
+  static forRoot(clock: Clock, embeddedTemplate: Blob | null): DynamicModule {
     return {
       module: CoreModule,
       providers: [
         { provide: CLOCK, useValue: clock },
+        { provide: EMBEDDED_TEMPLATE, useValue: embeddedTemplate },
         {
           provide: OPERATOR_KEY,
           inject: [ConfigService],
@@ -50,7 +54,7 @@ class CoreModule {
           },
         },
       ],
-      exports: [CLOCK, OPERATOR_KEY],
+      exports: [CLOCK, OPERATOR_KEY, EMBEDDED_TEMPLATE],
     };
   }
 }
@@ -77,7 +81,7 @@ export class AppModule {
           useFactory: (config: ConfigService<Environment, true>) =>
             loggerParams(config.get('LOG_LEVEL', { infer: true })),
         }),
-        CoreModule.forRoot(options.clock ?? systemClock),
+        CoreModule.forRoot(options.clock ?? systemClock, options.embeddedTemplate ?? null),
         DatabaseModule,
         ProjectsModule,
         CallingNumbersModule,

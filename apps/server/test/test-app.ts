@@ -6,6 +6,7 @@ import TestAgent from 'supertest/lib/agent';
 import { createApp } from '../src/app.factory';
 import { OPERATOR_KEY } from '../src/auth/operator-key';
 import type { Clock } from '../src/common/clock';
+import { pgliteTemplate } from './pglite-template';
 import { TestClock } from './test-clock';
 
 export interface TestAppOptions {
@@ -87,7 +88,15 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   };
   let app: NestFastifyApplication;
   try {
-    app = await createApp({ env, clock, shutdownHooks: false });
+    // An in-memory PGlite starts from the shared migrated template; a data folder (start-up tests) does not.
+    const inMemory = !scratch && env.MUNJA_PGLITE_DIR === 'memory://';
+    const embeddedTemplate = inMemory ? await pgliteTemplate() : undefined;
+    app = await createApp({
+      env,
+      clock,
+      shutdownHooks: false,
+      ...(embeddedTemplate ? { embeddedTemplate } : {}),
+    });
     await app.listen({ port: 0, host: '127.0.0.1' });
   } catch (error) {
     await scratch?.drop();

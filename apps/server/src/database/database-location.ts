@@ -6,6 +6,8 @@ import { Environment } from '../config/environment';
 import { EmbeddedPostgres, startEmbeddedPostgres } from './embedded-postgres';
 
 export const DATABASE_LOCATION = Symbol('DATABASE_LOCATION');
+/** A PGlite dump an in-memory embedded database starts from (tests), or null. */
+export const EMBEDDED_TEMPLATE = Symbol('EMBEDDED_TEMPLATE');
 
 /** Where the database is: a PostgreSQL server (DATABASE_URL) or the embedded PGlite this process started. */
 export interface DatabaseLocation {
@@ -41,13 +43,17 @@ class EmbeddedPostgresStopper implements OnApplicationShutdown {
   providers: [
     {
       provide: DATABASE_LOCATION,
-      inject: [ConfigService],
-      useFactory: async (config: ConfigService<Environment, true>): Promise<DatabaseLocation> => {
+      inject: [ConfigService, EMBEDDED_TEMPLATE],
+      useFactory: async (
+        config: ConfigService<Environment, true>,
+        template: Blob | null,
+      ): Promise<DatabaseLocation> => {
         const url = config.get('DATABASE_URL', { infer: true });
         if (url) return { url, embedded: undefined };
         const embedded = await startEmbeddedPostgres({
           dataDir: config.get('MUNJA_PGLITE_DIR', { infer: true }),
           maxConnections: config.get('MUNJA_DB_POOL_SIZE', { infer: true }),
+          ...(template ? { loadDataDir: template } : {}),
         });
         return { url: embedded.url, embedded };
       },

@@ -9,6 +9,8 @@ export interface EmbeddedPostgres {
   readonly url: string;
   /** absolute data folder, or undefined when the database lives in memory */
   readonly dataDir: string | undefined;
+  /** the whole data folder as a tarball (for templates: `loadDataDir` starts a copy of it) */
+  dump(): Promise<Blob>;
   stop(): Promise<void>;
 }
 
@@ -27,10 +29,14 @@ export const IN_MEMORY = 'memory://';
 export async function startEmbeddedPostgres(options: {
   dataDir: string;
   maxConnections: number;
+  /** an in-memory database starts as a copy of this dump (tests: skips initdb and the migrations) */
+  loadDataDir?: Blob;
 }): Promise<EmbeddedPostgres> {
   const dataDir = options.dataDir === IN_MEMORY ? undefined : resolve(options.dataDir);
   if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const db = dataDir ? new PGlite(dataDir) : new PGlite();
+  const db = dataDir
+    ? new PGlite(dataDir)
+    : new PGlite(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {});
   await db.waitReady;
   const server = new PGLiteSocketServer({
     db,
@@ -45,6 +51,7 @@ export async function startEmbeddedPostgres(options: {
   return {
     url,
     dataDir,
+    dump: () => db.dumpDataDir('none') as Promise<Blob>,
     async stop() {
       if (stopped) return;
       stopped = true;
