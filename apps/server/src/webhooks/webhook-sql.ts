@@ -11,9 +11,12 @@ export async function query<T>(
 ): Promise<{ rows: T[]; affected: number }> {
   const manager = 'manager' in db ? db.manager : db;
   const runner = manager.queryRunner;
-  const own = runner && !runner.isReleased ? undefined : manager.connection.createQueryRunner();
+  const inTransaction = runner && !runner.isReleased ? runner : undefined;
+  const own = inTransaction ? undefined : manager.connection.createQueryRunner();
+  const target = inTransaction ?? own;
+  if (!target) throw new Error('no query runner');
   try {
-    const result = (await (own ?? runner)!.query(text, params, true)) as { records?: T[]; affected?: number };
+    const result = (await target.query(text, params, true)) as { records?: T[]; affected?: number };
     return { rows: result.records ?? [], affected: result.affected ?? 0 };
   } finally {
     await own?.release();
