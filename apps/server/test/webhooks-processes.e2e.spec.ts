@@ -88,3 +88,34 @@ describe('webhook delivery shared by two workers', () => {
     );
   });
 });
+
+// The embedded PGlite is driven by the timer alone (no LISTEN connection), so this runs on PostgreSQL only.
+(process.env.DATABASE_URL ? describe : describe.skip)('webhook wake-up by NOTIFY', () => {
+  let t: TestApp;
+  let receiver: WebhookReceiver;
+
+  beforeAll(async () => {
+    // A ten-minute timer: only the trigger's NOTIFY can make a delivery go out within the test.
+    t = await startTestApp({
+      env: { ...NO_DISPATCH, MUNJA_WEBHOOK_TICK_MS: '600000', MUNJA_WEBHOOK_ALLOW_PRIVATE: 'true' },
+    });
+    receiver = await new WebhookReceiver(() => 200).start();
+  });
+  afterAll(async () => {
+    await t?.close();
+    await receiver?.stop();
+  });
+
+  it('delivers an event at once when its transaction commits (PostgreSQL: LISTEN munja_webhooks)', async () => {
+    const p = await sendingProject(t, 'Notify');
+    await t.http
+      .post('/v1/webhooks')
+      .set(p.auth)
+      .send({ url: receiver.url, eventTypes: ['*'] })
+      .expect(201);
+    const started = Date.now();
+    await t.http.post('/v1/messages').set(p.auth).send(sendBody()).expect(202);
+    await waitFor(() => receiver.requests.length === 1, 5_000);
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+});
