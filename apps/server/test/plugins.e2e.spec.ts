@@ -3,6 +3,7 @@ import { PluginRegistry } from '../src/plugins/plugin-registry';
 import { EMBEDDED_SIMULATOR } from '../src/plugins/plugins.module';
 import type { EmbeddedSimulator } from '../src/plugins/embedded-simulator';
 import { startTestApp, type TestApp } from './test-app';
+import { SENS_DEFAULTS } from '@munja/simulator';
 
 describe('plugins: the embedded default', () => {
   let t: TestApp;
@@ -43,5 +44,52 @@ describe('plugins: the embedded default', () => {
     expect(Object.keys(ready.body.details as object)).toEqual(
       expect.arrayContaining(['database', 'plugin:sens', 'plugin:omni']),
     );
+  });
+});
+
+describe('plugins: start-up checks', () => {
+  const sens = (config: Record<string, unknown>) =>
+    JSON.stringify([
+      {
+        package: '@munja/provider-sens',
+        config: {
+          serviceId: SENS_DEFAULTS.serviceId,
+          accessKey: SENS_DEFAULTS.accessKey,
+          baseUrl: 'http://127.0.0.1:9',
+          ...config,
+        },
+      },
+    ]);
+
+  it('stops start-up naming the plugin and the field of a bad config, without printing the secret', async () => {
+    const failure = await startTestApp({
+      env: { MUNJA_PLUGINS: sens({ secretKey: 'TOP SECRET VALUE' }) },
+    }).then(
+      async (t) => {
+        await t.close();
+        return undefined;
+      },
+      (error: Error) => error,
+    );
+    expect(failure?.message).toMatch(
+      /Invalid plugin configuration:\n {2}plugin sens \(@munja\/provider-sens\) config\.secretKey/,
+    );
+    expect(failure?.message).not.toContain('TOP SECRET VALUE');
+  });
+
+  it('stops start-up when the route table names a plugin that is not loaded', async () => {
+    const failure = await startTestApp({
+      env: {
+        MUNJA_PLUGINS: sens({ secretKey: SENS_DEFAULTS.secretKey }),
+        MUNJA_ROUTES: JSON.stringify([{ countryCode: '*', plugins: ['omni'] }]),
+      },
+    }).then(
+      async (t) => {
+        await t.close();
+        return undefined;
+      },
+      (error: Error) => error,
+    );
+    expect(failure?.message).toMatch(/MUNJA_ROUTES\[0\]\.plugins: names plugin "omni", which is not loaded/);
   });
 });
