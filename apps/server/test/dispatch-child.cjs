@@ -1,4 +1,3 @@
-/* eslint-disable */
 // A second Munja process for the kill test: compiles the server's TypeScript on the fly with @swc/core
 // (decorators and their metadata, as the build does), boots the app on the database and plugins given in
 // its environment, and runs its dispatcher until it is killed. Prints READY once started.
