@@ -116,6 +116,9 @@ export class DeliveryStore {
   async record(result: AttemptResult, policy: DisablePolicy): Promise<{ disabledReason: string | null }> {
     const { delivery, now } = result;
     return this.db.transaction(async (manager) => {
+      // The endpoint row first: records for one endpoint then queue on it, so disabling (which takes the
+      // endpoint, then its pending deliveries) cannot deadlock with a record holding one of those deliveries.
+      await query(manager, `SELECT 1 FROM webhook_endpoints WHERE id = $1 FOR UPDATE`, [delivery.endpointId]);
       const { affected } = await query(
         manager,
         `UPDATE webhook_deliveries SET status = $3, next_attempt_at = $4, last_status_code = $5, last_error = $6,
