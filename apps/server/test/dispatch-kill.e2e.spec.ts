@@ -32,6 +32,7 @@ describe('a dispatcher killed mid-batch', () => {
         MUNJA_DISPATCH: 'false',
         MUNJA_DISPATCH_LEASE_SECONDS: '2',
         MUNJA_DISPATCH_SWEEP_MS: '200',
+        MUNJA_DISPATCH_BATCH: '50',
         MUNJA_PLUGINS: pluginsFor(sim),
       },
     });
@@ -52,32 +53,14 @@ describe('a dispatcher killed mid-batch', () => {
       .expect(202);
     const requestId = accepted.body.requestId as string;
 
-    const location = t.app.get<DatabaseLocation>(DATABASE_LOCATION, { strict: false });
-    child = spawn(process.execPath, [join(__dirname, 'dispatch-child.cjs')], {
-      cwd: join(__dirname, '..'),
-      env: {
-        PATH: process.env.PATH,
-        DATABASE_URL: t.database === 'postgres' ? t.databaseUrl : location.url,
-        MUNJA_OPERATOR_KEY: t.operatorKey,
-        MUNJA_DEMO: 'false',
-        LOG_LEVEL: 'silent',
-        MUNJA_PLUGINS: pluginsFor(sim),
-        MUNJA_DISPATCH_BATCH: '100',
-        MUNJA_DISPATCH_WORKERS: '1',
-        MUNJA_DISPATCH_LEASE_SECONDS: '2',
-        MUNJA_DISPATCH_SWEEP_MS: '200',
-        MUNJA_REPORT_POLL_MS: '600000',
-        MUNJA_DB_POOL_SIZE: '3',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const started = spawnDispatcher({ MUNJA_DISPATCH_BATCH: '100', MUNJA_DISPATCH_WORKERS: '1' });
+    child = started.child;
+    const stderr = started.stderr;
     const exited = new Promise<void>((resolve) => child?.once('exit', () => resolve()));
 
     // Kill it once one batch went through and was recorded, and the next vendor call is in flight.
     const alive = () => {
-      if (child?.exitCode !== null) throw new Error(`the child process ended: ${stderr}`);
+      if (child?.exitCode !== null) throw new Error(`the child process ended: ${stderr()}`);
     };
     await waitFor(
       async () => {
@@ -141,6 +124,75 @@ describe('a dispatcher killed mid-batch', () => {
     if (process.env.MUNJA_TEST_FIGURES)
       process.stdout.write(
         `${JSON.stringify({ database: t.database, sentBeforeKill: sentBefore.length, inFlightAtKill: inFlight.length, queuedAtKill: untouched.length, duplicates: duplicates.length, received: total })}\n`,
+      );
+  });
+  /** Starts a second Munja process on the same database and simulator, dispatching. */
+  function spawnDispatcher(settings: Record<string, string>): { child: ChildProcess; stderr: () => string } {
+    const location = t.app.get<DatabaseLocation>(DATABASE_LOCATION, { strict: false });
+    const spawned = spawn(process.execPath, [join(__dirname, 'dispatch-child.cjs')], {
+      cwd: join(__dirname, '..'),
+      env: {
+        PATH: process.env.PATH,
+        DATABASE_URL: t.database === 'postgres' ? t.databaseUrl : location.url,
+        MUNJA_OPERATOR_KEY: t.operatorKey,
+        MUNJA_DEMO: 'false',
+        LOG_LEVEL: 'silent',
+        MUNJA_PLUGINS: pluginsFor(sim),
+        MUNJA_DISPATCH_LEASE_SECONDS: '2',
+        MUNJA_DISPATCH_SWEEP_MS: '200',
+        MUNJA_REPORT_POLL_MS: '600000',
+        MUNJA_DB_POOL_SIZE: '3',
+        ...settings,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    spawned.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    return { child: spawned, stderr: () => stderr };
+  }
+
+  it('shares the queue between two live processes without sending any message twice', async () => {
+    const project = await sendingProject(t, 'Shared');
+    const shared = (i: number) => `0106000${String(i).padStart(4, '0')}`;
+    const count = 600;
+    sim.sens.setKnobs({ latencyMs: 100 });
+    const second = spawnDispatcher({ MUNJA_DISPATCH_BATCH: '50', MUNJA_DISPATCH_WORKERS: '2' });
+    child = second.child;
+    const ready = new Promise<void>((resolve) =>
+      second.child.stdout?.on('data', (d: Buffer) => d.toString().includes('READY') && resolve()),
+    );
+    await ready;
+    const dispatcher = t.app.get(Dispatcher);
+    expect(dispatcher.isRunning).toBe(true);
+    const sentBefore = dispatcher.stats.sent;
+    const accepted = await t.http
+      .post('/v1/messages')
+      .set(project.auth)
+      .send(sendBody({ messages: Array.from({ length: count }, (_, i) => ({ to: shared(i) })) }))
+      .expect(202);
+    await waitFor(
+      async () => {
+        if (second.child.exitCode !== null) throw new Error(`the child process ended: ${second.stderr()}`);
+        const [row] = await query<{ open: number }>(
+          t,
+          `SELECT count(*)::int AS open FROM messages WHERE request_id = $1 AND vendor_message_id IS NULL`,
+          [accepted.body.requestId],
+        );
+        return row?.open === 0;
+      },
+      60_000,
+      50,
+    );
+    second.child.kill('SIGKILL');
+    for (let i = 0; i < count; i += 1)
+      expect([shared(i), sim.sens.received(shared(i))]).toEqual([shared(i), 1]);
+    // both processes took part
+    const byThisProcess = dispatcher.stats.sent - sentBefore;
+    expect(byThisProcess).toBeGreaterThan(0);
+    expect(byThisProcess).toBeLessThan(count);
+    if (process.env.MUNJA_TEST_FIGURES)
+      process.stdout.write(
+        `${JSON.stringify({ database: t.database, shared: count, sentHere: byThisProcess })}\n`,
       );
   });
 });
