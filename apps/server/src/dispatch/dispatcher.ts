@@ -15,6 +15,10 @@ import type { RetryPolicy } from './retry-policy';
 import { sql } from './sql';
 import { VendorFiles } from './vendor-files';
 
+/** Reservations one release transaction takes, and rounds per sweep. */
+const RELEASE_ROUND = 100;
+const MAX_RELEASE_ROUNDS = 50;
+
 export interface DispatcherSettings {
   readonly batchSize: number;
   readonly workers: number;
@@ -131,7 +135,15 @@ export class Dispatcher {
         'expired leases recovered: these messages are sent again (at-least-once)',
       );
     }
-    const released = await this.reservations.releaseDue(now, this.settings.reservationGraceMs);
+    // A burst of due reservations (many at the same minute) is released in rounds of RELEASE_ROUND.
+    const released = { started: 0, stale: 0, queued: 0 };
+    for (let round = 0; round < MAX_RELEASE_ROUNDS && !this.stopping; round += 1) {
+      const result = await this.reservations.releaseDue(now, this.settings.reservationGraceMs, RELEASE_ROUND);
+      released.started += result.started;
+      released.stale += result.stale;
+      released.queued += result.queued;
+      if (result.started + result.stale < RELEASE_ROUND) break;
+    }
     this.stats.reservationsStarted += released.started;
     this.stats.reservationsStale += released.stale;
     if (released.started + released.stale > 0) this.logger.log({ ...released }, 'reservations released');
