@@ -1,0 +1,81 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { Client } from 'pg';
+import { DISPATCH_CHANNEL, DispatchSignal } from '../src/dispatch/dispatch-signal';
+import type { EmbeddedSimulator } from '../src/plugins/embedded-simulator';
+import { EMBEDDED_SIMULATOR } from '../src/plugins/plugins.module';
+import { completed, query, waitFor } from './dispatch-support';
+import { sendBody, sendingProject, type SendingProject } from './messages-fixtures';
+import { startTestApp, type TestApp } from './test-app';
+
+/**
+ * New work wakes the workers at once: the timed sweep is set to 10 minutes here, so only a wake-up can
+ * explain a prompt send. On PostgreSQL the wake-up is a NOTIFY from another connection (LISTEN); on the
+ * embedded PGlite, which delivers no NOTIFY across connections, the in-process signal.
+ */
+describe('waking the dispatcher', () => {
+  let t: TestApp;
+  let project: SendingProject;
+  let embedded: EmbeddedSimulator;
+
+  beforeAll(async () => {
+    t = await startTestApp({ env: { MUNJA_DISPATCH_SWEEP_MS: '600000', MUNJA_REPORT_POLL_MS: '100' } });
+    project = await sendingProject(t, 'Wake');
+    embedded = t.app.get<EmbeddedSimulator>(EMBEDDED_SIMULATOR);
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('sends a message queued through the API at once', async () => {
+    const accepted = await t.http
+      .post('/v1/messages')
+      .set(project.auth)
+      .send(sendBody({ messages: [{ to: '010-7000-0000' }] }))
+      .expect(202);
+    const [message] = await completed(t, project, accepted.body.requestId as string, 5000);
+    expect(message?.statusName).toBe('success');
+  });
+
+  it('sends a row queued by another writer as soon as that writer signals', async () => {
+    const [template] = await query<{ id: string }>(
+      t,
+      `SELECT id FROM messages ORDER BY request_time LIMIT 1`,
+    );
+    const [queued] = await query<{ id: string }>(
+      t,
+      `INSERT INTO messages (project_id, request_id, request_time, recipient_index, to_number, country_code,
+                             from_number, type, content_type, subject, content, bytes, parts, encoding, file_ids,
+                             status, state, due_at, route, route_index, updated_at)
+       SELECT project_id, request_id, request_time, recipient_index + 1000, '01070000001', country_code,
+              from_number, type, content_type, subject, content, bytes, parts, encoding, file_ids,
+              'READY', 'QUEUED', due_at, route, 0, updated_at
+         FROM messages WHERE id = $1
+       RETURNING id`,
+      [template!.id],
+    );
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    // nothing woke the workers yet: the row waits (the sweep is 10 minutes away)
+    expect(embedded.simulator.sens.received('01070000001')).toBe(0);
+
+    const started = Date.now();
+    if (t.database === 'postgres') {
+      const other = new Client({ connectionString: t.databaseUrl });
+      await other.connect();
+      try {
+        await other.query(`NOTIFY ${DISPATCH_CHANNEL}`);
+      } finally {
+        await other.end();
+      }
+    } else {
+      t.app.get(DispatchSignal).wake();
+    }
+    await waitFor(async () => embedded.simulator.sens.received('01070000001') === 1, 5000, 10);
+    expect(Date.now() - started).toBeLessThan(5000);
+    await waitFor(async () => {
+      const [row] = await query<{ state: string }>(t, `SELECT state FROM messages WHERE id = $1`, [
+        queued!.id,
+      ]);
+      return row?.state === 'DELIVERED' || row?.state === 'SENT';
+    });
+  });
+});
