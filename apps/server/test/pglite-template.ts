@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
@@ -39,9 +39,24 @@ export async function pgliteTemplate(): Promise<Blob> {
       const partial = `${file}.${randomBytes(4).toString('hex')}`;
       writeFileSync(partial, dump);
       renameSync(partial, file);
+      removeStaleTemplates(file);
     } finally {
       await embedded.stop();
     }
   }
   return new Blob([readFileSync(file)]);
+}
+
+/** Templates of earlier migrations (40 MB each) go once they are an hour old: no running file still reads them. */
+function removeStaleTemplates(current: string): void {
+  const folder = tmpdir();
+  for (const name of readdirSync(folder)) {
+    const path = join(folder, name);
+    if (!name.startsWith('munja-pglite-template-') || path === current) continue;
+    try {
+      if (Date.now() - statSync(path).mtimeMs > 3600_000) rmSync(path, { force: true });
+    } catch {
+      // another file removed it first
+    }
+  }
 }
