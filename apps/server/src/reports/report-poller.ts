@@ -11,6 +11,8 @@ import type { ReportStore } from './report-store';
 export const PENDING_BATCH = 100;
 /** Rounds per plugin in one tick while the vendor says it has more (OMNI's queue). */
 const MAX_ROUNDS_PER_TICK = 20;
+/** Advisory lock key of the report poller ("munja" in ASCII). */
+const POLLER_LOCK = 0x6d756e6a61;
 
 interface PendingRow {
   id: string;
@@ -36,8 +38,29 @@ export class ReportPoller {
     private readonly clock: Clock,
   ) {}
 
-  /** One polling round over every polling plugin; answers the number of reports stored. */
+  /**
+   * One polling round over every polling plugin; answers the number of reports stored. One process polls at a
+   * time (a session advisory lock), so several server processes do not ask the vendor the same questions.
+   */
   async tick(isStopping: () => boolean): Promise<number> {
+    const runner = this.db.createQueryRunner();
+    await runner.connect();
+    try {
+      const [row] = (await runner.query(`SELECT pg_try_advisory_lock($1) AS locked`, [POLLER_LOCK])) as {
+        locked: boolean;
+      }[];
+      if (!row?.locked) return 0;
+      try {
+        return await this.pollAll(isStopping);
+      } finally {
+        await runner.query(`SELECT pg_advisory_unlock($1)`, [POLLER_LOCK]);
+      }
+    } finally {
+      await runner.release();
+    }
+  }
+
+  private async pollAll(isStopping: () => boolean): Promise<number> {
     let total = 0;
     for (const pluginId of this.registry.ids()) {
       const provider = this.registry.provider(pluginId);
