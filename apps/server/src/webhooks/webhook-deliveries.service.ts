@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { ApiError } from '../common/api-error';
 import { decodeDeliveryCursor, encodeDeliveryCursor } from './delivery-cursor';
 import type { DeliveryPage, DeliveryStatus, DeliveryView, ListDeliveriesQuery } from './webhooks.dto';
@@ -52,37 +52,49 @@ export class WebhookDeliveriesService {
       where.push(`(d.created_at, d.id) < ($${params.length - 1}, $${params.length})`);
     }
     params.push(limit + 1);
-    const { rows } = await query<DeliveryRow>(
-      this.db,
-      `SELECT d.*, e.type AS event_type FROM webhook_deliveries d JOIN webhook_events e ON e.id = d.event_id
+    return this.snapshot(async (manager) => {
+      const { rows } = await query<DeliveryRow>(
+        manager,
+        `SELECT d.*, e.type AS event_type FROM webhook_deliveries d JOIN webhook_events e ON e.id = d.event_id
        WHERE ${where.join(' AND ')} ORDER BY d.created_at DESC, d.id DESC LIMIT $${params.length}`,
-      params,
-    );
-    const page = rows.slice(0, limit);
-    const last = page[page.length - 1];
-    return {
-      items: await this.withAttempts(page),
-      nextCursor:
-        rows.length > limit && last ? encodeDeliveryCursor({ time: last.created_at, id: last.id }) : null,
-    };
+        params,
+      );
+      const page = rows.slice(0, limit);
+      const last = page[page.length - 1];
+      return {
+        items: await this.withAttempts(manager, page),
+        nextCursor:
+          rows.length > limit && last ? encodeDeliveryCursor({ time: last.created_at, id: last.id }) : null,
+      };
+    });
   }
 
   async get(projectId: string, id: string): Promise<DeliveryView> {
-    const { rows } = await query<DeliveryRow>(
-      this.db,
-      `SELECT d.*, e.type AS event_type FROM webhook_deliveries d JOIN webhook_events e ON e.id = d.event_id
+    return this.snapshot(async (manager) => {
+      const { rows } = await query<DeliveryRow>(
+        manager,
+        `SELECT d.*, e.type AS event_type FROM webhook_deliveries d JOIN webhook_events e ON e.id = d.event_id
        WHERE d.project_id = $1 AND d.id = $2`,
-      [projectId, id],
-    );
-    if (rows.length === 0) throw ApiError.notFound('Webhook delivery', 'id');
-    const [view] = await this.withAttempts(rows);
-    return view!;
+        [projectId, id],
+      );
+      if (rows.length === 0) throw ApiError.notFound('Webhook delivery', 'id');
+      const [view] = await this.withAttempts(manager, rows);
+      return view!;
+    });
   }
 
-  private async withAttempts(rows: DeliveryRow[]): Promise<DeliveryView[]> {
+  /**
+   * Deliveries and their attempts read in one snapshot: a worker recording an attempt in between would
+   * otherwise show a delivery without the attempt just logged, or the other way round.
+   */
+  private snapshot<T>(read: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.db.transaction('REPEATABLE READ', read);
+  }
+
+  private async withAttempts(manager: EntityManager, rows: DeliveryRow[]): Promise<DeliveryView[]> {
     if (rows.length === 0) return [];
     const { rows: attempts } = await query<AttemptRow>(
-      this.db,
+      manager,
       `SELECT * FROM webhook_attempts WHERE delivery_id = ANY($1::uuid[]) ORDER BY delivery_id, attempt`,
       [rows.map((row) => row.id)],
     );
