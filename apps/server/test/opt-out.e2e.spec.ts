@@ -125,6 +125,24 @@ describe('080 opt-out service and block list', () => {
     });
   });
 
+  it('never keeps an entry added while the service is being stopped', async () => {
+    const p = await completedProject('Race');
+    const adds = Array.from({ length: 8 }, (_, i) =>
+      t.http
+        .post('/v1/opt-out/blocklist')
+        .set(as(p))
+        .send({ number: `0107777000${i}` }),
+    );
+    const [stopped, ...added] = await Promise.all([
+      t.http.post('/v1/opt-out/service/stop').set(as(p)),
+      ...adds,
+    ]);
+    expect(stopped.status).toBe(200);
+    for (const response of added) expect([201, 409]).toContain(response.status);
+    const list = await t.http.get('/v1/opt-out/blocklist').set(as(p)).expect(200);
+    expect(list.body.total).toBe(0);
+  });
+
   describe('block list', () => {
     let p: TestProject;
 

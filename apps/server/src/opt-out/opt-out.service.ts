@@ -163,10 +163,12 @@ export class OptOutService080 {
     input: string,
     source: BlockSource,
   ): Promise<{ row: BlockedNumberRow; created: boolean }> {
+    const number = normalizeBlockedNumber(input);
     return this.dataSource.transaction(async (manager) => {
+      // Locked like stop(), so an entry cannot land after a concurrent stop erased the list.
+      await lockProject(manager, projectId);
       const service = await this.latest(projectId, manager);
       assertBlockListEditable(service ? toOptOutService(service) : null);
-      const number = normalizeBlockedNumber(input);
       const repository = manager.getRepository(BlockedNumberRow);
       const inserted: unknown[] = await manager.query(
         `INSERT INTO opt_out_blocklist (project_id, number, source, created_at) VALUES ($1, $2, $3, $4)
@@ -179,11 +181,14 @@ export class OptOutService080 {
   }
 
   async unblock(projectId: string, input: string): Promise<void> {
-    const service = await this.latest(projectId);
-    assertBlockListEditable(service ? toOptOutService(service) : null);
     const number = normalizeBlockedNumber(input);
-    const result = await this.blocked.delete({ projectId, number });
-    if (!result.affected) throw ApiError.notFound('Blocked number', 'number');
+    await this.dataSource.transaction(async (manager) => {
+      await lockProject(manager, projectId);
+      const service = await this.latest(projectId, manager);
+      assertBlockListEditable(service ? toOptOutService(service) : null);
+      const result = await manager.getRepository(BlockedNumberRow).delete({ projectId, number });
+      if (!result.affected) throw ApiError.notFound('Blocked number', 'number');
+    });
   }
 
   /** The ARS stand-in: the token in the path names the project. */
