@@ -12,6 +12,7 @@ import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath, URL } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -107,7 +108,7 @@ try {
     );
     if (sentMs === undefined && row.sent >= MESSAGES) sentMs = performance.now() - started;
     if (row.completed >= MESSAGES) break;
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await sleep(50);
   }
   const completedMs = performance.now() - started;
   const counters = simulator.sens.ctx.counters.snapshot();
