@@ -76,13 +76,17 @@ describe('webhook delivery shared by two workers', () => {
     }
     expect(perEvent.size).toBe(EVENTS);
     expect([...perEvent.values()].every((count) => count === 1)).toBe(true);
-    expect(workerA.attempted + workerB.attempted).toBe(EVENTS);
 
-    const [counts] = (await a.app.get(DataSource).query(
-      `SELECT count(*) FILTER (WHERE status = 'DELIVERED')::int AS delivered, count(*)::int AS total,
-                (SELECT count(*)::int FROM webhook_attempts) AS attempts FROM webhook_deliveries`,
-    )) as Array<{ delivered: number; total: number; attempts: number }>;
+    // Each attempt is recorded after the receiver answered: wait for the last records to commit.
+    const counts = await waitFor(async () => {
+      const [row] = (await a.app.get(DataSource).query(
+        `SELECT count(*) FILTER (WHERE status = 'DELIVERED')::int AS delivered, count(*)::int AS total,
+                  (SELECT count(*)::int FROM webhook_attempts) AS attempts FROM webhook_deliveries`,
+      )) as Array<{ delivered: number; total: number; attempts: number }>;
+      return row && row.delivered === EVENTS ? row : undefined;
+    });
     expect(counts).toEqual({ delivered: EVENTS, total: EVENTS, attempts: EVENTS });
+    expect(workerA.attempted + workerB.attempted).toBe(EVENTS);
     process.stdout.write(
       `${JSON.stringify({ database: a.database, events: EVENTS, workerA: workerA.attempted, workerB: workerB.attempted })}\n`,
     );
