@@ -180,6 +180,15 @@ describe('outbound webhooks', () => {
     const first = await waitFor(() => receiver.requests[0]);
     const eventId = String(first.headers['munja-event-id']);
     for (let attempt = 2; attempt <= 4; attempt++) {
+      // The failed attempt is recorded (with its retry time) before the clock moves past the backoff.
+      await waitFor(async () => {
+        const { body } = await t.http
+          .get('/v1/webhooks/deliveries')
+          .query({ eventId })
+          .set(p.auth)
+          .expect(200);
+        return body.items[0]?.attemptLog.length === attempt - 1;
+      });
       // Not due yet: nothing more arrives until the clock passes the backoff.
       wake();
       await new Promise((resolve) => setTimeout(resolve, 150));
