@@ -364,10 +364,6 @@ describe('outbound webhooks', () => {
     expect(
       forReservations.every((d: { eventType: string }) => d.eventType === 'reservation.status_changed'),
     ).toBe(true);
-    const bodies = receiver.requests
-      .map((r) => JSON.parse(r.rawBody))
-      .filter((b) => b.type === 'reservation.status_changed' && b.data.reservationId === reservationId);
-    expect(bodies.map((b) => b.data.status).sort()).toEqual(['CANCELED', 'CANCELED', 'READY', 'READY']);
 
     // `*`: 2 reservation events + 2 messages × (RESERVED, CANCELED) = 6 deliveries, paged 4 + 2.
     await waitFor(async () => {
@@ -377,6 +373,10 @@ describe('outbound webhooks', () => {
         .set(p.auth);
       return body.items.length === 6;
     });
+    const bodies = receiver.requests
+      .map((r) => JSON.parse(r.rawBody))
+      .filter((b) => b.type === 'reservation.status_changed' && b.data.reservationId === reservationId);
+    expect(bodies.map((b) => b.data.status).sort()).toEqual(['CANCELED', 'CANCELED', 'READY', 'READY']);
     const { body: all } = await t.http
       .get('/v1/webhooks/deliveries')
       .query({ endpointId: everything.id, limit: 4 })
