@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { reviewRequest, type ReviewResult } from '@munja/compliance';
+import { reviewRequest, type ReviewContext, type ReviewResult } from '@munja/compliance';
 import { normalizeKoreanNumber, resolveCallingCode, RuleError } from '@munja/rules';
 import { resolveReserveTime, SchedulingError, type ResolvedReserveTime } from '@munja/scheduling';
 import { DataSource, EntityManager } from 'typeorm';
@@ -20,7 +20,7 @@ import type { MessageType } from './message.entity';
 import { dryRunView, DryRunView } from './plan-view';
 import { refusal, schedulingRefusal } from './refusal';
 import { MESSAGE_COLUMNS, messageRows, rejectedViews, RejectedView } from './send-plan';
-import { SendMessageDto } from './send-message.dto';
+import { RecipientDto, SendMessageDto } from './send-message.dto';
 
 const DOMESTIC = '82';
 
@@ -49,6 +49,22 @@ interface Plan {
   reservation: ResolvedReserveTime | null;
   fileIds: string[];
   routeOf: (type: MessageType) => string[];
+}
+
+/** The common fields of a send: everything but its recipients. */
+export type SendFields = Omit<SendMessageDto, 'messages'>;
+
+/** What `prepare` resolves once per send; `review` plans recipient lists against it. */
+export interface SendBasis {
+  readonly now: Date;
+  readonly contentType: 'COMM' | 'AD';
+  readonly countryCode: string;
+  readonly reservation: ResolvedReserveTime | null;
+  readonly fileIds: string[];
+  /** the ordered plugins for a planned type (throws NO_ROUTE) */
+  readonly routeOf: (type: MessageType) => string[];
+  /** the review's context, all but the block list (looked up per recipient list) */
+  readonly context: Omit<ReviewContext, 'blockList'>;
 }
 
 /** Thrown inside the transaction when a concurrent request with the same key won the insert. */
@@ -124,6 +140,27 @@ export class MessagesService {
 
   /** Everything up to the decision: checks, rules and law, routes. Reads only. */
   private async plan(projectId: string, body: SendMessageDto, now: Date): Promise<Plan> {
+    const basis = await this.prepare(projectId, body, now);
+    const review = await this.review(projectId, basis, body, body.messages);
+    if (review.summary.planned === 0) {
+      const first = review.recipients[0];
+      const reason = first && first.outcome === 'REJECTED' ? first : undefined;
+      if (!reason) throw ApiError.badRequest('NO_RECIPIENTS', 'messages is empty', 'messages');
+      throw refusal({
+        code: reason.code,
+        field: reason.field,
+        message: `no recipient can be sent to; ${reason.field}: ${reason.message}`,
+      });
+    }
+    return { review, reservation: basis.reservation, fileIds: basis.fileIds, routeOf: basis.routeOf };
+  }
+
+  /**
+   * The request-wide part of a plan, resolved once (country, reservation, files, sender and 080 state, the
+   * limit profile, routes): any number of recipient lists can then be reviewed against it (a bulk send does
+   * it per chunk of its CSV). Reads only; refuses a bad country, reservation or file.
+   */
+  async prepare(projectId: string, body: SendFields, now: Date): Promise<SendBasis> {
     const contentType = body.contentType ?? 'COMM';
     let countryCode: string;
     try {
@@ -154,41 +191,10 @@ export class MessagesService {
 
     // The primary plugin's limits are the ones the rules plan against.
     const { limitProfile } = this.plugins.route({ countryCode, contentType });
-    const ad = contentType === 'AD';
-    const [callingNumbers, optOutService, blockList] = await Promise.all([
+    const [callingNumbers, optOutService] = await Promise.all([
       this.callingNumbers.forSenderCheck(projectId),
-      ad ? this.optOut.serviceForReview(projectId) : Promise.resolve(null),
-      ad && countryCode === DOMESTIC
-        ? this.optOut.blockedAmong(projectId, domesticNumbers(body.messages.map((m) => m.to)))
-        : Promise.resolve(new Set<string>()),
+      contentType === 'AD' ? this.optOut.serviceForReview(projectId) : Promise.resolve(null),
     ]);
-
-    const review = reviewRequest(
-      {
-        type: body.type,
-        contentType,
-        countryCode,
-        from: body.from,
-        subject: body.subject,
-        content: body.content,
-        fileCount: fileIds.length,
-        // Already resolved (DST, past, horizon) by @munja/scheduling; the instant carries its offset.
-        reserveTime: reservation?.instant.toISOString(),
-        messages: body.messages,
-      },
-      { now, callingNumbers, optOutService, blockList, policy: this.policy, profile: limitProfile },
-    );
-    if (!review.ok) throw refusal(review.errors[0]!);
-    if (review.summary.planned === 0) {
-      const first = review.recipients[0];
-      const reason = first && first.outcome === 'REJECTED' ? first : undefined;
-      if (!reason) throw ApiError.badRequest('NO_RECIPIENTS', 'messages is empty', 'messages');
-      throw refusal({
-        code: reason.code,
-        field: reason.field,
-        message: `no recipient can be sent to; ${reason.field}: ${reason.message}`,
-      });
-    }
 
     const routes = new Map<MessageType, string[]>();
     const routeOf = (type: MessageType): string[] => {
@@ -199,9 +205,50 @@ export class MessagesService {
       }
       return route;
     };
-    // Resolve every planned type now, so a missing route refuses the request before anything is stored.
-    for (const r of review.recipients) if (r.outcome === 'PLANNED') routeOf(r.channel);
-    return { review, reservation, fileIds, routeOf };
+    return {
+      now,
+      contentType,
+      countryCode,
+      reservation,
+      fileIds,
+      routeOf,
+      context: { now, callingNumbers, optOutService, policy: this.policy, profile: limitProfile },
+    };
+  }
+
+  /**
+   * Reviews recipients against a prepared send with @munja/rules and @munja/compliance: looks up the 080 block
+   * list for just these recipients (one query), refuses the request for a request-level problem, and resolves
+   * the route of every planned type so a missing route refuses the request before anything is stored.
+   */
+  async review(
+    projectId: string,
+    basis: SendBasis,
+    body: SendFields,
+    messages: readonly RecipientDto[],
+  ): Promise<ReviewResult> {
+    const blockList =
+      basis.contentType === 'AD' && basis.countryCode === DOMESTIC
+        ? await this.optOut.blockedAmong(projectId, domesticNumbers(messages.map((m) => m.to)))
+        : new Set<string>();
+    const review = reviewRequest(
+      {
+        type: body.type,
+        contentType: basis.contentType,
+        countryCode: basis.countryCode,
+        from: body.from,
+        subject: body.subject,
+        content: body.content,
+        fileCount: basis.fileIds.length,
+        // Already resolved (DST, past, horizon) by @munja/scheduling; the instant carries its offset.
+        reserveTime: basis.reservation?.instant.toISOString(),
+        messages,
+      },
+      { ...basis.context, blockList },
+    );
+    if (!review.ok) throw refusal(review.errors[0]!);
+    for (const r of review.recipients) if (r.outcome === 'PLANNED') basis.routeOf(r.channel);
+    return review;
   }
 
   private async store(
@@ -287,7 +334,7 @@ export class MessagesService {
    * Tells the dispatchers new work is queued: this process's in-process signal (the only one that works on the
    * embedded PGlite), and NOTIFY for other processes on a PostgreSQL server. Their timed sweep covers a loss.
    */
-  private async wakeDispatcher(): Promise<void> {
+  async wakeDispatcher(): Promise<void> {
     this.dispatchSignal?.wake();
     try {
       await this.dataSource.query(`NOTIFY ${DISPATCH_CHANNEL}`);
