@@ -50,6 +50,8 @@ export interface RowContext {
   readonly reservationId: string | null;
   /** the ordered plugins for a planned type */
   readonly routeOf: (type: MessageType) => readonly string[];
+  /** the recipient index of `request.messages[0]` (a bulk send reviews its rows in chunks); default 0 */
+  readonly firstIndex?: number;
 }
 
 export function plannedType(message: PlannedMessage): MessageType {
@@ -75,7 +77,7 @@ function plannedRow(context: RowContext, message: PlannedMessage): unknown[] {
     context.projectId,
     context.requestId,
     context.requestTime,
-    message.index,
+    (context.firstIndex ?? 0) + message.index,
     message.number,
     message.countryCode,
     message.channel === 'INTL' ? (message.sender.number ?? context.review.from) : message.from,
@@ -107,7 +109,7 @@ function rejectedRow(context: RowContext, recipient: RejectedRecipient): unknown
     context.projectId,
     context.requestId,
     context.requestTime,
-    recipient.index,
+    (context.firstIndex ?? 0) + recipient.index,
     recipient.to,
     context.review.countryCode ?? '82',
     context.review.from ?? '',
