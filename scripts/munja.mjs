@@ -94,8 +94,14 @@ switch (command) {
     runOrExit('pnpm', ['exec', 'prettier', '--check', '.']);
     break;
   case 'bench':
-    turbo('run', 'build', '--output-logs=errors-only');
-    turbo('run', 'bench', '--concurrency=1', ...rest);
+    // `--packages`: the packages' own micro-benchmarks through turbo; otherwise the service bench (bench/run.mjs)
+    if (rest.includes('--packages')) {
+      turbo('run', 'build', '--output-logs=errors-only');
+      turbo('run', 'bench', '--concurrency=1', ...rest.filter((arg) => arg !== '--packages'));
+    } else {
+      turbo('run', 'build', '--filter=@munja/server...', '--output-logs=errors-only');
+      process.exit(run('node', [join(root, 'bench', 'run.mjs'), ...rest]));
+    }
     break;
   case 'turbo':
     turbo(...rest);
@@ -104,6 +110,8 @@ switch (command) {
     runOrExit('pnpm', ['exec', ...rest]);
     break;
   default:
-    console.log('usage: node scripts/munja.mjs start|test|lint|bench|install|turbo <args>|exec <cmd>');
+    console.log(
+      'usage: node scripts/munja.mjs start|test|lint|bench [--smoke|--packages]|install|turbo <args>|exec <cmd>',
+    );
     process.exit(command === 'help' ? 0 : 2);
 }

@@ -1,0 +1,27 @@
+// Ceiling of the single-send figure: the same load (64 connections, the same client) against a bare Fastify
+// server in its own process. The service cannot answer faster than this machine lets any Node server answer.
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startChild } from '../child-process.mjs';
+import { load } from '../load.mjs';
+import { fastifyPath } from '../workspace.mjs';
+
+export async function bareHttpCeiling({ seconds, connections }) {
+  const server = await startChild({
+    name: 'bare server',
+    args: [join(dirname(fileURLToPath(import.meta.url)), 'bare-server.mjs'), fastifyPath],
+    ready: (line) => (line.startsWith('{') ? JSON.parse(line).url : undefined),
+  });
+  try {
+    return await load({
+      url: `${server.ready}/echo`,
+      connections,
+      seconds,
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ to: '01012345678' }),
+    });
+  } finally {
+    await server.stop();
+  }
+}

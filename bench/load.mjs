@@ -1,0 +1,31 @@
+// Concurrent load: autocannon keeps `connections` requests in flight for `seconds` and records each latency in
+// an HDR histogram. The same tool drives the bare-server ceiling and the service, so the two compare directly.
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { root } from './workspace.mjs';
+
+const autocannon = createRequire(join(root, 'package.json'))('autocannon');
+
+export async function load({
+  url,
+  connections = 64,
+  seconds,
+  method = 'GET',
+  headers,
+  body,
+  warmUpSeconds = 1,
+}) {
+  const options = { url, connections, method, headers, body };
+  await autocannon({ ...options, duration: warmUpSeconds });
+  const result = await autocannon({ ...options, duration: seconds });
+  const ok = result['2xx'];
+  return {
+    requestsPerSecond: ok / (result.duration || seconds),
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    requests: result.requests.total,
+    ok,
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+  };
+}

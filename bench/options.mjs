@@ -1,0 +1,41 @@
+// `pnpm bench [--smoke] [--recipients N] [--database postgres|pglite] [--seconds S] [--packages]`
+import { parseArgs } from 'node:util';
+
+export function benchOptions(argv) {
+  const { values } = parseArgs({
+    args: argv.filter((arg, i) => !(i === 0 && arg === '--')),
+    options: {
+      smoke: { type: 'boolean', default: false },
+      recipients: { type: 'string' },
+      database: { type: 'string', default: 'postgres' },
+      seconds: { type: 'string' },
+      'json-requests': { type: 'string' },
+      searches: { type: 'string' },
+    },
+  });
+  const smoke = values.smoke;
+  const count = (name, text, fallback) => {
+    if (text === undefined) return fallback;
+    const n = Number(text);
+    if (!Number.isInteger(n) || n < 1) throw new Error(`--${name}: not a positive integer: ${text}`);
+    return n;
+  };
+  if (!['postgres', 'pglite'].includes(values.database))
+    throw new Error(`--database: postgres or pglite, not ${values.database}`);
+  return {
+    smoke,
+    database: values.database,
+    /** recipients of the CSV bulk, all dispatched to COMPLETED */
+    recipients: count('recipients', values.recipients, smoke ? 1000 : 100_000),
+    /** how long each load phase (ceiling and single sends) lasts */
+    seconds: count('seconds', values.seconds, smoke ? 1 : 10),
+    /** 1,000-recipient JSON requests, timed one after another */
+    jsonRequests: count('json-requests', values['json-requests'], smoke ? 2 : 10),
+    searches: count('searches', values.searches, smoke ? 20 : 300),
+    /** the server holding the scratch databases (the CI and the machine's PostgreSQL by default) */
+    postgresUrl:
+      process.env.MUNJA_BENCH_POSTGRES_URL ??
+      process.env.DATABASE_URL ??
+      'postgres://postgres@127.0.0.1:5432/postgres',
+  };
+}

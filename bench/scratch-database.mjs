@@ -1,0 +1,27 @@
+// A fresh database on the PostgreSQL server for each service process of the run, dropped at the end, so a run
+// starts from empty tables and leaves nothing behind.
+import { randomBytes } from 'node:crypto';
+import { URL } from 'node:url';
+import { pg } from './workspace.mjs';
+
+async function onServer(serverUrl, sql) {
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  try {
+    await admin.query(sql);
+  } finally {
+    await admin.end();
+  }
+}
+
+export async function createScratchDatabase(serverUrl) {
+  const name = `munja_bench_${randomBytes(4).toString('hex')}`;
+  await onServer(serverUrl, `CREATE DATABASE ${name}`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return {
+    name,
+    url: url.toString(),
+    drop: () => onServer(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
+  };
+}
