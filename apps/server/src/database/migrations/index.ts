@@ -2,6 +2,8 @@ import { Foundation1763700000000 } from './1763700000000-foundation';
 import { Messages1763800000000 } from './1763800000000-messages';
 import { Dispatch1763900000000 } from './1763900000000-dispatch';
 import { Webhooks1764000000000 } from './1764000000000-webhooks';
+import { Schedules1764100000000 } from './1764100000000-schedules';
+import { MessagePartitions1764200000000 } from './1764200000000-message-partitions';
 
 /** Every migration, oldest first. Add new ones here (later timestamps). */
 export const MIGRATIONS = [
@@ -9,4 +11,6 @@ export const MIGRATIONS = [
   Messages1763800000000,
   Dispatch1763900000000,
   Webhooks1764000000000,
+  Schedules1764100000000,
+  MessagePartitions1764200000000,
 ];
