@@ -4,7 +4,7 @@ import { Repository } from 'typeorm';
 import { ApiError } from '../common/api-error';
 import { CLOCK, Clock } from '../common/clock';
 import { FileRow } from '../files/file.entity';
-import { decodeCursor, encodeCursor } from './cursor';
+import { decodeCursor, encodeCursor } from '../common/page-cursor';
 import { MessageRow } from './message.entity';
 import {
   MessageHistoryQuery,

@@ -4,7 +4,7 @@ import { cancelReservation, SchedulingError } from '@munja/scheduling';
 import { DataSource } from 'typeorm';
 import { ApiError } from '../common/api-error';
 import { CLOCK, Clock } from '../common/clock';
-import { decodeCursor, encodeCursor } from '../messages/cursor';
+import { decodeCursor, encodeCursor } from '../common/page-cursor';
 import { ListReservationsQuery, ReservationPage, ReservationView } from './reservations.dto';
 import type { ReservationStatus } from '@munja/scheduling';
 

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { ApiError } from '../common/api-error';
-import { decodeDeliveryCursor, encodeDeliveryCursor } from './delivery-cursor';
+import { decodeCursor, encodeCursor } from '../common/page-cursor';
 import type { DeliveryPage, DeliveryStatus, DeliveryView, ListDeliveriesQuery } from './webhooks.dto';
 import { iso, query } from './webhook-sql';
 
@@ -47,7 +47,7 @@ export class WebhookDeliveriesService {
     if (filter.eventId) add((p) => `d.event_id = ${p}`, filter.eventId);
     if (filter.status) add((p) => `d.status = ${p}`, filter.status);
     if (filter.cursor) {
-      const cursor = decodeDeliveryCursor(filter.cursor);
+      const cursor = decodeCursor(filter.cursor);
       params.push(cursor.time, cursor.id);
       where.push(`(d.created_at, d.id) < ($${params.length - 1}, $${params.length})`);
     }
@@ -63,8 +63,7 @@ export class WebhookDeliveriesService {
       const last = page[page.length - 1];
       return {
         items: await this.withAttempts(manager, page),
-        nextCursor:
-          rows.length > limit && last ? encodeDeliveryCursor({ time: last.created_at, id: last.id }) : null,
+        nextCursor: rows.length > limit && last ? encodeCursor({ time: last.created_at, id: last.id }) : null,
       };
     });
   }

@@ -1,6 +1,9 @@
-import { ApiError } from '../common/api-error';
+import { ApiError } from './api-error';
 
-/** A position in a list ordered by (time DESC, id DESC): the last row of the previous page. */
+/**
+ * A position in a list ordered by (time DESC, id DESC): messages, reservations, webhook deliveries. It is the
+ * last row of the previous page.
+ */
 export interface Cursor {
   time: Date;
   id: string;

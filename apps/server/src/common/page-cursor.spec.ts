@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { ApiError } from '../common/api-error';
-import { decodeCursor, encodeCursor } from './cursor';
+import { decodeCursor, encodeCursor } from './page-cursor';
 
 describe('history cursor', () => {
   it('round-trips (time, id) through an opaque URL-safe text (property)', () => {
