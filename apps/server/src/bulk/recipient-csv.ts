@@ -1,0 +1,183 @@
+import type { Readable } from 'node:stream';
+import { parse, type CsvError, type Info } from 'csv-parse';
+import { ApiError } from '../common/api-error';
+
+/** The columns a recipients CSV may have (header names, case-insensitive, in any order). */
+export const CSV_COLUMNS = ['to', 'subject', 'content'] as const;
+type Column = (typeof CSV_COLUMNS)[number];
+
+/** Cell bounds: the same generous bounds as the JSON send body (the real limits are the rules' bytes). */
+export const CELL_LIMITS: Readonly<Record<Column, number>> = { to: 40, subject: 1_000, content: 20_000 };
+
+/** A data row of the file: its recipient, and the physical line the row starts on. */
+export interface CsvRecipient {
+  readonly kind: 'recipient';
+  readonly line: number;
+  readonly to: string;
+  readonly subject?: string;
+  readonly content?: string;
+}
+
+/** A data row that cannot be read as a recipient (bad quoting, wrong field count, a cell too long). */
+export interface CsvMalformedRow {
+  readonly kind: 'malformed';
+  readonly line: number;
+  readonly to: string;
+  readonly code: string;
+  readonly field: string;
+  readonly message: string;
+}
+
+export type CsvRow = CsvRecipient | CsvMalformedRow;
+
+interface ParsedRecord {
+  readonly record: string[];
+  readonly info: Info;
+}
+interface SkippedRecord {
+  readonly skipped: CsvError;
+}
+
+/** A number list without a header (the seed's format): one number per line, digits and separators only. */
+const LISTED_NUMBER = /^\+?[0-9][0-9 ()\-.]*$/;
+
+function csvRefusal(code: string, message: string): ApiError {
+  return ApiError.badRequest(code, message, 'recipients');
+}
+
+/** Header cells → column positions; refuses a first row that is neither a header with `to` nor a number. */
+function readHeader(cells: readonly string[]): Column[] | null {
+  const names = cells.map((c) => c.trim().toLowerCase());
+  if (!names.includes('to')) {
+    if (cells.length === 1 && LISTED_NUMBER.test(names[0]!)) return null;
+    throw csvRefusal(
+      'CSV_HEADER_REQUIRED',
+      'The first row must be a header naming the columns (to, and optionally subject, content), ' +
+        'or the file a list of numbers, one per line',
+    );
+  }
+  const seen = new Set<string>();
+  for (const name of names) {
+    if (!(CSV_COLUMNS as readonly string[]).includes(name)) {
+      throw csvRefusal(
+        'CSV_UNKNOWN_COLUMN',
+        `Unknown column "${name}": the columns are to, subject, content`,
+      );
+    }
+    if (seen.has(name)) throw csvRefusal('CSV_DUPLICATE_COLUMN', `The column "${name}" appears twice`);
+    seen.add(name);
+  }
+  return names as Column[];
+}
+
+/** One data record → a recipient, or why it cannot be one. */
+function readRow(cells: readonly string[], columns: readonly Column[] | null, line: number): CsvRow {
+  const width = columns?.length ?? 1;
+  const at = columns ? columns.indexOf('to') : 0;
+  const to = (cells[at] ?? '').trim();
+  const malformed = (code: string, field: string, message: string): CsvMalformedRow => ({
+    kind: 'malformed',
+    line,
+    to,
+    code,
+    field,
+    message,
+  });
+  if (cells.length !== width) {
+    return malformed(
+      'CSV_FIELD_COUNT',
+      'recipients',
+      columns
+        ? `line ${line} has ${cells.length} fields; the header has ${width}`
+        : `line ${line} has ${cells.length} fields; a list without a header has one number per line`,
+    );
+  }
+  const values: Partial<Record<Column, string>> = {};
+  for (const [i, column] of (columns ?? ['to']).entries()) {
+    const value = column === 'to' ? to : cells[i]!;
+    if (value.length > CELL_LIMITS[column]) {
+      return malformed('TOO_LONG', column, `${column} is longer than ${CELL_LIMITS[column]} characters`);
+    }
+    // An empty subject or content means the request's own, as in the JSON body.
+    if (value !== '') values[column] = value;
+  }
+  if (values.to === undefined) return malformed('REQUIRED', 'to', `line ${line} has no recipient`);
+  return { kind: 'recipient', line, to: values.to, subject: values.subject, content: values.content };
+}
+
+function occurrences(cells: readonly string[], text: string): number {
+  let count = 0;
+  for (const cell of cells) {
+    for (let i = cell.indexOf(text); i !== -1; i = cell.indexOf(text, i + 1)) count++;
+  }
+  return count;
+}
+
+/**
+ * Reads a recipients CSV as it streams in, never the whole file: RFC 4180 (quoted commas, doubled quotes,
+ * newlines inside quotes) through csv-parse, UTF-8 with or without a BOM, CRLF or LF, empty and blank lines
+ * skipped. Yields every data row in file order with the physical line it starts on; a row that cannot be read
+ * is yielded as malformed and the rows after it still come. A file whose first row is neither a header with
+ * `to` nor a number is refused (400). csv-parse's relaxed quoting keeps a stray quote inside a cell; an
+ * opening quote never closed swallows the rest of the file (RFC 4180 leaves no other reading), and is
+ * reported as one malformed row.
+ */
+export async function* readRecipientCsv(source: Readable): AsyncGenerator<CsvRow> {
+  const parser = parse({
+    bom: true,
+    info: true,
+    // Both endings, even mixed in one file (csv-parse otherwise fixes the first one it sees).
+    record_delimiter: ['\r\n', '\n'],
+    skip_empty_lines: true,
+    relax_column_count: true,
+    relax_quotes: true,
+    skip_records_with_error: true,
+  });
+  // csv-parse reports a skipped record synchronously while parsing: pushed into its own output, the error
+  // comes out in file order among the records.
+  parser.on('skip', (error: CsvError) => parser.push({ skipped: error }));
+  source.pipe(parser);
+  source.once('error', (error) => parser.destroy(error));
+
+  let columns: Column[] | null | undefined;
+  // Where the previous record ended, to place a skipped one (csv-parse reports the line where it gave up).
+  let lastLine = 0;
+  let lastEmptyLines = 0;
+  // csv-parse counts a CRLF inside quotes as two lines: the physical line is its count less these.
+  let overcount = 0;
+  try {
+    for await (const item of parser as AsyncIterable<ParsedRecord | SkippedRecord>) {
+      if ('skipped' in item) {
+        const { skipped } = item;
+        const emptyLines = typeof skipped.empty_lines === 'number' ? skipped.empty_lines : lastEmptyLines;
+        const line = lastLine + 1 + (emptyLines - lastEmptyLines);
+        lastLine = typeof skipped.lines === 'number' ? skipped.lines - overcount : line;
+        lastEmptyLines = emptyLines;
+        yield {
+          kind: 'malformed',
+          line,
+          to: '',
+          code: 'CSV_MALFORMED',
+          field: 'recipients',
+          message: `line ${line}: ${skipped.message}`,
+        };
+        continue;
+      }
+      const { record, info } = item;
+      overcount += occurrences(record, '\r\n');
+      lastLine = info.lines - overcount;
+      // A quoted cell may hold newlines: the row starts that many lines before it ends.
+      const line = lastLine - occurrences(record, '\n');
+      lastEmptyLines = info.empty_lines;
+      if (record.every((cell) => cell.trim() === '')) continue;
+      if (columns === undefined) {
+        columns = readHeader(record);
+        if (columns !== null) continue;
+      }
+      yield readRow(record, columns, line);
+    }
+  } finally {
+    source.unpipe(parser);
+    parser.destroy();
+  }
+}
