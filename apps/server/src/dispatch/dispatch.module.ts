@@ -8,6 +8,7 @@ import {
 } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { DataSource } from 'typeorm';
+import { ChannelListener } from '../common/channel-listener';
 import { CLOCK, type Clock } from '../common/clock';
 import type { Environment } from '../config/environment';
 import {
@@ -20,14 +21,13 @@ import type { EmbeddedSimulator } from '../plugins/embedded-simulator';
 import { PluginRegistry } from '../plugins/plugin-registry';
 import { ReportStore } from '../reports/report-store';
 import { ReportsModule } from '../reports/reports.module';
-import { DispatchSignal } from './dispatch-signal';
+import { DISPATCH_CHANNEL, DispatchSignal } from './dispatch-signal';
 import { Dispatcher } from './dispatcher';
-import { WakeListener } from './wake-listener';
 
 /** Starts the dispatcher (and the LISTEN connection on a PostgreSQL server) with the app; stops it gracefully. */
 @Injectable()
 class DispatchLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private listener: WakeListener | undefined;
+  private listener: ChannelListener | undefined;
 
   constructor(
     private readonly dispatcher: Dispatcher,
@@ -40,7 +40,12 @@ class DispatchLifecycle implements OnApplicationBootstrap, BeforeApplicationShut
     if (!this.config.get('MUNJA_DISPATCH', { infer: true })) return;
     // On the embedded PGlite every sender is in this process and wakes the signal directly.
     if (!this.location.embedded) {
-      this.listener = new WakeListener(this.location.url, this.signal);
+      this.listener = new ChannelListener(
+        this.location.url,
+        DISPATCH_CHANNEL,
+        () => this.signal.wake(),
+        'Dispatch',
+      );
       await this.listener.start();
     }
     this.dispatcher.start();

@@ -8,6 +8,7 @@ import {
 import { ConfigService } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { ChannelListener } from '../common/channel-listener';
 import { CLOCK, type Clock } from '../common/clock';
 import type { Environment } from '../config/environment';
 import {
@@ -17,9 +18,9 @@ import {
 } from '../database/database-location';
 import { DeliveryStore } from './delivery-store';
 import { DeliveryWorker } from './delivery-worker';
+import { WEBHOOK_CHANNEL } from './webhook-channel';
 import { WebhookDeliveriesService } from './webhook-deliveries.service';
 import { WebhookEndpointsService } from './webhook-endpoints.service';
-import { WebhookListener } from './webhook-listener';
 import { WebhooksController } from './webhooks.controller';
 
 const HOUR_MS = 3_600_000;
@@ -28,7 +29,7 @@ const HOUR_MS = 3_600_000;
 @Injectable()
 export class WebhookDelivery implements OnApplicationBootstrap, BeforeApplicationShutdown {
   readonly worker: DeliveryWorker;
-  private listener: WebhookListener | undefined;
+  private listener: ChannelListener | undefined;
 
   constructor(
     @InjectDataSource() db: DataSource,
@@ -52,7 +53,12 @@ export class WebhookDelivery implements OnApplicationBootstrap, BeforeApplicatio
     if (!this.config.get('MUNJA_WEBHOOKS', { infer: true })) return;
     // On the embedded PGlite every writer is this process; the timer (MUNJA_WEBHOOK_TICK_MS) drives rounds.
     if (!this.location.embedded) {
-      this.listener = new WebhookListener(this.location.url, () => this.worker.wake());
+      this.listener = new ChannelListener(
+        this.location.url,
+        WEBHOOK_CHANNEL,
+        () => this.worker.wake(),
+        'Webhooks',
+      );
       await this.listener.start();
     }
     this.worker.start();

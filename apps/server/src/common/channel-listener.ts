@@ -1,28 +1,35 @@
 import { Logger } from '@nestjs/common';
 import { Client } from 'pg';
 
-/** The channel the outbox triggers notify when they queue deliveries. */
-export const WEBHOOK_CHANNEL = 'munja_webhooks';
 const RECONNECT_MS = 2000;
 
 /**
- * A dedicated connection running LISTEN munja_webhooks, so an event committed by any process wakes this
- * process's worker at once. Reconnects after a drop; the timed round covers anything missed meanwhile.
+ * One dedicated connection running LISTEN on a channel, so work committed by any process wakes this process at
+ * once. Reconnects after a drop; the caller's timed sweep covers anything missed meanwhile (NOTIFY is a hint,
+ * never the only path to the work).
  */
-export class WebhookListener {
-  private readonly logger = new Logger('Webhooks');
+export class ChannelListener {
+  private readonly logger: Logger;
   private client: Client | undefined;
   private stopped = false;
   private retry: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly url: string,
+    private readonly channel: string,
     private readonly onNotify: () => void,
-  ) {}
+    /** the logger context and the connection's application_name suffix, e.g. 'Dispatch' */
+    private readonly owner: string,
+  ) {
+    this.logger = new Logger(owner);
+  }
 
   async start(): Promise<void> {
     if (this.stopped) return;
-    const client = new Client({ connectionString: this.url, application_name: 'munja-webhooks-listen' });
+    const client = new Client({
+      connectionString: this.url,
+      application_name: `munja-${this.owner.toLowerCase()}-listen`,
+    });
     client.on('notification', () => this.onNotify());
     client.on('error', (error) => {
       this.logger.warn(`LISTEN connection lost: ${error.message}`);
@@ -31,10 +38,10 @@ export class WebhookListener {
     client.on('end', () => this.reconnect(client));
     try {
       await client.connect();
-      await client.query(`LISTEN ${WEBHOOK_CHANNEL}`);
+      await client.query(`LISTEN ${this.channel}`);
       this.client = client;
     } catch (error) {
-      this.logger.warn(`LISTEN ${WEBHOOK_CHANNEL} failed: ${(error as Error).message}; relying on the timer`);
+      this.logger.warn(`LISTEN ${this.channel} failed: ${(error as Error).message}; relying on the sweep`);
       this.reconnect(client);
     }
   }
