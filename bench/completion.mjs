@@ -17,6 +17,13 @@ function finalOf(progress) {
   );
 }
 
+/** Neither the progress endpoint nor the database (embedded in the service's process) can be read. */
+export class NoProgressSource extends Error {
+  constructor() {
+    super('GET /v1/requests/:id/progress answered 404 and the embedded database cannot be read from outside');
+  }
+}
+
 function progressSource(client, key, requestIds, databaseUrl) {
   let viaDatabase;
   return async () => {
@@ -27,7 +34,8 @@ function progressSource(client, key, requestIds, databaseUrl) {
           final += finalOf(await client.call('GET', `/v1/requests/${id}/progress`, key));
         return { final, via: 'progress endpoint' };
       } catch (error) {
-        if (!(error instanceof HttpError && error.statusCode === 404) || !databaseUrl) throw error;
+        if (!(error instanceof HttpError && error.statusCode === 404)) throw error;
+        if (!databaseUrl) throw new NoProgressSource();
         note('GET /v1/requests/:id/progress answered 404: counting COMPLETED rows in the database instead');
         viaDatabase = new pg.Client({ connectionString: databaseUrl });
         await viaDatabase.connect();

@@ -28,7 +28,7 @@ export function benchOptions(argv) {
     /** recipients of the CSV bulk, all dispatched to COMPLETED */
     recipients: count('recipients', values.recipients, smoke ? 1000 : 100_000),
     /** how long each load phase (ceiling and single sends) lasts */
-    seconds: count('seconds', values.seconds, smoke ? 1 : 10),
+    seconds: count('seconds', values.seconds, smoke ? 3 : 10),
     /** 1,000-recipient JSON requests, timed one after another */
     jsonRequests: count('json-requests', values['json-requests'], smoke ? 2 : 10),
     searches: count('searches', values.searches, smoke ? 20 : 300),

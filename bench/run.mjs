@@ -133,7 +133,10 @@ async function bulkFigures(simulator, apiPeakMb) {
   const loaded = await loadRecipients(full);
   note(`waiting for ${loaded.recipients} messages to be COMPLETED`);
   const dispatch = await dispatchFigures({ ...full, loaded, simulator, databaseUrl });
-  for (const line of dispatch) printFigure(line);
+  for (const line of dispatch) {
+    if (line.skipped) printSkipped(line.figure, line.skipped);
+    else printFigure(line);
+  }
   const history = await historyFigures(full.client, full.project, {
     count: options.searches,
     series: BULK_SERIES,

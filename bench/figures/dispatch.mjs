@@ -1,17 +1,26 @@
 // Dispatch of the bulk's recipients to the simulator in its own process, until every message is COMPLETED
 // (its delivery report polled back). messages/s counts from the bulk's 202 to the last COMPLETED; end-to-end
 // from the first byte of the upload. The simulator's counters show each message reached the vendor once.
-import { waitUntilFinal } from '../completion.mjs';
+import { NoProgressSource, waitUntilFinal } from '../completion.mjs';
 
 export async function dispatchFigures({ client, project, loaded, simulator, databaseUrl }) {
-  const done = await waitUntilFinal({
-    client,
-    key: project.key,
-    requestIds: loaded.requestIds,
-    total: loaded.recipients,
-    simulator,
-    databaseUrl,
-  });
+  let done;
+  try {
+    done = await waitUntilFinal({
+      client,
+      key: project.key,
+      requestIds: loaded.requestIds,
+      total: loaded.recipients,
+      simulator,
+      databaseUrl,
+    });
+  } catch (error) {
+    if (!(error instanceof NoProgressSource)) throw error;
+    return [
+      { figure: 'dispatch', skipped: error.message },
+      { figure: 'end_to_end', skipped: error.message },
+    ];
+  }
   const seconds = (from, to) => Number(((to - from) / 1000).toFixed(2));
   const vendorMessages = done.counters.sens.messages + done.counters.omni.messages;
   const duplicates = done.counters.sens.duplicateRecipients + done.counters.omni.duplicateRecipients;
