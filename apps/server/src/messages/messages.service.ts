@@ -126,7 +126,7 @@ export class MessagesService {
   }
 
   /** The first answer for this key, or null when the key is new; 409 when it came with another body. */
-  private async replay(projectId: string, key: string, fingerprint: string): Promise<SendAnswer | null> {
+  async replay(projectId: string, key: string, fingerprint: string): Promise<SendAnswer | null> {
     const rows: { idempotency_fingerprint: string | null; response: SendAnswer | null }[] =
       await this.dataSource.query(
         `SELECT idempotency_fingerprint, response FROM send_requests WHERE project_id = $1 AND idempotency_key = $2`,
