@@ -23,6 +23,7 @@ import { OptOutModule } from './opt-out/opt-out.module';
 import { FilesModule } from './files/files.module';
 import { MessagesModule } from './messages/messages.module';
 import { ReservationsModule } from './reservations/reservations.module';
+import { SchedulesModule } from './schedules/schedules.module';
 
 export interface AppOptions {
   /** the environment to read settings from (default: process.env) */
@@ -89,6 +90,7 @@ export class AppModule {
         FilesModule,
         MessagesModule,
         ReservationsModule,
+        SchedulesModule,
         HealthModule,
         PluginsModule,
         DispatchModule,

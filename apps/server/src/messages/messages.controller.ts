@@ -63,6 +63,10 @@ export class MessagesController {
       dryRun: readDryRun(dryRun),
       idempotencyKey: readIdempotencyKey(idempotencyKey),
     });
+    if (outcome.kind === 'attached') {
+      await reply.status(outcome.dryRun ? 200 : 202).send(outcome.answer);
+      return;
+    }
     if (outcome.kind === 'dryRun') {
       await reply.status(200).send(outcome.plan);
       return;

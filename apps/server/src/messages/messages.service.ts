@@ -14,6 +14,7 @@ import { DISPATCH_CHANNEL, DispatchSignal } from '../dispatch/dispatch-signal';
 import { FilesService } from '../files/files.service';
 import { OptOutService080 } from '../opt-out/opt-out.service';
 import { PluginRegistry } from '../plugins/plugin-registry';
+import { attachToSchedule, type ScheduleAttachAnswer } from '../schedules/template-attach';
 import { insertRows } from './bulk-insert';
 import { idempotencyKeyReused, requestFingerprint } from './idempotency';
 import type { MessageType } from './message.entity';
@@ -42,7 +43,9 @@ export interface SendAnswer {
 }
 
 export type SendOutcome =
-  { kind: 'accepted'; answer: SendAnswer; replayed: boolean } | { kind: 'dryRun'; plan: DryRunView };
+  | { kind: 'accepted'; answer: SendAnswer; replayed: boolean }
+  | { kind: 'dryRun'; plan: DryRunView }
+  | { kind: 'attached'; answer: ScheduleAttachAnswer; dryRun: boolean };
 
 interface Plan {
   review: ReviewResult;
@@ -102,6 +105,12 @@ export class MessagesService {
     options: { rawBody: unknown; dryRun: boolean; idempotencyKey?: string },
   ): Promise<SendOutcome> {
     const now = this.clock.now();
+    if (body.scheduleCode !== undefined) {
+      // Stored as a template of the schedule rather than sent (checked now, re-checked at each occurrence).
+      const scheduled = { ...body, scheduleCode: body.scheduleCode };
+      const answer = await attachToSchedule(this, this.dataSource, projectId, scheduled, { now, ...options });
+      return { kind: 'attached', answer, dryRun: options.dryRun };
+    }
     if (options.dryRun) {
       const plan = await this.plan(projectId, body, now);
       return { kind: 'dryRun', plan: dryRunView(plan.review, now, plan.reservation, plan.routeOf) };

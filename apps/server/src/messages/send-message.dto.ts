@@ -116,4 +116,14 @@ export class SendMessageDto {
   @IsString()
   @MaxLength(64)
   reserveTimeZone?: string;
+
+  @ApiPropertyOptional({
+    example: 'monday-news',
+    description: 'attach to this recurring schedule instead of sending: checked now, sent at each occurrence',
+  })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(64)
+  scheduleCode?: string;
 }

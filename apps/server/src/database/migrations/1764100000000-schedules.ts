@@ -3,7 +3,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
 /**
  * Recurring schedules and the message templates attached to them. The runner turns each due occurrence into
  * one reservation keyed by `reservations.occurrence_key` (UNIQUE since the messages migration), so however many
- * processes run it, an occurrence fires once. Schedule counters for /metrics need nothing here: the reservation
+ * processes run it, an occurrence fires once; a lease on the schedule row keeps two processes from planning the
+ * same occurrences at once. Schedule counters for /metrics need nothing here: the reservation
  * triggers of the webhooks migration count every reservation with a `schedule_id` by the status it enters.
  */
 export class Schedules1764100000000 implements MigrationInterface {
@@ -27,6 +28,12 @@ export class Schedules1764100000000 implements MigrationInterface {
         cursor_at timestamptz NOT NULL,
         -- the first occurrence after the cursor; NULL once the period is over (the runner never looks again)
         next_at timestamptz,
+        -- the process planning its due occurrences (outside a transaction: templates are re-reviewed), until
+        -- the lease expires by the database's clock
+        lease_owner text,
+        lease_expires_at timestamptz,
+        -- bumped by every update and the delete: a plan made from an older revision is dropped
+        revision integer NOT NULL DEFAULT 0,
         created_at timestamptz NOT NULL,
         updated_at timestamptz NOT NULL,
         deleted_at timestamptz

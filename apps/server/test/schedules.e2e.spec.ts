@@ -1,0 +1,323 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { ScheduleRunner } from '../src/schedules/schedule-runner';
+import { query } from './dispatch-support';
+import { NO_DISPATCH, sendBody, sendingProject, type SendingProject } from './messages-fixtures';
+import { startTestApp, type TestApp } from './test-app';
+import { TestClock } from './test-clock';
+
+interface Occurrence {
+  occurrenceKey: string;
+  sendTime: string;
+  status: string;
+  skipReason: string | null;
+  messages: { total: number; ready: number; completed: number; fail: number };
+  requests: { templateId: string; accepted: number; refused: { code: string } | null }[];
+}
+
+/**
+ * Recurring schedules through the API, with the runner ticked by hand on the injected clock (no dispatcher in
+ * this app, so made reservations stay where the runner put them).
+ */
+describe('recurring schedules', () => {
+  let t: TestApp;
+  let p: SendingProject;
+  let ad: SendingProject;
+  let runner: ScheduleRunner;
+  const clock = new TestClock('2026-03-01T00:00:00Z');
+
+  beforeAll(async () => {
+    t = await startTestApp({ env: NO_DISPATCH, clock });
+    p = await sendingProject(t, 'Schedules');
+    ad = await sendingProject(t, 'Advertiser', { optOut: true });
+    runner = t.app.get(ScheduleRunner);
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  const create = (project: SendingProject, body: Record<string, unknown>) =>
+    t.http.post('/v1/schedules').set(project.auth).send(body);
+  const attach = (project: SendingProject, body: Record<string, unknown>) =>
+    t.http.post('/v1/messages').set(project.auth).send(body);
+  const occurrences = async (project: SendingProject, code: string): Promise<Occurrence[]> =>
+    (await t.http.get(`/v1/schedules/${code}/occurrences`).set(project.auth).expect(200)).body;
+  const recipients = (prefix: string, n: number) =>
+    Array.from({ length: n }, (_, i) => ({ to: `${prefix}${String(i).padStart(4, '0')}` }));
+
+  describe('the API', () => {
+    const weekly = {
+      code: 'weekly',
+      weekdays: ['MON'],
+      time: '09:00',
+      startDate: '2026-03-02',
+      endDate: '2026-05-31',
+    };
+
+    it('creates, reads, lists and updates a schedule', async () => {
+      const created = await create(p, { ...weekly, description: 'Monday news' }).expect(201);
+      expect(created.body).toMatchObject({
+        code: 'weekly',
+        weekdays: ['MON'],
+        time: '09:00',
+        timeZone: 'Asia/Seoul',
+        enabled: true,
+        // Monday 2026-03-02 09:00 Seoul
+        nextSendTime: '2026-03-02T00:00:00.000Z',
+        templates: 0,
+      });
+      expect(created.body.upcoming.map((o: { sendTime: string }) => o.sendTime).slice(0, 2)).toEqual([
+        '2026-03-02T00:00:00.000Z',
+        '2026-03-09T00:00:00.000Z',
+      ]);
+      await t.http.get('/v1/schedules/weekly').set(p.auth).expect(200);
+      const list = await t.http.get('/v1/schedules').set(p.auth).expect(200);
+      expect(list.body.map((s: { code: string }) => s.code)).toEqual(['weekly']);
+      // another project does not see it
+      await t.http.get('/v1/schedules/weekly').set(ad.auth).expect(404);
+
+      const updated = await t.http
+        .patch('/v1/schedules/weekly')
+        .set(p.auth)
+        .send({ weekdays: 'EVERY_DAY', time: '18:30' })
+        .expect(200);
+      expect(updated.body).toMatchObject({
+        weekdays: ['MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT', 'SUN'],
+        time: '18:30',
+        description: 'Monday news',
+        nextSendTime: '2026-03-02T09:30:00.000Z',
+      });
+    });
+
+    it('refuses bad input with codes and changes nothing', async () => {
+      const refused = async (body: Record<string, unknown>, status: number, code: string, field: string) => {
+        const response = await create(p, { ...weekly, code: 'bad', ...body }).expect(status);
+        expect(response.body).toMatchObject({ statusCode: status, code, field });
+      };
+      await refused({ code: 'weekly' }, 409, 'SCHEDULE_CODE_TAKEN', 'code');
+      await refused({ code: 'no spaces' }, 400, 'INVALID_SCHEDULE_CODE', 'code');
+      await refused({ weekdays: ['MON', 'FUNDAY'] }, 400, 'INVALID_WEEKDAYS', 'weekdays');
+      await refused({ weekdays: [] }, 400, 'INVALID_WEEKDAYS', 'weekdays');
+      await refused({ time: '24:00' }, 400, 'INVALID_TIME', 'time');
+      await refused({ timeZone: 'Mars/Base' }, 400, 'UNKNOWN_TIME_ZONE', 'timeZone');
+      await refused({ endDate: '2026-09-03' }, 422, 'PERIOD_TOO_LONG', 'endDate');
+      await refused({ endDate: '2026-03-01' }, 422, 'PERIOD_END_BEFORE_START', 'endDate');
+      await refused(
+        { startDate: '2026-01-01', endDate: '2026-02-01' },
+        422,
+        'PERIOD_ALREADY_ENDED',
+        'endDate',
+      );
+      await refused({ colour: 'red' }, 400, 'UNKNOWN_FIELD', 'colour');
+      await t.http.patch('/v1/schedules/weekly').set(p.auth).send({ endDate: '2027-01-01' }).expect(422);
+      const list = await t.http.get('/v1/schedules').set(p.auth).expect(200);
+      expect(list.body.map((s: { code: string }) => s.code)).toEqual(['weekly']);
+      expect(list.body[0].endDate).toBe('2026-05-31');
+    });
+
+    it('attaches messages by scheduleCode after checking them as a send, and lists them', async () => {
+      const answer = await attach(
+        p,
+        sendBody({ scheduleCode: 'weekly', messages: recipients('0107000', 3) }),
+      ).expect(202);
+      expect(answer.body).toMatchObject({
+        statusName: 'scheduled',
+        scheduleCode: 'weekly',
+        accepted: 3,
+        rejected: [],
+        nextSendTime: '2026-03-02T09:30:00.000Z',
+      });
+      expect(answer.body.templateId).toEqual(expect.any(String));
+      // nothing was sent or queued
+      expect(await query(t, `SELECT id FROM messages WHERE project_id = $1`, [p.projectId])).toEqual([]);
+
+      const dry = await t.http
+        .post('/v1/messages?dryRun=true')
+        .set(p.auth)
+        .send(sendBody({ scheduleCode: 'weekly' }))
+        .expect(200);
+      expect(dry.body).toMatchObject({ templateId: null, accepted: 1 });
+
+      const refusals: [Record<string, unknown>, number, string, string][] = [
+        [{ scheduleCode: 'nope' }, 422, 'SCHEDULE_NOT_FOUND', 'scheduleCode'],
+        [{ scheduleCode: 'weekly', from: '0299998888' }, 422, 'CALLING_NUMBER_NOT_REGISTERED', 'from'],
+        [
+          { scheduleCode: 'weekly', reserveTime: '2026-03-05 10:00' },
+          400,
+          'RESERVE_TIME_NOT_ALLOWED',
+          'reserveTime',
+        ],
+        [{ scheduleCode: 'weekly', contentType: 'AD' }, 422, 'AD_OPT_OUT_SERVICE_REQUIRED', 'contentType'],
+      ];
+      for (const [body, status, code, field] of refusals) {
+        const refused = await attach(p, sendBody(body)).expect(status);
+        expect(refused.body).toMatchObject({ code, field });
+      }
+      const templates = await t.http.get('/v1/schedules/weekly/messages').set(p.auth).expect(200);
+      expect(templates.body).toHaveLength(1);
+      expect(templates.body[0]).toMatchObject({
+        templateId: answer.body.templateId,
+        recipients: 3,
+        message: { from: '0212345678', content: '안녕하세요' },
+      });
+      expect(templates.body[0].message.scheduleCode).toBeUndefined();
+    });
+
+    it('deletes only with the code typed again; the code can then be used again', async () => {
+      const missing = await t.http.delete('/v1/schedules/weekly').set(p.auth).expect(400);
+      expect(missing.body).toMatchObject({ code: 'REQUIRED', field: 'confirmCode' });
+      const wrong = await t.http.delete('/v1/schedules/weekly?confirmCode=WEEKLY').set(p.auth).expect(422);
+      expect(wrong.body.code).toBe('DELETE_CONFIRMATION_MISMATCH');
+      await t.http.get('/v1/schedules/weekly').set(p.auth).expect(200);
+      await t.http.delete('/v1/schedules/weekly').set(p.auth).send({ confirmCode: 'weekly' }).expect(200);
+      await t.http.get('/v1/schedules/weekly').set(p.auth).expect(404);
+      await t.http.delete('/v1/schedules/weekly?confirmCode=weekly').set(p.auth).expect(404);
+      await create(p, weekly).expect(201);
+      await t.http.delete('/v1/schedules/weekly?confirmCode=weekly').set(p.auth).expect(200);
+    });
+  });
+
+  describe('the runner', () => {
+    it('fires MON/WED 09:00 New York at the right instants across the DST change, and nothing after the period', async () => {
+      clock.set('2026-03-01T00:00:00Z');
+      await create(p, {
+        code: 'ny',
+        weekdays: ['MON', 'WED'],
+        time: '09:00',
+        timeZone: 'America/New_York',
+        startDate: '2026-03-02',
+        endDate: '2026-03-18',
+      }).expect(201);
+      await attach(p, sendBody({ scheduleCode: 'ny', messages: recipients('0107100', 2) })).expect(202);
+      // EST (UTC−5) until Sunday 2026-03-08 02:00, EDT (UTC−4) after.
+      const expected = [
+        '2026-03-02T14:00:00.000Z',
+        '2026-03-04T14:00:00.000Z',
+        '2026-03-09T13:00:00.000Z',
+        '2026-03-11T13:00:00.000Z',
+        '2026-03-16T13:00:00.000Z',
+        '2026-03-18T13:00:00.000Z',
+      ];
+      for (const [i, instant] of expected.entries()) {
+        clock.set(new Date(new Date(instant).getTime() - 60_000));
+        await runner.tick();
+        expect(await occurrences(p, 'ny')).toHaveLength(i);
+        clock.set(instant);
+        await runner.tick();
+        const made = await occurrences(p, 'ny');
+        expect(made).toHaveLength(i + 1);
+        expect(made[0]).toMatchObject({
+          sendTime: instant,
+          status: 'READY',
+          messages: { total: 2, ready: 2 },
+        });
+        expect(made[0]!.occurrenceKey.endsWith(`@${instant}`)).toBe(true);
+        // a second tick at the same instant makes nothing more
+        await runner.tick();
+        expect(await occurrences(p, 'ny')).toHaveLength(i + 1);
+      }
+      clock.set('2026-03-30T13:00:00Z');
+      await runner.tick();
+      expect((await occurrences(p, 'ny')).map((o) => o.sendTime)).toEqual([...expected].reverse());
+      const view = await t.http.get('/v1/schedules/ny').set(p.auth).expect(200);
+      expect(view.body).toMatchObject({ nextSendTime: null, upcoming: [] });
+      // the messages wait RESERVED for the release job, due at the occurrence
+      const rows = await query<{ due_at: Date; state: string }>(
+        t,
+        `SELECT m.due_at, m.state FROM messages m JOIN reservations r ON r.id = m.reservation_id
+          WHERE r.occurrence_key LIKE '%@2026-03-09T13:00:00.000Z'`,
+      );
+      expect(rows.map((r) => [r.due_at.toISOString(), r.state])).toEqual([
+        ['2026-03-09T13:00:00.000Z', 'RESERVED'],
+        ['2026-03-09T13:00:00.000Z', 'RESERVED'],
+      ]);
+    });
+
+    it('skips an AD occurrence in the night window; a COMM message of the same occurrence still goes', async () => {
+      clock.set('2026-04-01T01:00:00Z'); // 10:00 Seoul
+      const daily = { weekdays: 'EVERY_DAY', time: '22:00', startDate: '2026-04-01', endDate: '2026-04-30' };
+      await create(ad, { ...daily, code: 'night-ad' }).expect(201);
+      await create(ad, { ...daily, code: 'night-mixed' }).expect(201);
+      const adBody = { contentType: 'AD', content: '봄 세일', messages: recipients('0107200', 2) };
+      await attach(ad, sendBody({ ...adBody, scheduleCode: 'night-ad' })).expect(202);
+      const adTemplate = await attach(ad, sendBody({ ...adBody, scheduleCode: 'night-mixed' })).expect(202);
+      await attach(ad, sendBody({ scheduleCode: 'night-mixed', messages: recipients('0107300', 1) })).expect(
+        202,
+      );
+
+      clock.set('2026-04-01T13:00:00Z'); // 22:00 Seoul
+      await runner.tick();
+      const [skipped] = await occurrences(ad, 'night-ad');
+      expect(skipped).toMatchObject({
+        status: 'SKIP',
+        skipReason: 'AD_NIGHT_WINDOW',
+        messages: { total: 0 },
+      });
+      expect(skipped!.requests).toEqual([
+        expect.objectContaining({
+          accepted: 0,
+          refused: expect.objectContaining({ code: 'AD_NIGHT_WINDOW' }),
+        }),
+      ]);
+      const [mixed] = await occurrences(ad, 'night-mixed');
+      expect(mixed).toMatchObject({ status: 'READY', skipReason: null, messages: { total: 1, ready: 1 } });
+      const refused = mixed!.requests.find((r) => r.templateId === adTemplate.body.templateId);
+      expect(refused?.refused?.code).toBe('AD_NIGHT_WINDOW');
+    });
+
+    it('records an occurrence missed beyond the grace window as STALE, never as a late send', async () => {
+      clock.set('2026-05-04T00:00:00Z');
+      await create(p, {
+        code: 'late',
+        weekdays: 'EVERY_DAY',
+        time: '10:30',
+        startDate: '2026-05-04',
+        endDate: '2026-05-31',
+      }).expect(201);
+      await attach(p, sendBody({ scheduleCode: 'late', messages: recipients('0107400', 1) })).expect(202);
+      // Day 1: exactly 10 minutes late still starts. Day 2: 10 minutes and 1 ms late is STALE.
+      clock.set('2026-05-04T01:40:00.000Z');
+      await runner.tick();
+      clock.set('2026-05-05T01:40:00.001Z');
+      await runner.tick();
+      const [day2, day1] = await occurrences(p, 'late');
+      expect(day1).toMatchObject({
+        sendTime: '2026-05-04T01:30:00.000Z',
+        status: 'READY',
+        messages: { total: 1 },
+      });
+      expect(day2).toMatchObject({
+        sendTime: '2026-05-05T01:30:00.000Z',
+        status: 'STALE',
+        messages: { total: 0 },
+      });
+    });
+
+    it('makes nothing for a deleted schedule, SKIPs a disabled one, and SKIPs an occurrence without messages', async () => {
+      clock.set('2026-06-01T00:00:00Z');
+      const daily = { weekdays: 'EVERY_DAY', time: '12:00', startDate: '2026-06-01', endDate: '2026-06-30' };
+      for (const code of ['gone', 'paused', 'empty']) await create(p, { ...daily, code }).expect(201);
+      for (const code of ['gone', 'paused'])
+        await attach(p, sendBody({ scheduleCode: code, messages: recipients('0107500', 1) })).expect(202);
+      await t.http.delete('/v1/schedules/gone?confirmCode=gone').set(p.auth).expect(200);
+      await t.http.patch('/v1/schedules/paused').set(p.auth).send({ enabled: false }).expect(200);
+      clock.set('2026-06-01T03:00:00Z');
+      await runner.tick();
+      expect(await occurrences(p, 'gone')).toEqual([]);
+      expect(await occurrences(p, 'paused')).toEqual([
+        expect.objectContaining({
+          status: 'SKIP',
+          skipReason: 'SCHEDULE_DISABLED',
+          messages: expect.objectContaining({ total: 0 }),
+        }),
+      ]);
+      expect(await occurrences(p, 'empty')).toEqual([
+        expect.objectContaining({ status: 'SKIP', skipReason: 'NO_TEMPLATES' }),
+      ]);
+      const gone = await query(
+        t,
+        `SELECT r.id FROM reservations r JOIN schedules s ON s.id = r.schedule_id WHERE s.code = 'gone'`,
+      );
+      expect(gone).toEqual([]);
+    });
+  });
+});
