@@ -18,6 +18,7 @@ import { ProjectsModule } from './projects/projects.module';
 import { DemoModule } from './demo/demo.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { RetentionModule } from './retention/retention.module';
 import { CallingNumbersModule } from './calling-numbers/calling-numbers.module';
 import { OptOutModule } from './opt-out/opt-out.module';
 import { FilesModule } from './files/files.module';
@@ -97,6 +98,7 @@ export class AppModule {
         DemoModule,
         WebhooksModule,
         MetricsModule,
+        RetentionModule,
       ],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },

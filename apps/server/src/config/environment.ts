@@ -266,6 +266,28 @@ export class Environment {
   @IsBoolean()
   MUNJA_WEBHOOK_ALLOW_PRIVATE: boolean = false;
 
+  /** Run the partition upkeep and retention purge on a timer in this process (src/retention). */
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean()
+  MUNJA_RETENTION: boolean = true;
+
+  /** Days messages, send requests and delivery reports are kept (by request / receipt time). */
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  MUNJA_RETENTION_DAYS: number = 30;
+
+  /** How often the retention job runs (first run one interval after start), in ms. */
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1000)
+  @Max(86400000)
+  MUNJA_RETENTION_TICK_MS: number = 600000;
+
   @IsOptional()
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL: string = 'info';
