@@ -1,3 +1,4 @@
+import { SENS_DEFAULTS, type RunningSimulator } from '@munja/simulator';
 import { DataSource } from 'typeorm';
 import type { TestApp } from './test-app';
 import type { SendingProject } from './messages-fixtures';
@@ -66,3 +67,22 @@ export const FAST_DISPATCH = {
   MUNJA_DISPATCH_SWEEP_MS: '100',
   MUNJA_DISPATCH_BACKOFF_MS: '0',
 };
+
+/** MUNJA_PLUGINS for SENS and OMNI pointed at a simulator running in the test process. */
+export function simulatorPlugins(sim: RunningSimulator): string {
+  return JSON.stringify([
+    {
+      package: '@munja/provider-sens',
+      config: {
+        serviceId: SENS_DEFAULTS.serviceId,
+        accessKey: SENS_DEFAULTS.accessKey,
+        secretKey: SENS_DEFAULTS.secretKey,
+        baseUrl: sim.url,
+      },
+    },
+    {
+      package: '@munja/provider-omni',
+      config: { clientId: 'munja-omni', password: 'munja-omni-secret', baseUrl: sim.url },
+    },
+  ]);
+}

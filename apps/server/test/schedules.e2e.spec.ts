@@ -1,4 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { ConfigService } from '@nestjs/config';
+import { SchedulerRegistry } from '@nestjs/schedule';
+import { DataSource } from 'typeorm';
+import { MessagesService } from '../src/messages/messages.service';
 import { ScheduleRunner } from '../src/schedules/schedule-runner';
 import { query } from './dispatch-support';
 import { NO_DISPATCH, sendBody, sendingProject, type SendingProject } from './messages-fixtures';
@@ -318,6 +322,36 @@ describe('recurring schedules', () => {
         `SELECT r.id FROM reservations r JOIN schedules s ON s.id = r.schedule_id WHERE s.code = 'gone'`,
       );
       expect(gone).toEqual([]);
+    });
+
+    it('two runners ticking at once (two owners of leases) record each occurrence once', async () => {
+      clock.set('2026-07-06T00:00:00Z');
+      const codes = ['twin-0', 'twin-1', 'twin-2', 'twin-3'];
+      for (const [i, code] of codes.entries()) {
+        await create(p, {
+          code,
+          weekdays: 'EVERY_DAY',
+          time: '10:00',
+          startDate: '2026-07-06',
+          endDate: '2026-07-31',
+        }).expect(201);
+        await attach(p, sendBody({ scheduleCode: code, messages: recipients(`010760${i}`, 2) })).expect(202);
+      }
+      const other = new ScheduleRunner(
+        t.app.get(DataSource),
+        clock,
+        t.app.get(MessagesService),
+        t.app.get(ConfigService),
+        t.app.get(SchedulerRegistry),
+      );
+      clock.set('2026-07-06T01:00:00Z');
+      const [a, b] = await Promise.all([runner.tick(), other.tick(), runner.tick(), other.tick()]);
+      expect(a!.ready + b!.ready).toBe(codes.length);
+      for (const code of codes) {
+        expect(await occurrences(p, code)).toEqual([
+          expect.objectContaining({ status: 'READY', messages: expect.objectContaining({ total: 2 }) }),
+        ]);
+      }
     });
   });
 });

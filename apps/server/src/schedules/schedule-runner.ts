@@ -51,6 +51,16 @@ export class ScheduleRunner implements OnApplicationBootstrap, BeforeApplication
   private readonly owner = randomUUID();
   private readonly graceMs: number;
   private ticking: Promise<RunnerTick> | undefined;
+  /** what this process's runner recorded since start, and the plans it dropped (another process was first) */
+  readonly stats: RunnerTick & { dropped: number } = {
+    schedules: 0,
+    ready: 0,
+    skip: 0,
+    stale: 0,
+    reserved: 0,
+    taken: 0,
+    dropped: 0,
+  };
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -92,9 +102,15 @@ export class ScheduleRunner implements OnApplicationBootstrap, BeforeApplication
       const row = await this.claim(now);
       if (!row) break;
       const written = await this.handle(row, now);
-      if (!written) continue;
+      if (!written) {
+        this.stats.dropped += 1;
+        continue;
+      }
       total.schedules += 1;
       for (const key of ['ready', 'skip', 'stale', 'reserved', 'taken'] as const) total[key] += written[key];
+    }
+    for (const key of ['schedules', 'ready', 'skip', 'stale', 'reserved', 'taken'] as const) {
+      this.stats[key] += total[key];
     }
     if (total.ready > 0 && this.config.get('MUNJA_DISPATCH', { infer: true })) {
       // Start them now rather than at the next sweep.
