@@ -152,6 +152,26 @@ describe('schedules fired by two processes on one database', () => {
       duplicateRecipients: 0,
     });
 
+    // What the API shows per occurrence once the dispatchers closed the reservations, and the /metrics counters.
+    for (const code of codes) {
+      const [occurrence] = await waitFor(async () => {
+        const view = await t.http.get(`/v1/schedules/${code}/occurrences`).set(p.auth).expect(200);
+        return view.body[0]?.status === 'DONE' ? (view.body as Record<string, unknown>[]) : undefined;
+      }, 60_000);
+      expect(occurrence).toMatchObject({
+        sendTime: '2026-07-01T01:00:00.000Z',
+        messages: { total: TEMPLATES_PER_SCHEDULE * RECIPIENTS_PER_TEMPLATE, ready: 0 },
+      });
+      expect(occurrence!.requests).toEqual(
+        Array.from({ length: TEMPLATES_PER_SCHEDULE }, () =>
+          expect.objectContaining({ accepted: RECIPIENTS_PER_TEMPLATE, refused: null }),
+        ),
+      );
+    }
+    const metrics = await t.http.get('/metrics').expect(200);
+    expect(metrics.text).toContain(`munja_schedule_occurrences_total{status="READY"} ${SCHEDULES}`);
+    expect(metrics.text).toContain(`munja_schedule_occurrences_total{status="DONE"} ${SCHEDULES}`);
+
     const firedHere = runner.stats.ready;
     const sentHere = dispatcher.stats.sent - sentBefore;
     process.stdout.write(
