@@ -268,6 +268,54 @@ describe('recurring schedules', () => {
       expect(refused?.refused?.code).toBe('AD_NIGHT_WINDOW');
     });
 
+    it('judges each occurrence by the law as it is then: a recipient blocked since is BLOCKED, a stopped 080 service SKIPs', async () => {
+      clock.set('2026-04-06T00:00:00Z'); // 09:00 Seoul
+      const advertiser = await sendingProject(t, 'Advertiser 2', { optOut: true });
+      await create(advertiser, {
+        code: 'day-ad',
+        weekdays: 'EVERY_DAY',
+        time: '12:00',
+        startDate: '2026-04-06',
+        endDate: '2026-04-30',
+      }).expect(201);
+      const to = [{ to: '010-7300-0001' }, { to: '010-7300-0002' }];
+      await attach(
+        advertiser,
+        sendBody({ scheduleCode: 'day-ad', contentType: 'AD', content: '세일', messages: to }),
+      ).expect(202);
+      await t.http
+        .post('/v1/opt-out/blocklist')
+        .set(advertiser.auth)
+        .send({ number: '010-7300-0002' })
+        .expect(201);
+
+      clock.set('2026-04-06T03:00:00Z'); // 12:00 Seoul
+      await runner.tick();
+      const [first] = await occurrences(advertiser, 'day-ad');
+      expect(first).toMatchObject({
+        status: 'READY',
+        messages: { total: 2, ready: 1, completed: 1, fail: 1 },
+      });
+      const blocked = await query<{ to_number: string; state: string }>(
+        t,
+        `SELECT m.to_number, m.state FROM messages m JOIN reservations r ON r.id = m.reservation_id
+          WHERE r.occurrence_key = $1 ORDER BY m.recipient_index`,
+        [first!.occurrenceKey],
+      );
+      expect(blocked.map((m) => m.state)).toEqual(['RESERVED', 'BLOCKED']);
+
+      await t.http.post('/v1/opt-out/service/stop').set(advertiser.auth).expect(200);
+      clock.set('2026-04-07T03:00:00Z');
+      await runner.tick();
+      const [second] = await occurrences(advertiser, 'day-ad');
+      expect(second).toMatchObject({
+        sendTime: '2026-04-07T03:00:00.000Z',
+        status: 'SKIP',
+        skipReason: 'AD_OPT_OUT_SERVICE_REQUIRED',
+        messages: { total: 0 },
+      });
+    });
+
     it('records an occurrence missed beyond the grace window as STALE, never as a late send', async () => {
       clock.set('2026-05-04T00:00:00Z');
       await create(p, {

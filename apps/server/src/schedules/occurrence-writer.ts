@@ -6,6 +6,8 @@ import { MESSAGE_COLUMNS, messageRows } from '../messages/send-plan';
 import type { OccurrencePlan, TemplatePlan } from './occurrence-plan';
 import type { ScheduleRow } from './schedule-row';
 
+const RESERVATION_COLUMN = MESSAGE_COLUMNS.findIndex((c) => c.name === 'reservation_id');
+
 export interface WrittenOccurrences {
   ready: number;
   skip: number;
@@ -77,6 +79,9 @@ export async function writeOccurrences(
       );
       if (plan.status === 'READY') written.reserved += t.reviewed.review.summary.planned;
     });
+    // Recipients refused at the occurrence (BLOCKED since, an invalid number) are stored closed without a
+    // reservation by the send path; here they belong to the occurrence too, so its view counts them.
+    for (const message of rows) message[RESERVATION_COLUMN] = reservationId;
     await insertRows(manager, 'messages', MESSAGE_COLUMNS, rows);
     written[plan.status === 'READY' ? 'ready' : plan.status === 'SKIP' ? 'skip' : 'stale'] += 1;
   }

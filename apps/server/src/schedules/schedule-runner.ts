@@ -101,7 +101,14 @@ export class ScheduleRunner implements OnApplicationBootstrap, BeforeApplication
     for (let i = 0; i < SCHEDULES_PER_TICK; i += 1) {
       const row = await this.claim(now);
       if (!row) break;
-      const written = await this.handle(row, now);
+      let written: WrittenOccurrences | null;
+      try {
+        written = await this.handle(row, now);
+      } catch (error) {
+        // Its lease keeps it out of this round; another round (here or elsewhere) retries once the lease expires.
+        this.logger.error({ err: error, schedule: row.id }, 'schedule occurrences could not be recorded');
+        continue;
+      }
       if (!written) {
         this.stats.dropped += 1;
         continue;

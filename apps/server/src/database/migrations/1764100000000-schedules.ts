@@ -61,6 +61,10 @@ export class Schedules1764100000000 implements MigrationInterface {
 
     // Why an occurrence was SKIPped (AD_NIGHT_WINDOW, SCHEDULE_DISABLED, NO_TEMPLATES, a refusal code...).
     await q.query(`ALTER TABLE reservations ADD COLUMN skip_reason text`);
+    // An occurrence's send requests (one per template), for its view.
+    await q.query(
+      `CREATE INDEX send_requests_reservation ON send_requests (reservation_id) WHERE reservation_id IS NOT NULL`,
+    );
     // A schedule's occurrences, newest first.
     await q.query(
       `CREATE INDEX reservations_schedule ON reservations (schedule_id, send_at DESC) WHERE schedule_id IS NOT NULL`,
@@ -69,6 +73,7 @@ export class Schedules1764100000000 implements MigrationInterface {
 
   async down(q: QueryRunner): Promise<void> {
     await q.query(`DROP INDEX reservations_schedule`);
+    await q.query(`DROP INDEX send_requests_reservation`);
     await q.query(`ALTER TABLE reservations DROP COLUMN skip_reason`);
     await q.query(`DROP TABLE schedule_templates`);
     await q.query(`DROP TABLE schedules`);
