@@ -6,7 +6,7 @@ import { RetentionJob } from './retention-job';
  * the service itself). Rows are a pure function of their number, so every run has the same data:
  * - request times spread evenly over `days` days before `end`;
  * - recipients: 50,000 numbers `0107xxxxxxx` (each number about rows/50,000 times);
- * - calling numbers: 0212345678 90 %, 0212345679 9 %, 0212345670 1 %;
+ * - calling numbers: 0212345678 about 90 %, 0212345679 9 %, 0212345670 1 %;
  * - types: SMS 80 %, LMS 15 %, MMS 4 %, INTL 1 %;
  * - status: READY 1 %, PROCESSING 1 %, COMPLETED 98 %.
  */
@@ -60,15 +60,17 @@ export async function fillHistory(
       `INSERT INTO messages (project_id, request_id, request_time, recipient_index, to_number, country_code,
          from_number, type, content_type, content, status, state, due_at, route, updated_at)
        SELECT $1, $2, t, g, '0107' || lpad(((g * 7919) % 50000)::text, 7, '0'), '82',
-         CASE WHEN g % 100 < 90 THEN '0212345678' WHEN g % 100 < 99 THEN '0212345679' ELSE '0212345670' END,
-         CASE WHEN (g * 31) % 100 < 80 THEN 'SMS' WHEN (g * 31) % 100 < 95 THEN 'LMS'
-              WHEN (g * 31) % 100 < 99 THEN 'MMS' ELSE 'INTL' END,
+         CASE WHEN f < 90 THEN '0212345678' WHEN f < 99 THEN '0212345679' ELSE '0212345670' END,
+         CASE WHEN k < 80 THEN 'SMS' WHEN k < 95 THEN 'LMS' WHEN k < 99 THEN 'MMS' ELSE 'INTL' END,
          'COMM', 'synthetic history row',
-         CASE (g * 17) % 100 WHEN 0 THEN 'READY' WHEN 1 THEN 'PROCESSING' ELSE 'COMPLETED' END,
-         CASE (g * 17) % 100 WHEN 0 THEN 'QUEUED' WHEN 1 THEN 'SENT' ELSE 'DELIVERED' END,
+         CASE s WHEN 0 THEN 'READY' WHEN 1 THEN 'PROCESSING' ELSE 'COMPLETED' END,
+         CASE s WHEN 0 THEN 'QUEUED' WHEN 1 THEN 'SENT' ELSE 'DELIVERED' END,
          t, '{sens}', t
        FROM generate_series($3::bigint, $4::bigint) g,
-            LATERAL (SELECT $5::timestamptz - make_interval(secs => ((g * 104729) % $6) + 1) AS t) x`,
+            -- Calling number, type and status from unrelated hashes of g, so their combinations all occur.
+            LATERAL (SELECT $5::timestamptz - make_interval(secs => ((g * 104729) % $6) + 1) AS t,
+                            (g * 40503) % 10009 % 100 AS f, (g * 65537) % 10007 % 100 AS k,
+                            (g * 48271) % 10037 % 100 AS s) x`,
       [history.projectId, request?.id, start, last, history.end, spanSeconds],
     );
     progress?.(last - first + 1);
