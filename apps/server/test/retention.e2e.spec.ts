@@ -9,7 +9,7 @@ import { TestClock } from './test-clock';
 
 /** The migration also made partitions around the real date (from 2026-11), later than any clock here. */
 const JUNE = 'messages_p20260601';
-const LATER = 'messages_p20260700';
+const LATER = 'messages_p20260900';
 
 /** Partition names of `count` days from `first` (YYYY-MM-DD). */
 const days = (first: string, count: number): string[] =>
@@ -198,5 +198,38 @@ describe('retention: daily message partitions dropped whole', () => {
     ]);
     expect(await requestsLeft()).toEqual([]);
     expect(await sql(`SELECT id FROM reservations`)).toEqual([]);
+  });
+
+  it('sends made while partitions are attached are all accepted and stored', async () => {
+    // 33 days ahead at once while 20 sends go in: each ATTACH shares the table with the sends' inserts.
+    const ahead = new RetentionJob(db, clock, {
+      retentionDays: 30,
+      daysAhead: 40,
+      lockTimeoutMs: 2000,
+      batchSize: 5000,
+    });
+    const before = (await sql<{ n: number }>(`SELECT count(*)::int AS n FROM messages`))[0]?.n ?? 0;
+    const [report, ...answers] = await Promise.all([
+      ahead.run(),
+      ...Array.from({ length: 20 }, (_, i) =>
+        t.http
+          .post('/v1/messages')
+          .set(p.auth)
+          .send(
+            sendBody({
+              messages: [{ to: `010-5000-${String(i).padStart(4, '0')}` }, { to: '010-5000-9999' }],
+            }),
+          ),
+      ),
+    ]);
+    expect(answers.map((answer) => answer.status)).toEqual(Array.from({ length: 20 }, () => 202));
+    expect((await sql<{ n: number }>(`SELECT count(*)::int AS n FROM messages`))[0]?.n).toBe(before + 40);
+    expect(report.created.length + report.lockTimeouts).toBe(33);
+    // Whatever timed out is made on the next run.
+    await ahead.run();
+    expect((await partitions()).filter((name) => name < LATER)).toEqual([
+      'messages_default',
+      ...days('2026-06-01', 41),
+    ]);
   });
 });
