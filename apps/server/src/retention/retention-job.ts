@@ -25,7 +25,7 @@ export interface RetentionReport {
   /** days not given a partition because the DEFAULT partition already holds rows of them */
   leftInDefault: string[];
   deleted: { messages: number; sendRequests: number; deliveryReports: number; webhookEvents: number };
-  /** steps that gave up waiting for a lock (tried again on the next run) */
+  /** a step that gave up waiting for a lock ends the run (the next run tries again) */
   lockTimeouts: number;
 }
 
@@ -69,11 +69,12 @@ export class RetentionJob {
       daysAhead: this.options.daysAhead,
       existing: await this.partitions(),
     });
-    // A step another process holds ends this run: that process is doing the same work.
+    // A step another process holds ends this run: that process is doing the same work. So does a lock not
+    // granted in time: the next steps would wait behind the same long transaction; the next run tries again.
     const outcome = (result: unknown): boolean => {
       if (result === LOCK_TIMEOUT) report.lockTimeouts += 1;
       if (result === BUSY) report.ran = false;
-      return result !== BUSY;
+      return result !== BUSY && result !== LOCK_TIMEOUT;
     };
 
     for (const day of plan.create) {

@@ -15,8 +15,11 @@ import { RetentionJob, type RetentionReport } from './retention-job';
 
 /** Partitions kept ready ahead of today; the DEFAULT partition catches anything beyond. */
 const DAYS_AHEAD = 7;
-/** A DDL step waits this long for its lock, then gives up until the next run. */
-const LOCK_TIMEOUT_MS = 2000;
+/**
+ * A step waits this long for a table lock, then gives up until the next run: while it waits in the lock queue
+ * the sends queue behind it, so this bounds how long a send can stall.
+ */
+const LOCK_TIMEOUT_MS = 500;
 const BATCH_SIZE = 5000;
 
 /** Runs the retention job on a timer (every process may; the advisory lock makes one do each step). */
