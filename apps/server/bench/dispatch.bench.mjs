@@ -1,30 +1,83 @@
-// Bench of dispatch: 10,000 messages (10 requests of 1,000 recipients) queued, then claimed, sent to the
-// simulator's SENS and closed by its polled results. Prints one JSON line: how long until every message was
-// taken by the vendor (SENT) and until every one was COMPLETED, and the simulator's counters (each message
-// received exactly once).
+// Bench of dispatch at volume: MESSAGES (default 10,000; 1,000 recipients per send request) are queued over
+// HTTP with the dispatcher paused, then the dispatcher starts and sends them to the simulator running in its
+// own process (the CLI), and the simulator's SENS results are polled back until every message is COMPLETED.
+//
+// Prints one JSON line per run:
+//   dispatchPerSecond  messages taken by the vendor (SENT) per second, from the dispatcher's start
+//   endToEndSeconds    from the dispatcher's start until every message was COMPLETED (results polled back)
+//   loadAverage        the machine's 1/5/15-minute load at the end (the machine is shared: read figures with it)
+// and the simulator's exactly-once counters (each recipient received once).
 //
 // It runs the built server (NestJS needs decorator metadata, which tsx does not emit):
 //   npx --yes pnpm@10.34.8 --filter @munja/server... build
 //   node apps/server/bench/dispatch.bench.mjs                       # embedded PGlite (in memory)
 //   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres node apps/server/bench/dispatch.bench.mjs
-// MESSAGES (multiple of 1,000), MUNJA_DISPATCH_BATCH and MUNJA_DISPATCH_WORKERS change the load.
+// MESSAGES (a multiple of 1,000), RUNS, MUNJA_DISPATCH_BATCH and MUNJA_DISPATCH_WORKERS change the load;
+// BENCH_CPU_PROF=<path prefix> profiles this process (the server) over the dispatch window of each run,
+// SIM_CPU_PROF=<dir> the simulator process; read them with bench/profile-top.mjs. BENCH_PHASES=1 adds the wall
+// time spent in each step (claim, vendor send, record...).
+import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
+import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath, URL } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(join(here, '..', 'package.json'));
-const { createApp } = require(join(here, '..', 'dist', 'app.factory.js'));
+// MUNJA_SERVER_DIST: another build of the server (e.g. `tsc -p tsconfig.build.json --outDir bench-build/dist`)
+const dist = process.env.MUNJA_SERVER_DIST ?? join(here, '..', 'dist');
+const { createApp } = require(join(dist, 'app.factory.js'));
+const { Dispatcher } = require(join(dist, 'dispatch', 'dispatcher.js'));
+const { MessageQueue } = require(join(dist, 'dispatch', 'message-queue.js'));
+const { ReportStore } = require(join(dist, 'reports', 'report-store.js'));
+const { SensProvider } = require('@munja/provider-sens/dist/provider.js');
 const { DataSource } = require('typeorm');
-const { startSimulator, SENS_DEFAULTS, DEFAULT_OMNI_CREDENTIALS } = require('@munja/simulator');
+const { SENS_DEFAULTS, DEFAULT_OMNI_CREDENTIALS } = require('@munja/simulator');
 const { Client } = require('pg');
 const { request } = require('undici');
 
 const MESSAGES = Number(process.env.MESSAGES ?? 10_000);
+const RUNS = Number(process.env.RUNS ?? 1);
 const PER_REQUEST = 1000;
+const CALLING_NUMBER = '0212345678';
+
+/** The simulator CLI in a child process; resolves once it printed its ready line. */
+async function startSimulatorProcess() {
+  const cli = join(dirname(require.resolve('@munja/simulator')), 'cli.js');
+  const profile = process.env.SIM_CPU_PROF
+    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.SIM_CPU_PROF}`]
+    : [];
+  const child = spawn(
+    process.execPath,
+    [...profile, cli, '--port', '0', '--quiet', '--sens-calling-numbers', CALLING_NUMBER],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  // never outlive this process, even when it fails
+  process.once('exit', () => child.kill('SIGKILL'));
+  const lines = createInterface({ input: child.stdout });
+  const ready = await new Promise((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`simulator exited with ${code}`)));
+    lines.on('line', (line) => {
+      if (line.startsWith('{')) resolve(JSON.parse(line));
+    });
+  });
+  return {
+    url: ready.url,
+    counters: async () => (await (await request(`${ready.url}/_sim/counters`)).body.json()).sens,
+    reset: () => request(`${ready.url}/_sim/sens/reset`, { method: 'POST' }).then((r) => r.body.dump()),
+    stop: () =>
+      new Promise((resolve) => {
+        child.once('exit', resolve);
+        child.kill('SIGTERM');
+      }),
+  };
+}
 
 async function scratchDatabase(serverUrl) {
   const name = `munja_bench_${randomBytes(4).toString('hex')}`;
@@ -45,13 +98,44 @@ async function scratchDatabase(serverUrl) {
   };
 }
 
-const simulator = await startSimulator({ sens: { callingNumbers: ['0212345678'] } });
+/**
+ * BENCH_PHASES=1: wall time spent inside each step of the dispatch path (summed over concurrent calls, so it
+ * shows where the workers wait — database or vendor — which a CPU profile of this process cannot).
+ */
+const phases = new Map();
+if (process.env.BENCH_PHASES) {
+  const timed = (proto, method, name) => {
+    const original = proto[method];
+    proto[method] = async function (...args) {
+      const t0 = performance.now();
+      try {
+        return await original.apply(this, args);
+      } finally {
+        const p = phases.get(name) ?? { calls: 0, ms: 0 };
+        p.calls += 1;
+        p.ms += performance.now() - t0;
+        phases.set(name, p);
+      }
+    };
+  };
+  timed(MessageQueue.prototype, 'claim', 'claim');
+  timed(MessageQueue.prototype, 'record', 'record');
+  timed(ReportStore.prototype, 'applyEarlyReports', 'applyEarlyReports');
+  timed(ReportStore.prototype, 'apply', 'applyReports');
+  timed(SensProvider.prototype, 'send', 'sens.send');
+  timed(SensProvider.prototype, 'pollReports', 'sens.pollReports');
+}
+
+const snapshot = (map) =>
+  Object.fromEntries([...map].map(([name, p]) => [name, { calls: p.calls, ms: Math.round(p.ms) }]));
+
+const simulator = await startSimulatorProcess();
 const scratch = process.env.DATABASE_URL ? await scratchDatabase(process.env.DATABASE_URL) : undefined;
 const operatorKey = `mk_op_bench_${randomBytes(16).toString('hex')}`;
 const app = await createApp({
   env: {
     PORT: '0',
-    LOG_LEVEL: 'silent',
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
     MUNJA_DEMO: 'false',
     MUNJA_OPERATOR_KEY: operatorKey,
     MUNJA_PGLITE_DIR: 'memory://',
@@ -76,6 +160,8 @@ const app = await createApp({
 });
 try {
   await app.listen({ port: 0, host: '127.0.0.1' });
+  const dispatcher = app.get(Dispatcher);
+  const db = app.get(DataSource);
   const base = `http://127.0.0.1:${app.getHttpServer().address().port}`;
   const call = async (method, path, key, body) => {
     const response = await request(base + path, {
@@ -89,44 +175,74 @@ try {
   };
   const project = await call('POST', '/v1/projects', operatorKey, { name: 'bench' });
   const key = (await call('POST', `/v1/projects/${project.id}/keys`, operatorKey, { name: 'bench' })).key;
-  const number = await call('POST', '/v1/calling-numbers', key, { number: '0212345678', method: 'DOCUMENT' });
+  const number = await call('POST', '/v1/calling-numbers', key, {
+    number: CALLING_NUMBER,
+    method: 'DOCUMENT',
+  });
   await call('POST', `/v1/projects/${project.id}/calling-numbers/${number.id}/approve`, operatorKey, {});
 
-  const db = app.get(DataSource);
-  const to = (i) => `0108${String(i).padStart(7, '0')}`;
-  const started = performance.now();
-  for (let r = 0; r < MESSAGES / PER_REQUEST; r++) {
-    const messages = Array.from({ length: PER_REQUEST }, (_, i) => ({ to: to(r * PER_REQUEST + i) }));
-    await call('POST', '/v1/messages', key, { from: '0212345678', content: '안녕하세요 고객님', messages });
-  }
-  const acceptedMs = performance.now() - started;
-  let sentMs;
-  for (;;) {
-    const [row] = await db.query(
-      `SELECT count(*) FILTER (WHERE vendor_message_id IS NOT NULL)::int AS sent,
-              count(*) FILTER (WHERE status = 'COMPLETED')::int AS completed FROM messages`,
+  for (let run = 1; run <= RUNS; run++) {
+    // queue everything with the dispatcher paused, so the figure is dispatch alone
+    await dispatcher.stop();
+    await simulator.reset();
+    const open = async () =>
+      (await db.query(`SELECT count(*)::int AS n FROM messages WHERE status <> 'COMPLETED'`))[0].n;
+    const to = (i) => `0108${String(i).padStart(7, '0')}`;
+    const queueStarted = performance.now();
+    for (let r = 0; r < MESSAGES / PER_REQUEST; r++) {
+      const messages = Array.from({ length: PER_REQUEST }, (_, i) => ({ to: to(r * PER_REQUEST + i) }));
+      await call('POST', '/v1/messages', key, {
+        from: CALLING_NUMBER,
+        content: '안녕하세요 고객님',
+        messages,
+      });
+    }
+    const queueMs = performance.now() - queueStarted;
+
+    phases.clear();
+    const profiler = process.env.BENCH_CPU_PROF ? new Session() : undefined;
+    if (profiler) {
+      profiler.connect();
+      await profiler.post('Profiler.enable');
+      await profiler.post('Profiler.start');
+    }
+    const sentBefore = dispatcher.stats.sent;
+    const started = performance.now();
+    dispatcher.start();
+    while (dispatcher.stats.sent - sentBefore < MESSAGES) await sleep(2);
+    const dispatchMs = performance.now() - started;
+    const dispatchPhases = snapshot(phases);
+    if (profiler) {
+      // the dispatch window only: claims, sends and records, without start-up and queueing
+      const { profile } = await profiler.post('Profiler.stop');
+      writeFileSync(`${process.env.BENCH_CPU_PROF}.run${run}.cpuprofile`, JSON.stringify(profile));
+      profiler.disconnect();
+    }
+    while ((await open()) > 0) await sleep(20);
+    const endToEndMs = performance.now() - started;
+    const counters = await simulator.counters();
+    console.log(
+      JSON.stringify({
+        bench: 'dispatch',
+        run,
+        database: scratch ? 'postgres' : 'pglite',
+        messages: MESSAGES,
+        batch: Number(process.env.MUNJA_DISPATCH_BATCH ?? 500),
+        workers: Number(process.env.MUNJA_DISPATCH_WORKERS ?? 2),
+        queuedPerSecond: Math.round((MESSAGES * 1000) / queueMs),
+        dispatchSeconds: +(dispatchMs / 1000).toFixed(3),
+        dispatchPerSecond: Math.round((MESSAGES * 1000) / dispatchMs),
+        endToEndSeconds: +(endToEndMs / 1000).toFixed(3),
+        completedPerSecond: Math.round((MESSAGES * 1000) / endToEndMs),
+        vendorSendCalls: counters.sendCalls,
+        vendorRequests: counters.requests,
+        vendorMessages: counters.messages,
+        duplicateRecipients: counters.duplicateRecipients,
+        loadAverage: loadavg().map((n) => +n.toFixed(2)),
+        ...(phases.size > 0 ? { dispatchPhases, endToEndPhases: snapshot(phases) } : {}),
+      }),
     );
-    if (sentMs === undefined && row.sent >= MESSAGES) sentMs = performance.now() - started;
-    if (row.completed >= MESSAGES) break;
-    await sleep(50);
   }
-  const completedMs = performance.now() - started;
-  const counters = simulator.sens.ctx.counters.snapshot();
-  console.log(
-    JSON.stringify({
-      bench: 'dispatch',
-      database: scratch ? 'postgres' : 'pglite',
-      messages: MESSAGES,
-      batch: Number(process.env.MUNJA_DISPATCH_BATCH ?? 500),
-      workers: Number(process.env.MUNJA_DISPATCH_WORKERS ?? 2),
-      acceptedMs: Math.round(acceptedMs),
-      allSentMs: Math.round(sentMs),
-      allCompletedMs: Math.round(completedMs),
-      sentPerSecond: Math.round((MESSAGES * 1000) / sentMs),
-      vendorMessages: counters.messages,
-      duplicateRecipients: counters.duplicateRecipients,
-    }),
-  );
 } finally {
   await app.close();
   await scratch?.drop();

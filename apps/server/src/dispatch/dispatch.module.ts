@@ -77,6 +77,7 @@ class DispatchLifecycle implements OnApplicationBootstrap, BeforeApplicationShut
         CLOCK,
         ConfigService,
         EMBEDDED_SIMULATOR,
+        DATABASE_LOCATION,
       ],
       useFactory: (
         db: DataSource,
@@ -86,6 +87,7 @@ class DispatchLifecycle implements OnApplicationBootstrap, BeforeApplicationShut
         clock: Clock,
         config: ConfigService<Environment, true>,
         embedded: EmbeddedSimulator | null,
+        location: DatabaseLocation,
       ) =>
         new Dispatcher(
           db,
@@ -96,6 +98,8 @@ class DispatchLifecycle implements OnApplicationBootstrap, BeforeApplicationShut
           {
             batchSize: config.get('MUNJA_DISPATCH_BATCH', { infer: true }),
             workers: config.get('MUNJA_DISPATCH_WORKERS', { infer: true }),
+            // PGlite runs one statement at a time: a second batch in flight only holds a connection longer
+            inFlightPerWorker: location.embedded ? 1 : 2,
             leaseMs: config.get('MUNJA_DISPATCH_LEASE_SECONDS', { infer: true }) * 1000,
             sweepMs: config.get('MUNJA_DISPATCH_SWEEP_MS', { infer: true }),
             reservationGraceMs: config.get('MUNJA_RESERVATION_GRACE_MINUTES', { infer: true }) * 60_000,

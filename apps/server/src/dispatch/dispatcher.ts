@@ -22,6 +22,8 @@ const MAX_RELEASE_ROUNDS = 50;
 export interface DispatcherSettings {
   readonly batchSize: number;
   readonly workers: number;
+  /** claimed batches one worker has out at once (2: the next claim overlaps the current send) */
+  readonly inFlightPerWorker: number;
   readonly leaseMs: number;
   readonly sweepMs: number;
   readonly reservationGraceMs: number;
@@ -157,8 +159,17 @@ export class Dispatcher {
     if (recovered > 0 || released.queued > 0) this.signal.wake();
   }
 
+  /**
+   * One worker: claims a batch and, while it is out at the vendor and being recorded, claims the next, so the
+   * database and the vendor work at the same time (at most inFlightPerWorker batches). Stop waits for them.
+   */
   private async workerLoop(worker: number): Promise<void> {
+    const inFlight = new Set<Promise<void>>();
     while (!this.stopping) {
+      if (inFlight.size >= this.settings.inFlightPerWorker) {
+        await Promise.race(inFlight);
+        continue;
+      }
       let claimed: ClaimedMessage[];
       try {
         const now = this.clock.now();
@@ -176,17 +187,24 @@ export class Dispatcher {
         continue;
       }
       if (claimed.length === 0) {
-        await this.signal.wait(this.settings.sweepMs);
+        // an in-flight batch may requeue retries or free a throttle: look again once it is done
+        if (inFlight.size > 0) await Promise.race(inFlight);
+        else await this.signal.wait(this.settings.sweepMs);
         continue;
       }
       this.stats.claimed += claimed.length;
-      try {
-        await this.dispatch(claimed);
-      } catch (error) {
-        // Rows stay SENDING under our lease and come back by the sweep after it expires: never lost.
-        this.logger.error({ err: error, worker, rows: claimed.length }, 'dispatching a claimed batch failed');
-      }
+      const sending: Promise<void> = this.dispatch(claimed)
+        .catch((error: unknown) => {
+          // Rows stay SENDING under our lease and come back by the sweep after it expires: never lost.
+          this.logger.error(
+            { err: error, worker, rows: claimed.length },
+            'dispatching a claimed batch failed',
+          );
+        })
+        .finally(() => inFlight.delete(sending));
+      inFlight.add(sending);
     }
+    await Promise.all(inFlight);
   }
 
   /** Sends one claim, plugin by plugin (concurrently), recording each plugin's outcomes as they come. */
@@ -204,11 +222,7 @@ export class Dispatcher {
   private async dispatchPlugin(pluginId: string, messages: ClaimedMessage[]): Promise<void> {
     if (this.stopping) {
       // shutting down before this plugin's send started: hand the rows back untouched
-      this.stats.released += await this.queue.release(
-        this.owner,
-        messages.map((m) => m.id),
-        this.clock.now(),
-      );
+      this.stats.released += await this.queue.release(this.owner, messages, this.clock.now());
       return;
     }
     const waitMs = this.throttle.remainingMs(pluginId, this.clock.now());
@@ -217,6 +231,7 @@ export class Dispatcher {
       await this.record(
         messages.map((m) => ({
           id: m.id,
+          requestTime: m.requestTime,
           pluginId,
           step: {
             kind: 'RETRY',

@@ -1,10 +1,10 @@
 import type { DataSource } from 'typeorm';
-import { sql } from './sql';
+import { exactTime, type MessageKey } from './message-key';
 import type { NextStep } from './next-step';
+import { sql } from './sql';
 
 /** A message row claimed for sending (only the columns a send needs). */
-export interface ClaimedMessage {
-  readonly id: string;
+export interface ClaimedMessage extends MessageKey {
   readonly projectId: string;
   readonly requestId: string;
   readonly toNumber: string;
@@ -26,6 +26,7 @@ export interface ClaimedMessage {
 
 interface ClaimedRow {
   id: string;
+  request_time: string;
   project_id: string;
   request_id: string;
   to_number: string;
@@ -45,12 +46,13 @@ interface ClaimedRow {
 }
 
 /** One message's recorded result of a send attempt. */
-export interface RecordedStep {
-  readonly id: string;
+export interface RecordedStep extends MessageKey {
   readonly step: NextStep;
   /** the plugin the attempt went to */
   readonly pluginId: string;
 }
+
+type SentStep = RecordedStep & { readonly step: Extract<NextStep, { kind: 'SENT' }> };
 
 /**
  * The message rows are the queue. Every method is one statement over many rows (claims, outcomes, lease
@@ -74,7 +76,7 @@ export class MessageQueue {
     const { rows: list } = await sql<ClaimedRow>(
       this.db,
       `WITH due AS (
-         SELECT id FROM messages
+         SELECT id, request_time FROM messages
           WHERE state = 'QUEUED' AND due_at <= $1
             AND NOT (COALESCE(route[route_index + 1], '') = ANY($5::text[]))
           ORDER BY due_at
@@ -85,14 +87,15 @@ export class MessageQueue {
           SET state = 'SENDING', status = 'PROCESSING', lease_owner = $3, lease_expires_at = $4,
               plugin_id = m.route[m.route_index + 1], updated_at = $1
          FROM due
-        WHERE m.id = due.id
-      RETURNING m.id, m.project_id, m.request_id, m.to_number, m.country_code, m.from_number, m.type,
+        WHERE m.id = due.id AND m.request_time = due.request_time
+      RETURNING m.id, ${exactTime('m.request_time')} AS request_time, m.project_id, m.request_id, m.to_number, m.country_code, m.from_number, m.type,
                 m.content_type, m.subject, m.content, m.parts, m.file_ids, m.route, m.route_index, m.attempts,
                 m.plugin_id, m.reservation_id`,
       [now, limit, owner, leaseUntil, throttled],
     );
     return list.map((r) => ({
       id: r.id,
+      requestTime: r.request_time,
       projectId: r.project_id,
       requestId: r.request_id,
       toNumber: r.to_number,
@@ -113,84 +116,103 @@ export class MessageQueue {
   }
 
   /**
-   * Records many outcomes in one UPDATE. A failure or retry only lands while this worker still holds the
-   * lease; a vendor acceptance lands even if the lease expired meanwhile (the vendor has the message, and
-   * recording it keeps another worker from sending it again if that one has not claimed it yet).
+   * Records many outcomes, one UPDATE per kind: vendor acceptances (nearly every outcome at volume) by a narrow
+   * statement, and retries and failures by the general one. A failure or retry only lands while this worker
+   * still holds the lease; a vendor acceptance lands even if the lease expired meanwhile (the vendor has the
+   * message, and recording it keeps another worker from sending it again if that one has not claimed it yet).
    */
   async record(owner: string, steps: readonly RecordedStep[], now: Date): Promise<number> {
-    if (steps.length === 0) return 0;
+    const sent: SentStep[] = [];
+    const others: RecordedStep[] = [];
+    for (const s of steps) {
+      if (s.step.kind === 'SENT') sent.push({ ...s, step: s.step });
+      else others.push(s);
+    }
+    let affected = 0;
+    if (sent.length > 0) affected += await this.recordSent(sent, now);
+    if (others.length > 0) affected += await this.recordUnsent(owner, others, now);
+    return affected;
+  }
+
+  private async recordSent(steps: readonly SentStep[], now: Date): Promise<number> {
+    const { affected } = await sql(
+      this.db,
+      `UPDATE messages m SET
+          state = 'SENT', status = 'PROCESSING', plugin_id = v.plugin_id, next_attempt_at = NULL,
+          vendor_message_id = v.vendor_message_id,
+          vendor_request_id = COALESCE(v.vendor_request_id, m.vendor_request_id),
+          sent_at = $1, status_name = NULL, status_code = NULL, status_message = NULL, complete_time = NULL,
+          lease_owner = NULL, lease_expires_at = NULL, updated_at = $1
+         FROM unnest($2::uuid[], $6::timestamptz[], $3::text[], $4::text[], $5::text[])
+              AS v(id, request_time, plugin_id, vendor_message_id, vendor_request_id)
+        WHERE m.id = v.id AND m.request_time = v.request_time AND m.state IN ('SENDING', 'QUEUED')`,
+      [
+        now,
+        steps.map((s) => s.id),
+        steps.map((s) => s.pluginId),
+        steps.map((s) => s.step.vendorMessageId),
+        steps.map((s) => s.step.vendorRequestId ?? null),
+        steps.map((s) => s.requestTime),
+      ],
+    );
+    return affected;
+  }
+
+  private async recordUnsent(owner: string, steps: readonly RecordedStep[], now: Date): Promise<number> {
     const ids: string[] = [];
+    const requestTimes: string[] = [];
     const states: string[] = [];
     const routeIndexes: (number | null)[] = [];
     const attempts: (number | null)[] = [];
     const dues: (Date | null)[] = [];
     const plugins: string[] = [];
-    const vendorIds: (string | null)[] = [];
-    const vendorRequestIds: (string | null)[] = [];
-    const codes: (string | null)[] = [];
-    const texts: (string | null)[] = [];
-    for (const { id, step, pluginId } of steps) {
+    const codes: string[] = [];
+    const texts: string[] = [];
+    for (const { id, requestTime, step, pluginId } of steps) {
+      if (step.kind === 'SENT') continue;
       ids.push(id);
+      requestTimes.push(requestTime);
       plugins.push(pluginId);
-      states.push(step.kind === 'SENT' ? 'SENT' : step.kind === 'RETRY' ? 'QUEUED' : 'FAILED');
+      states.push(step.kind === 'RETRY' ? 'QUEUED' : 'FAILED');
       routeIndexes.push(step.kind === 'RETRY' ? step.routeIndex : null);
       attempts.push(step.kind === 'RETRY' ? step.attempts : null);
       dues.push(step.kind === 'RETRY' ? step.dueAt : null);
-      vendorIds.push(step.kind === 'SENT' ? step.vendorMessageId : null);
-      vendorRequestIds.push(step.kind === 'SENT' ? (step.vendorRequestId ?? null) : null);
-      codes.push(step.kind === 'SENT' ? null : step.code);
-      texts.push(step.kind === 'SENT' ? null : truncate(step.message));
+      codes.push(step.code);
+      texts.push(truncate(step.message));
     }
     const { affected } = await sql(
       this.db,
       `UPDATE messages m SET
           state = v.state,
-          status = CASE v.state WHEN 'SENT' THEN 'PROCESSING' WHEN 'QUEUED' THEN 'READY' ELSE 'COMPLETED' END,
+          status = CASE v.state WHEN 'QUEUED' THEN 'READY' ELSE 'COMPLETED' END,
           plugin_id = v.plugin_id,
           route_index = COALESCE(v.route_index, m.route_index),
           attempts = COALESCE(v.attempts, m.attempts),
           due_at = COALESCE(v.due_at, m.due_at),
           next_attempt_at = v.due_at,
-          vendor_message_id = COALESCE(v.vendor_message_id, m.vendor_message_id),
-          vendor_request_id = COALESCE(v.vendor_request_id, m.vendor_request_id),
-          sent_at = CASE WHEN v.state = 'SENT' THEN $2::timestamptz ELSE m.sent_at END,
           status_name = CASE WHEN v.state = 'FAILED' THEN 'fail' ELSE NULL END,
           status_code = v.code,
           status_message = v.text,
           complete_time = CASE WHEN v.state = 'FAILED' THEN $2::timestamptz ELSE NULL END,
           lease_owner = NULL, lease_expires_at = NULL, updated_at = $2
          FROM unnest($3::uuid[], $4::text[], $5::int[], $6::int[], $7::timestamptz[], $8::text[], $9::text[],
-                     $10::text[], $11::text[], $12::text[])
-              AS v(id, state, route_index, attempts, due_at, plugin_id, vendor_message_id, vendor_request_id, code, text)
-        WHERE m.id = v.id
-          AND ((m.state = 'SENDING' AND m.lease_owner = $1)
-               OR (v.state = 'SENT' AND m.state IN ('SENDING', 'QUEUED')))`,
-      [
-        owner,
-        now,
-        ids,
-        states,
-        routeIndexes,
-        attempts,
-        dues,
-        plugins,
-        vendorIds,
-        vendorRequestIds,
-        codes,
-        texts,
-      ],
+                     $10::text[], $11::timestamptz[])
+              AS v(id, state, route_index, attempts, due_at, plugin_id, code, text, request_time)
+        WHERE m.id = v.id AND m.request_time = v.request_time AND m.state = 'SENDING' AND m.lease_owner = $1`,
+      [owner, now, ids, states, routeIndexes, attempts, dues, plugins, codes, texts, requestTimes],
     );
     return affected;
   }
 
   /** Hands claimed rows back untouched (graceful shutdown before their send started). */
-  async release(owner: string, ids: readonly string[], now: Date): Promise<number> {
-    if (ids.length === 0) return 0;
+  async release(owner: string, messages: readonly MessageKey[], now: Date): Promise<number> {
+    if (messages.length === 0) return 0;
     const { affected } = await sql(
       this.db,
-      `UPDATE messages SET state = 'QUEUED', status = 'READY', lease_owner = NULL, lease_expires_at = NULL, updated_at = $2
-        WHERE id = ANY($3::uuid[]) AND state = 'SENDING' AND lease_owner = $1`,
-      [owner, now, ids],
+      `UPDATE messages m SET state = 'QUEUED', status = 'READY', lease_owner = NULL, lease_expires_at = NULL, updated_at = $2
+         FROM unnest($3::uuid[], $4::timestamptz[]) AS v(id, request_time)
+        WHERE m.id = v.id AND m.request_time = v.request_time AND m.state = 'SENDING' AND m.lease_owner = $1`,
+      [owner, now, messages.map((m) => m.id), messages.map((m) => m.requestTime)],
     );
     return affected;
   }
@@ -215,11 +237,12 @@ export class MessageQueue {
     const { affected } = await sql(
       this.db,
       `WITH stale AS (
-         SELECT id FROM messages WHERE state = 'SENT' AND sent_at < $1 ORDER BY sent_at LIMIT $3 FOR UPDATE SKIP LOCKED
+         SELECT id, request_time FROM messages WHERE state = 'SENT' AND sent_at < $1 ORDER BY sent_at LIMIT $3
+            FOR UPDATE SKIP LOCKED
        )
        UPDATE messages m SET state = 'EXPIRED', status = 'COMPLETED', status_name = 'fail', status_code = 'EXPIRED',
               status_message = 'no delivery report in time', complete_time = $2, updated_at = $2
-         FROM stale WHERE m.id = stale.id`,
+         FROM stale WHERE m.id = stale.id AND m.request_time = stale.request_time`,
       [sentBefore, now, limit],
     );
     return affected;

@@ -58,7 +58,7 @@ export async function sendPluginBatch(
   const decide = (message: ClaimedMessage, failure: SendFailure): NextStep =>
     nextStepAfterFailure(message, failure, ctx.now(), ctx.policy);
   const push = (message: ClaimedMessage, step: NextStep) =>
-    steps.push({ id: message.id, step, pluginId: ctx.pluginId });
+    steps.push({ id: message.id, requestTime: message.requestTime, step, pluginId: ctx.pluginId });
 
   if (!ctx.provider) {
     const failure: SendFailure = {

@@ -3,12 +3,16 @@ import type { PendingMessage } from '@munja/provider-kit';
 import { ProviderError } from '@munja/provider-kit';
 import type { DataSource } from 'typeorm';
 import type { Clock } from '../common/clock';
+import { exactTime } from '../dispatch/message-key';
 import { sql } from '../dispatch/sql';
 import type { PluginRegistry } from '../plugins/plugin-registry';
 import type { ReportStore } from './report-store';
 
-/** Pending messages handed to a per-message vendor (SENS) in one poll call. */
-export const PENDING_BATCH = 100;
+/**
+ * Pending messages handed to a per-message vendor (SENS) in one poll call: one database read and one
+ * transaction of results per batch, the vendor lookups in between run at the plugin's concurrency.
+ */
+export const PENDING_BATCH = 500;
 /** Rounds per plugin in one tick while the vendor says it has more (OMNI's queue). */
 const MAX_ROUNDS_PER_TICK = 20;
 /** Advisory lock key of the report poller ("munja" in ASCII). */
@@ -16,6 +20,7 @@ const POLLER_LOCK = 0x6d756e6a61;
 
 interface PendingRow {
   id: string;
+  request_time: string;
   vendor_message_id: string;
   vendor_request_id: string | null;
   sent_at: Date;
@@ -67,8 +72,9 @@ export class ReportPoller {
       if (!provider.pollReports) continue;
       try {
         for (let round = 0; round < MAX_ROUNDS_PER_TICK && !isStopping(); round += 1) {
-          const pending = await this.pending(pluginId);
-          const result = await provider.pollReports({ pending, limit: 1000 });
+          const rows = await this.pending(pluginId);
+          const pending = rows.map((r) => r.message);
+          const result = await provider.pollReports({ pending, limit: PENDING_BATCH });
           // A per-message vendor answers "still in progress" (SENT) for every pending message on every poll:
           // that says nothing new, and storing it each time would grow the audit table without end.
           const asked = new Set(pending.map((p) => p.ref));
@@ -76,7 +82,12 @@ export class ReportPoller {
             (r) => !(r.status === 'SENT' && r.ref !== undefined && asked.has(r.ref)),
           );
           if (reports.length > 0) {
-            const applied = await this.store.apply(reports, 'polling', this.clock.now());
+            const applied = await this.store.apply(
+              reports,
+              'polling',
+              this.clock.now(),
+              new Map(rows.map((r) => [r.message.ref, r.requestTime])),
+            );
             total += applied.stored;
           }
           await result.acknowledge();
@@ -94,11 +105,12 @@ export class ReportPoller {
     return total;
   }
 
-  private async pending(pluginId: string): Promise<PendingMessage[]> {
+  private async pending(pluginId: string): Promise<{ message: PendingMessage; requestTime: string }[]> {
     const cursor = this.cursors.get(pluginId);
     const { rows } = await sql<PendingRow>(
       this.db,
-      `SELECT id, vendor_message_id, vendor_request_id, sent_at FROM messages
+      `SELECT id, ${exactTime('request_time')} AS request_time, vendor_message_id, vendor_request_id, sent_at
+         FROM messages
         WHERE state = 'SENT' AND plugin_id = $1 AND vendor_message_id IS NOT NULL
           AND ($2::timestamptz IS NULL OR (sent_at, id) > ($2::timestamptz, $3::uuid))
         ORDER BY sent_at, id
@@ -110,10 +122,13 @@ export class ReportPoller {
     if (rows.length < PENDING_BATCH || !last) this.cursors.delete(pluginId);
     else this.cursors.set(pluginId, { sentAt: last.sent_at, id: last.id });
     return rows.map((r) => ({
-      ref: r.id,
-      vendorMessageId: r.vendor_message_id,
-      ...(r.vendor_request_id ? { vendorRequestId: r.vendor_request_id } : {}),
-      sentAt: r.sent_at,
+      message: {
+        ref: r.id,
+        vendorMessageId: r.vendor_message_id,
+        ...(r.vendor_request_id ? { vendorRequestId: r.vendor_request_id } : {}),
+        sentAt: r.sent_at,
+      },
+      requestTime: r.request_time,
     }));
   }
 }

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { isFinalDeliveryStatus, type DeliveryReport } from '@munja/provider-kit';
 import type { DataSource, EntityManager } from 'typeorm';
+import { exactTime, type MessageKey } from '../dispatch/message-key';
 import { sql } from '../dispatch/sql';
 import { decisiveReports, messageIdOfRef } from './report-selection';
 
@@ -36,17 +37,26 @@ export class ReportStore {
 
   constructor(private readonly db: DataSource) {}
 
-  async apply(reports: readonly DeliveryReport[], source: ReportSource, now: Date): Promise<AppliedReports> {
+  /**
+   * `requestTimes` (message id → request_time, the partition key of `messages`), when the caller knows them (the
+   * poller asked about those very rows), lets a report found by its ref touch one partition instead of all.
+   */
+  async apply(
+    reports: readonly DeliveryReport[],
+    source: ReportSource,
+    now: Date,
+    requestTimes?: ReadonlyMap<string, string>,
+  ): Promise<AppliedReports> {
     if (reports.length === 0) return { stored: 0, closed: 0, unknown: 0 };
     const result = await this.db.transaction(async (manager) => {
-      const matched = await this.match(manager, reports);
+      const matched = await this.match(manager, reports, requestTimes);
       await this.store(manager, reports, matched, source, now);
       const decisive = decisiveReports(reports);
       const closed = await this.close(
         manager,
         decisive.flatMap((report) => {
-          const messageId = matched.get(report);
-          return messageId && isFinalDeliveryStatus(report.status) ? [{ messageId, report }] : [];
+          const message = matched.get(report);
+          return message && isFinalDeliveryStatus(report.status) ? [{ message, report }] : [];
         }),
         now,
       );
@@ -69,10 +79,20 @@ export class ReportStore {
    */
   async applyEarlyReports(pluginId: string, vendorMessageIds: readonly string[], now: Date): Promise<number> {
     if (vendorMessageIds.length === 0) return 0;
+    // Nearly always none: one read instead of a transaction's three round trips per sent batch. A report
+    // stored after this read finds its message by the vendor id already recorded (apply's own match).
+    const { rows: early } = await sql(
+      this.db,
+      `SELECT 1 FROM delivery_reports
+        WHERE message_id IS NULL AND plugin_id = $1 AND vendor_message_id = ANY($2::text[]) LIMIT 1`,
+      [pluginId, vendorMessageIds],
+    );
+    if (early.length === 0) return 0;
     return this.db.transaction(async (manager) => {
       const { rows } = await sql<{
         id: string;
         message_id: string;
+        request_time: string;
         status: DeliveryReport['status'];
         vendor_code: string | null;
         vendor_message: string | null;
@@ -81,7 +101,7 @@ export class ReportStore {
         vendor_message_id: string;
       }>(
         manager,
-        `SELECT d.id, m.id AS message_id, d.status, d.vendor_code, d.vendor_message, d.telco, d.completed_at,
+        `SELECT d.id, m.id AS message_id, ${exactTime('m.request_time')} AS request_time, d.status, d.vendor_code, d.vendor_message, d.telco, d.completed_at,
                 d.vendor_message_id
            FROM delivery_reports d
            JOIN messages m ON m.plugin_id = d.plugin_id AND m.vendor_message_id = d.vendor_message_id
@@ -101,7 +121,7 @@ export class ReportStore {
       return this.close(
         manager,
         [...first.values()].map((row) => ({
-          messageId: row.message_id,
+          message: { id: row.message_id, requestTime: row.request_time },
           report: {
             pluginId,
             vendorMessageId: row.vendor_message_id,
@@ -119,31 +139,44 @@ export class ReportStore {
     });
   }
 
-  /** Finds each report's message: by (plugin, vendor id), else by our ref echoed back. */
+  /**
+   * Finds each report's message: by our ref echoed back (one partition when its request_time is known), else
+   * by (plugin, vendor id). Separate index lookups, not one OR, so each uses its index on every partition.
+   */
   private async match(
     manager: EntityManager,
     reports: readonly DeliveryReport[],
-  ): Promise<Map<DeliveryReport, string>> {
-    const { rows } = await sql<{ i: string; id: string }>(
+    requestTimes: ReadonlyMap<string, string> | undefined,
+  ): Promise<Map<DeliveryReport, MessageKey>> {
+    const refs = reports.map((r) => messageIdOfRef(r.ref));
+    const { rows } = await sql<{ i: string; id: string; request_time: string }>(
       manager,
-      `SELECT v.i, m.id
-         FROM unnest($1::text[], $2::text[], $3::uuid[]) WITH ORDINALITY AS v(plugin_id, vendor_message_id, ref_id, i)
+      `SELECT v.i, m.id, ${exactTime('m.request_time')} AS request_time
+         FROM unnest($1::text[], $2::text[], $3::uuid[], $4::timestamptz[])
+              WITH ORDINALITY AS v(plugin_id, vendor_message_id, ref_id, request_time, i)
          JOIN LATERAL (
-           SELECT id FROM messages m
-            WHERE (m.plugin_id = v.plugin_id AND m.vendor_message_id = v.vendor_message_id)
-               OR (m.id = v.ref_id AND m.plugin_id = v.plugin_id)
-            LIMIT 1
+           SELECT m.id, m.request_time FROM messages m
+            WHERE v.request_time IS NOT NULL AND m.id = v.ref_id AND m.request_time = v.request_time
+              AND m.plugin_id = v.plugin_id
+           UNION ALL
+           SELECT m.id, m.request_time FROM messages m
+            WHERE m.plugin_id = v.plugin_id AND m.vendor_message_id = v.vendor_message_id
+           UNION ALL
+           SELECT m.id, m.request_time FROM messages m
+            WHERE v.request_time IS NULL AND m.id = v.ref_id AND m.plugin_id = v.plugin_id
+           LIMIT 1
          ) m ON true`,
       [
         reports.map((r) => r.pluginId),
         reports.map((r) => r.vendorMessageId),
-        reports.map((r) => messageIdOfRef(r.ref)),
+        refs,
+        refs.map((ref) => (ref ? (requestTimes?.get(ref) ?? null) : null)),
       ],
     );
-    const matched = new Map<DeliveryReport, string>();
+    const matched = new Map<DeliveryReport, MessageKey>();
     for (const row of rows) {
       const report = reports[Number(row.i) - 1];
-      if (report) matched.set(report, row.id);
+      if (report) matched.set(report, { id: row.id, requestTime: row.request_time });
     }
     return matched;
   }
@@ -151,7 +184,7 @@ export class ReportStore {
   private async store(
     manager: EntityManager,
     reports: readonly DeliveryReport[],
-    matched: Map<DeliveryReport, string>,
+    matched: Map<DeliveryReport, MessageKey>,
     source: ReportSource,
     now: Date,
   ): Promise<void> {
@@ -178,7 +211,7 @@ export class ReportStore {
         reports.map((r) => validDate(r.sentAt)),
         reports.map((r) => validDate(r.completedAt)),
         reports.map((r) => validDate(r.reportedAt) ?? now),
-        reports.map((r) => matched.get(r) ?? null),
+        reports.map((r) => matched.get(r)?.id ?? null),
         reports.map((r) => (r.raw === undefined ? null : JSON.stringify(r.raw))),
       ],
     );
@@ -187,12 +220,12 @@ export class ReportStore {
   /** One UPDATE closing many messages; the WHERE keeps final states final. */
   private async close(
     manager: EntityManager,
-    closing: readonly { messageId: string; report: DeliveryReport }[],
+    closing: readonly { message: MessageKey; report: DeliveryReport }[],
     now: Date,
   ): Promise<number> {
     const seen = new Set<string>();
     // one message, one decisive report
-    const unique = closing.filter((c) => !seen.has(c.messageId) && seen.add(c.messageId));
+    const unique = closing.filter((c) => !seen.has(c.message.id) && seen.add(c.message.id));
     if (unique.length === 0) return 0;
     const { affected } = await sql(
       manager,
@@ -207,18 +240,20 @@ export class ReportStore {
           vendor_message_id = COALESCE(v.vendor_message_id, m.vendor_message_id),
           lease_owner = NULL, lease_expires_at = NULL,
           updated_at = $1
-         FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::text[])
-              AS v(id, state, code, text, telco, completed_at, vendor_message_id)
-        WHERE m.id = v.id AND m.state IN ${OPEN_STATES}`,
+         FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::text[],
+                     $9::timestamptz[])
+              AS v(id, state, code, text, telco, completed_at, vendor_message_id, request_time)
+        WHERE m.id = v.id AND m.request_time = v.request_time AND m.state IN ${OPEN_STATES}`,
       [
         now,
-        unique.map((c) => c.messageId),
+        unique.map((c) => c.message.id),
         unique.map((c) => c.report.status),
         unique.map((c) => clip(c.report.vendorCode) ?? c.report.status),
         unique.map((c) => clip(c.report.vendorMessage)),
         unique.map((c) => clip(c.report.telco)),
         unique.map((c) => validDate(c.report.completedAt)),
         unique.map((c) => c.report.vendorMessageId),
+        unique.map((c) => c.message.requestTime),
       ],
     );
     return affected;
