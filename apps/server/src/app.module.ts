@@ -23,6 +23,7 @@ import { CallingNumbersModule } from './calling-numbers/calling-numbers.module';
 import { OptOutModule } from './opt-out/opt-out.module';
 import { FilesModule } from './files/files.module';
 import { MessagesModule } from './messages/messages.module';
+import { BulkModule } from './bulk/bulk.module';
 import { ReservationsModule } from './reservations/reservations.module';
 import { SchedulesModule } from './schedules/schedules.module';
 
@@ -90,6 +91,7 @@ export class AppModule {
         OptOutModule,
         FilesModule,
         MessagesModule,
+        BulkModule,
         ReservationsModule,
         SchedulesModule,
         HealthModule,

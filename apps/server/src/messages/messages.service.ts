@@ -235,10 +235,12 @@ export class MessagesService {
     basis: SendBasis,
     body: SendFields,
     messages: readonly RecipientDto[],
+    // the transaction to read the block list in (a bulk send holds one while it reviews its chunks)
+    manager?: EntityManager,
   ): Promise<ReviewResult> {
     const blockList =
       basis.contentType === 'AD' && basis.countryCode === DOMESTIC
-        ? await this.optOut.blockedAmong(projectId, domesticNumbers(messages.map((m) => m.to)))
+        ? await this.optOut.blockedAmong(projectId, domesticNumbers(messages.map((m) => m.to)), manager)
         : new Set<string>();
     const review = reviewRequest(
       {

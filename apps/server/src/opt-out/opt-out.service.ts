@@ -65,10 +65,19 @@ export class OptOutService080 {
     return row && isOptOutServiceActive(toOptOutService(row)) ? toOptOutService(row) : null;
   }
 
-  /** For the send path: which of `numbers` (normalized digits) are on the project's block list. */
-  async blockedAmong(projectId: string, numbers: readonly string[]): Promise<Set<string>> {
+  /**
+   * For the send path: which of `numbers` (normalized digits) are on the project's block list. With `manager`,
+   * read inside that transaction (a bulk send looks each chunk up while it holds one; on PGlite another
+   * connection would wait for it to end).
+   */
+  async blockedAmong(
+    projectId: string,
+    numbers: readonly string[],
+    manager?: EntityManager,
+  ): Promise<Set<string>> {
     if (numbers.length === 0) return new Set();
-    const rows = await this.blocked.find({
+    const repository = manager ? manager.getRepository(BlockedNumberRow) : this.blocked;
+    const rows = await repository.find({
       select: { number: true },
       where: { projectId, number: In([...new Set(numbers)]) },
     });

@@ -1,0 +1,126 @@
+import type { Readable } from 'node:stream';
+import { finished } from 'node:stream/promises';
+import { Controller, Get, Header, Headers, Param, Post, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiConsumes, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { CurrentProject } from '../auth/principal';
+import { ApiError } from '../common/api-error';
+import { uuidPipe } from '../common/uuid.pipe';
+import { readIdempotencyKey } from '../messages/idempotency';
+import { MAX_REQUEST_PART_CHARS, readBulkRequest } from './bulk-request';
+import { BULK_FILE_LIMIT, BulkSendService, MAX_BULK_RECIPIENTS, type BulkAnswer } from './bulk-send.service';
+import { ProgressService, type RequestProgress } from './progress.service';
+
+/** The template `GET /v1/messages/bulk/template` serves. */
+export const BULK_TEMPLATE = 'to,subject,content\r\n010-1234-5678,,"안녕하세요, 문자입니다"\r\n';
+
+function partOrder(): ApiError {
+  return ApiError.badRequest(
+    'REQUEST_PART_REQUIRED',
+    'The `request` part (the common fields, JSON) must come before the `recipients` file',
+    'request',
+  );
+}
+
+/** Reads a file part to its end without keeping it (a refused or extra part). */
+async function discard(file: Readable): Promise<void> {
+  file.resume();
+  await finished(file).catch(() => undefined);
+}
+
+@ApiTags('messages')
+@ApiBearerAuth()
+@Controller('v1')
+export class BulkController {
+  constructor(
+    private readonly bulk: BulkSendService,
+    private readonly progressOf: ProgressService,
+  ) {}
+
+  @Post('messages/bulk')
+  @ApiOperation({
+    summary: `Send one message to up to ${MAX_BULK_RECIPIENTS.toLocaleString('en')} recipients from a CSV`,
+    description:
+      'multipart/form-data: the part `request` (JSON: the POST /v1/messages fields without `messages`) and then ' +
+      'the file part `recipients` (CSV `to[,subject][,content]` with a header row, or one number per line). ' +
+      '202 {requestId, accepted, rejected, rejectedRows[{line, to, code, field, message}]}: bad rows are ' +
+      'refused by line and the others go. More rows than the limit: 422 TOO_MANY_RECIPIENTS, nothing stored.',
+  })
+  @ApiConsumes('multipart/form-data')
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description: 'same key + same parts → the first answer',
+  })
+  async send(
+    @CurrentProject() projectId: string,
+    @Req() request: FastifyRequest,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    if (!request.isMultipart()) {
+      throw ApiError.badRequest(
+        'MULTIPART_REQUIRED',
+        'Send multipart/form-data: `request`, then `recipients`',
+      );
+    }
+    // Every part is read to the end even after a refusal, so the answer never races the upload.
+    let refusal: unknown;
+    let fields: ReturnType<typeof readBulkRequest> | undefined;
+    let outcome: { answer: BulkAnswer; replayed: boolean } | undefined;
+    const parts = request.parts({ limits: { fileSize: BULK_FILE_LIMIT, fieldSize: MAX_REQUEST_PART_CHARS } });
+    for await (const part of parts) {
+      if (refusal !== undefined || outcome !== undefined) {
+        if (part.type === 'file') await discard(part.file);
+        continue;
+      }
+      try {
+        if (part.type === 'field') {
+          if (part.fieldname !== 'request' || fields !== undefined) {
+            throw ApiError.badRequest('UNKNOWN_PART', `Unexpected part "${part.fieldname}"`, part.fieldname);
+          }
+          fields = readBulkRequest(String(part.value));
+          continue;
+        }
+        if (part.fieldname !== 'recipients') {
+          throw ApiError.badRequest(
+            'UNKNOWN_PART',
+            `Unexpected file part "${part.fieldname}"`,
+            part.fieldname,
+          );
+        }
+        if (fields === undefined) throw partOrder();
+        outcome = await this.bulk.send(projectId, fields, part.file, readIdempotencyKey(idempotencyKey));
+      } catch (error) {
+        refusal = error;
+        if (part.type === 'file') await discard(part.file);
+      }
+    }
+    if (refusal !== undefined) throw refusal;
+    if (fields === undefined) throw partOrder();
+    if (outcome === undefined) {
+      throw ApiError.badRequest('REQUIRED', 'The file part `recipients` (CSV) is required', 'recipients');
+    }
+    if (outcome.replayed) void reply.header('Idempotent-Replayed', 'true');
+    await reply.status(202).send(outcome.answer);
+  }
+
+  @Get('messages/bulk/template')
+  @Header('Content-Type', 'text/csv; charset=utf-8')
+  @Header('Content-Disposition', 'attachment; filename="munja-recipients.csv"')
+  @ApiOperation({ summary: 'A recipients CSV template: header `to,subject,content` and an example row' })
+  template(): string {
+    return BULK_TEMPLATE;
+  }
+
+  @Get('requests/:requestId/progress')
+  @ApiOperation({
+    summary: "A send request's progress: accepted, rejected, reserved, queued, sending, sent, delivered...",
+  })
+  async progress(
+    @CurrentProject() projectId: string,
+    @Param('requestId', uuidPipe('requestId')) requestId: string,
+  ): Promise<RequestProgress> {
+    return this.progressOf.progress(projectId, requestId);
+  }
+}

@@ -1,0 +1,67 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { ApiError } from '../common/api-error';
+import type { MessageState } from '../messages/message.entity';
+
+/** Where a send request's messages are now (any request: bulk, JSON or scheduled). */
+export interface RequestProgress {
+  requestId: string;
+  /** messages stored for the request */
+  total: number;
+  /** total less rejected: the messages that were to be sent */
+  accepted: number;
+  /** refused by the rules or BLOCKED by the 080 list */
+  rejected: number;
+  /** waiting for their reservation */
+  reserved: number;
+  /** due, waiting for a dispatcher */
+  queued: number;
+  /** claimed by a dispatcher, at the vendor's door */
+  sending: number;
+  /** accepted by the vendor, awaiting the delivery report */
+  sent: number;
+  delivered: number;
+  /** failed at the vendor or by report, or expired without a report */
+  failed: number;
+  canceled: number;
+  /** nothing left reserved, queued, sending or awaiting its report */
+  done: boolean;
+}
+
+@Injectable()
+export class ProgressService {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** One grouped count over the request's messages (the messages_request index); 404 for another project's. */
+  async progress(projectId: string, requestId: string): Promise<RequestProgress> {
+    const known: unknown[] = await this.dataSource.query(
+      `SELECT 1 FROM send_requests WHERE id = $1 AND project_id = $2`,
+      [requestId, projectId],
+    );
+    if (known.length === 0) throw ApiError.notFound('Request', 'requestId');
+    const counts: { state: MessageState; n: number }[] = await this.dataSource.query(
+      `SELECT state, count(*)::int AS n FROM messages WHERE request_id = $1 GROUP BY state`,
+      [requestId],
+    );
+    const of = (...states: MessageState[]): number =>
+      counts.reduce((sum, row) => (states.includes(row.state) ? sum + row.n : sum), 0);
+    const total = counts.reduce((sum, row) => sum + row.n, 0);
+    const rejected = of('REJECTED', 'BLOCKED');
+    const unfinished = of('RESERVED', 'QUEUED', 'SENDING', 'SENT');
+    return {
+      requestId,
+      total,
+      accepted: total - rejected,
+      rejected,
+      reserved: of('RESERVED'),
+      queued: of('QUEUED'),
+      sending: of('SENDING'),
+      sent: of('SENT'),
+      delivered: of('DELIVERED'),
+      failed: of('FAILED', 'EXPIRED'),
+      canceled: of('CANCELED'),
+      done: unfinished === 0,
+    };
+  }
+}
