@@ -187,7 +187,7 @@ describe('schedules fired by two processes on one database', () => {
         simulator: counters.sens,
       })}\n`,
     );
-  });
+  }, 600_000);
 
   /** The second process: the same database, simulator and shifted clock; runs the runner and dispatches. */
   function spawnChild(): ChildProcess {
