@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { ConfigService } from '@nestjs/config';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { DataSource } from 'typeorm';
@@ -370,6 +370,91 @@ describe('recurring schedules', () => {
         `SELECT r.id FROM reservations r JOIN schedules s ON s.id = r.schedule_id WHERE s.code = 'gone'`,
       );
       expect(gone).toEqual([]);
+    });
+
+    it('drops a plan whose lease expired while another runner recorded the occurrence', async () => {
+      clock.set('2026-08-03T00:00:00Z');
+      const daily = { weekdays: 'EVERY_DAY', time: '10:00', startDate: '2026-08-03', endDate: '2026-08-31' };
+      await create(p, { ...daily, code: 'slow' }).expect(201);
+      await attach(p, sendBody({ scheduleCode: 'slow', messages: recipients('0107700', 3) })).expect(202);
+      const sending = t.app.get(MessagesService);
+      const prepare = sending.prepare.bind(sending);
+      let release = () => {};
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      let entered = () => {};
+      const planning = new Promise<void>((resolve) => (entered = resolve));
+      let first = true;
+      // The first runner stalls while planning, as a process under load would, past its lease.
+      const spy = jest.spyOn(sending, 'prepare').mockImplementation(async (...args) => {
+        if (first) {
+          first = false;
+          entered();
+          await gate;
+        }
+        return prepare(...args);
+      });
+      const droppedBefore = runner.stats.dropped;
+      try {
+        clock.set('2026-08-03T01:00:00Z');
+        const stalled = runner.tick();
+        await planning;
+        await query(
+          t,
+          `UPDATE schedules SET lease_expires_at = clock_timestamp() - interval '1 second' WHERE code = 'slow'`,
+        );
+        const other = new ScheduleRunner(
+          t.app.get(DataSource),
+          clock,
+          sending,
+          t.app.get(ConfigService),
+          t.app.get(SchedulerRegistry),
+        );
+        expect((await other.tick()).ready).toBe(1);
+        release();
+        expect((await stalled).ready).toBe(0);
+        expect(runner.stats.dropped).toBe(droppedBefore + 1);
+      } finally {
+        release();
+        spy.mockRestore();
+      }
+      expect(await occurrences(p, 'slow')).toEqual([
+        expect.objectContaining({ status: 'READY', messages: expect.objectContaining({ total: 3 }) }),
+      ]);
+      const requests = await query(
+        t,
+        `SELECT id FROM send_requests WHERE response->>'scheduleCode' = 'slow'`,
+      );
+      expect(requests).toHaveLength(1);
+    });
+
+    it('leaves an occurrence already recorded under its key alone, keeping no stray request', async () => {
+      clock.set('2026-08-10T00:00:00Z');
+      const daily = { weekdays: 'EVERY_DAY', time: '10:00', startDate: '2026-08-10', endDate: '2026-08-31' };
+      await create(p, { ...daily, code: 'keyed' }).expect(201);
+      await attach(p, sendBody({ scheduleCode: 'keyed', messages: recipients('0107800', 2) })).expect(202);
+      const [schedule] = await query<{ id: string }>(
+        t,
+        `SELECT id FROM schedules WHERE code = 'keyed' AND deleted_at IS NULL`,
+      );
+      const key = `${schedule!.id}@2026-08-10T01:00:00.000Z`;
+      // As another process would have committed it, with the cursor not (yet) seen here.
+      await query(
+        t,
+        `WITH q AS (INSERT INTO send_requests (project_id, request_time, source) VALUES ($1, $2, 'schedule') RETURNING id)
+         INSERT INTO reservations (project_id, request_id, send_at, status, created_at, updated_at, schedule_id, occurrence_key)
+         SELECT $1, q.id, $3, 'READY', $2, $2, $4, $5 FROM q`,
+        [p.projectId, '2026-08-10T01:00:00Z', '2026-08-10T01:00:00Z', schedule!.id, key],
+      );
+      clock.set('2026-08-10T01:00:00Z');
+      // (other schedules of this file fire or go STALE in the same tick; only this one was taken)
+      expect((await runner.tick()).taken).toBe(1);
+      expect(await occurrences(p, 'keyed')).toEqual([
+        expect.objectContaining({ occurrenceKey: key, messages: expect.objectContaining({ total: 0 }) }),
+      ]);
+      const stray = await query(t, `SELECT id FROM send_requests WHERE response->>'scheduleCode' = 'keyed'`);
+      expect(stray).toEqual([]);
+      const view = await t.http.get('/v1/schedules/keyed').set(p.auth).expect(200);
+      expect(view.body.nextSendTime).toBe('2026-08-11T01:00:00.000Z');
     });
 
     it('two runners ticking at once (two owners of leases) record each occurrence once', async () => {
