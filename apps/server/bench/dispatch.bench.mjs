@@ -17,7 +17,7 @@
 // SIM_CPU_PROF=<dir> the simulator process; read them with bench/profile-top.mjs. BENCH_PHASES=1 adds the wall
 // time spent in each step (claim, vendor send, record...).
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
@@ -69,6 +69,7 @@ async function startSimulatorProcess() {
   });
   return {
     url: ready.url,
+    pid: child.pid,
     counters: async () => (await (await request(`${ready.url}/_sim/counters`)).body.json()).sens,
     reset: () => request(`${ready.url}/_sim/sens/reset`, { method: 'POST' }).then((r) => r.body.dump()),
     stop: () =>
@@ -124,6 +125,46 @@ if (process.env.BENCH_PHASES) {
   timed(ReportStore.prototype, 'apply', 'applyReports');
   timed(SensProvider.prototype, 'send', 'sens.send');
   timed(SensProvider.prototype, 'pollReports', 'sens.pollReports');
+}
+
+/** CPU seconds (user + system) a process has used, from /proc (Linux); undefined elsewhere. */
+function cpuSecondsOf(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ 100)
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * CPU used by each process taking part — this server, the simulator, and the database server's backends
+ * serving this bench's database (PostgreSQL; PGlite runs inside this process) — so a run shows which one
+ * the 2 cores were spent on.
+ */
+async function cpuCounters(db, simulatorPid) {
+  const backends = scratch
+    ? (await db.query(`SELECT pid FROM pg_stat_activity WHERE datname = current_database()`)).map(
+        (r) => r.pid,
+      )
+    : [];
+  const usage = process.cpuUsage();
+  return {
+    server: (usage.user + usage.system) / 1e6,
+    simulator: cpuSecondsOf(simulatorPid) ?? 0,
+    backends: new Map(backends.map((pid) => [pid, cpuSecondsOf(pid) ?? 0])),
+  };
+}
+
+function cpuSpent(before, after) {
+  let database = 0;
+  for (const [pid, seconds] of after.backends) database += seconds - (before.backends.get(pid) ?? 0);
+  const round = (n) => +n.toFixed(2);
+  return {
+    server: round(after.server - before.server),
+    simulator: round(after.simulator - before.simulator),
+    ...(scratch ? { postgres: round(database) } : {}),
+  };
 }
 
 const snapshot = (map) =>
@@ -206,12 +247,14 @@ try {
       await profiler.post('Profiler.enable');
       await profiler.post('Profiler.start');
     }
+    const cpuBefore = await cpuCounters(db, simulator.pid);
     const sentBefore = dispatcher.stats.sent;
     const started = performance.now();
     dispatcher.start();
     while (dispatcher.stats.sent - sentBefore < MESSAGES) await sleep(2);
     const dispatchMs = performance.now() - started;
     const dispatchPhases = snapshot(phases);
+    const cpuAtSent = await cpuCounters(db, simulator.pid);
     if (profiler) {
       // the dispatch window only: claims, sends and records, without start-up and queueing
       const { profile } = await profiler.post('Profiler.stop');
@@ -220,6 +263,7 @@ try {
     }
     while ((await open()) > 0) await sleep(20);
     const endToEndMs = performance.now() - started;
+    const cpuAtCompleted = await cpuCounters(db, simulator.pid);
     const counters = await simulator.counters();
     console.log(
       JSON.stringify({
@@ -239,6 +283,9 @@ try {
         vendorMessages: counters.messages,
         duplicateRecipients: counters.duplicateRecipients,
         loadAverage: loadavg().map((n) => +n.toFixed(2)),
+        // CPU seconds per process over the dispatch window, and over the whole run to the last COMPLETED
+        dispatchCpuSeconds: cpuSpent(cpuBefore, cpuAtSent),
+        endToEndCpuSeconds: cpuSpent(cpuBefore, cpuAtCompleted),
         ...(phases.size > 0 ? { dispatchPhases, endToEndPhases: snapshot(phases) } : {}),
       }),
     );
