@@ -2,6 +2,7 @@ import { DynamicModule, Global, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { LoggerModule } from 'nestjs-pino';
+import { ApiKeyCache } from './auth/api-key-cache';
 import { AuthGuard } from './auth/auth.guard';
 import { OPERATOR_KEY, resolveOperatorKey } from './auth/operator-key';
 import { CLOCK, Clock, systemClock } from './common/clock';
@@ -45,6 +46,7 @@ class CoreModule {
       module: CoreModule,
       providers: [
         { provide: CLOCK, useValue: clock },
+        ApiKeyCache,
         { provide: EMBEDDED_TEMPLATE, useValue: embeddedTemplate },
         {
           provide: OPERATOR_KEY,
@@ -57,7 +59,7 @@ class CoreModule {
           },
         },
       ],
-      exports: [CLOCK, OPERATOR_KEY, EMBEDDED_TEMPLATE],
+      exports: [CLOCK, OPERATOR_KEY, EMBEDDED_TEMPLATE, ApiKeyCache],
     };
   }
 }

@@ -1,11 +1,11 @@
 import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { InjectRepository } from '@nestjs/typeorm';
-import { IsNull, Repository } from 'typeorm';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
 import { ApiError } from '../common/api-error';
-import { ApiKey } from '../projects/api-key.entity';
+import { ApiKeyCache } from './api-key-cache';
 import { hashApiKey, secretsEqual } from './api-key-secret';
-import { ACCESS, Access, AuthenticatedRequest, Principal } from './principal';
+import { ACCESS, Access, AuthenticatedRequest, Principal, ProjectPrincipal } from './principal';
 import { OPERATOR_KEY } from './operator-key';
 
 interface RequestWithHeaders extends AuthenticatedRequest {
@@ -17,7 +17,8 @@ interface RequestWithHeaders extends AuthenticatedRequest {
 export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
-    @InjectRepository(ApiKey) private readonly keys: Repository<ApiKey>,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly keys: ApiKeyCache,
     @Inject(OPERATOR_KEY) private readonly operatorKey: string,
   ) {}
 
@@ -53,9 +54,19 @@ export class AuthGuard implements CanActivate {
       );
     }
     if (secretsEqual(key, this.operatorKey)) return { kind: 'operator' };
-    const found = await this.keys.findOne({ where: { keyHash: hashApiKey(key), revokedAt: IsNull() } });
+    const keyHash = hashApiKey(key);
+    const found = await this.keys.lookup(keyHash, () => this.read(keyHash));
     if (!found)
       throw new ApiError(401, 'INVALID_API_KEY', 'The API key is unknown or revoked', 'Authorization');
-    return { kind: 'project', projectId: found.projectId, apiKeyId: found.id };
+    return found;
+  }
+
+  private async read(keyHash: string): Promise<ProjectPrincipal | undefined> {
+    const rows: { id: string; project_id: string }[] = await this.dataSource.query(
+      `SELECT id, project_id FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL`,
+      [keyHash],
+    );
+    const row = rows[0];
+    return row && { kind: 'project', projectId: row.project_id, apiKeyId: row.id };
   }
 }

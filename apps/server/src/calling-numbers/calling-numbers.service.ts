@@ -13,6 +13,7 @@ import { DataSource, Repository } from 'typeorm';
 import { ApiError } from '../common/api-error';
 import { CLOCK, Clock } from '../common/clock';
 import { lockProject } from '../common/project-lock';
+import { ShortLivedCache } from '../common/short-lived-cache';
 import { Environment } from '../config/environment';
 import { applyCallingNumber, CallingNumberRow, toCallingNumber } from './calling-number.entity';
 import { CallingNumberView } from './calling-numbers.dto';
@@ -33,6 +34,8 @@ export function callingNumberView(row: CallingNumberRow): CallingNumberView {
 @Injectable()
 export class CallingNumbersService {
   private readonly maxPerProject: number;
+  /** each project's numbers as the send path last read them (see forSenderCheck) */
+  private readonly senders: ShortLivedCache<CallingNumber[]>;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -41,13 +44,14 @@ export class CallingNumbersService {
     config: ConfigService<Environment, true>,
   ) {
     this.maxPerProject = config.get('MUNJA_MAX_CALLING_NUMBERS', { infer: true });
+    this.senders = new ShortLivedCache(config.get('MUNJA_AUTH_CACHE_MS', { infer: true }));
   }
 
   async register(
     projectId: string,
     input: { number: string; method: VerificationMethod },
   ): Promise<CallingNumberRow> {
-    return this.dataSource.transaction(async (manager) => {
+    const saved = await this.dataSource.transaction(async (manager) => {
       await lockProject(manager, projectId);
       const repository = manager.getRepository(CallingNumberRow);
       const existing = await repository.find({ where: { projectId } });
@@ -56,6 +60,8 @@ export class CallingNumbersService {
       });
       return repository.save(applyCallingNumber(repository.create({ projectId }), registered));
     });
+    this.senders.forget(projectId);
+    return saved;
   }
 
   async list(projectId: string, status?: CallingNumberStatus): Promise<CallingNumberRow[]> {
@@ -71,9 +77,20 @@ export class CallingNumbersService {
     return row;
   }
 
-  /** The project's calling numbers in the state machine's shape (the send path checks `from` against them). */
-  async forSenderCheck(projectId: string): Promise<CallingNumber[]> {
-    return (await this.rows.find({ where: { projectId } })).map(toCallingNumber);
+  /**
+   * The project's calling numbers in the state machine's shape (the send path checks `from` against them).
+   * `reuse`: a read of the last MUNJA_AUTH_CACHE_MS will do — only for a caller whose store re-checks the
+   * number in the same statement (MessagesService's send writer), since an approval may end meanwhile.
+   */
+  async forSenderCheck(projectId: string, options: { reuse?: boolean } = {}): Promise<CallingNumber[]> {
+    const read = async () => (await this.rows.find({ where: { projectId } })).map(toCallingNumber);
+    if (!options.reuse) return read();
+    return (await this.senders.get(projectId, read)) ?? [];
+  }
+
+  /** The store found the cached numbers out of date (a change made by another process): read them again. */
+  forgetSenders(projectId: string): void {
+    this.senders.forget(projectId);
   }
 
   /** Operator: approve. A number still READY is first taken IN-PROGRESS (the operator's check starts and ends). */
@@ -86,7 +103,7 @@ export class CallingNumbersService {
   }
 
   private async decide(projectId: string, id: string, event: CallingNumberEvent): Promise<CallingNumberRow> {
-    return this.dataSource.transaction(async (manager) => {
+    const decided = await this.dataSource.transaction(async (manager) => {
       const repository = manager.getRepository(CallingNumberRow);
       const row = await repository.findOne({ where: { projectId, id }, lock: { mode: 'pessimistic_write' } });
       if (!row) throw ApiError.notFound('Calling number', 'id');
@@ -95,5 +112,7 @@ export class CallingNumbersService {
       if (current.status === 'READY') current = transitionCallingNumber(current, { type: 'START' }, now);
       return repository.save(applyCallingNumber(row, transitionCallingNumber(current, event, now)));
     });
+    this.senders.forget(projectId);
+    return decided;
   }
 }

@@ -77,6 +77,19 @@ export class Environment {
   @Max(24 * 30)
   MUNJA_FILE_TTL_HOURS: number = 6 * 24;
 
+  /**
+   * How long an API key's project and a project's calling numbers, once read, are reused before being read
+   * again (ms; 0 reads them on every request). Sends never rely on them alone: the statement that stores a
+   * send re-checks the key and the calling number, so a revocation or rejection committed anywhere stops the
+   * next send at once; other routes see a revocation made by another process within this time.
+   */
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(0)
+  @Max(60_000)
+  MUNJA_AUTH_CACHE_MS: number = 5000;
+
   /** Calling numbers a project may hold (SENS allows 10 per member; more need the vendor's support). */
   @IsOptional()
   @Transform(toInteger)

@@ -12,11 +12,45 @@ export const ROWS_PER_STATEMENT = 5000;
 /** Array cells travel as one delimited text per row (unnest cannot take an array of arrays of varying length). */
 const ARRAY_DELIMITER = ',';
 
+/** Rows turned into a FROM item: `unnest($k::type[], …) AS alias(column, …)`, one array parameter per column. */
+export interface UnnestedRows {
+  /** per column, the expression that reads it (array columns are split back from their delimited text) */
+  readonly expressions: readonly string[];
+  readonly from: string;
+  /** the parameters, numbered from `firstParameter` */
+  readonly values: readonly unknown[];
+}
+
 /**
- * Inserts rows with one multi-row INSERT per chunk, never row by row: each column goes as one array parameter
- * and `unnest` turns the arrays back into rows. Measured here on PostgreSQL 15 for 1,000 message rows: ≈20 ms,
- * against ≈65 ms for `VALUES ($1, …, $25000)` — binding 25 arrays costs far less than 25,000 parameters.
+ * Builds the FROM item of a multi-row statement: each column travels as one array parameter and `unnest` turns
+ * the arrays back into rows. Measured here on PostgreSQL 15 for 1,000 message rows: ≈20 ms, against ≈65 ms for
+ * `VALUES ($1, …, $25000)` — binding 25 arrays costs far less than 25,000 parameters.
  */
+export function unnestRows(
+  columns: readonly BulkColumn[],
+  rows: readonly (readonly unknown[])[],
+  alias: string,
+  firstParameter = 1,
+): UnnestedRows {
+  const parameters = columns.map((c, i) => {
+    const array = c.type.endsWith('[]');
+    return `$${firstParameter + i}::${array ? 'text' : c.type}[]`;
+  });
+  const expressions = columns.map((c) =>
+    c.type.endsWith('[]')
+      ? `string_to_array(${alias}.${c.name}, '${ARRAY_DELIMITER}')::${c.type}`
+      : `${alias}.${c.name}`,
+  );
+  const values = columns.map((column, i) =>
+    column.type.endsWith('[]')
+      ? rows.map((row) => joinArray(row[i], column.name))
+      : rows.map((row) => row[i]),
+  );
+  const from = `unnest(${parameters.join(', ')}) AS ${alias}(${columns.map((c) => c.name).join(', ')})`;
+  return { expressions, from, values };
+}
+
+/** Inserts rows with one multi-row INSERT per chunk of ROWS_PER_STATEMENT, never row by row. */
 export async function insertRows(
   manager: EntityManager,
   table: string,
@@ -24,24 +58,12 @@ export async function insertRows(
   rows: readonly (readonly unknown[])[],
 ): Promise<void> {
   const names = columns.map((c) => c.name).join(', ');
-  const parameters = columns.map((c, i) => {
-    const array = c.type.endsWith('[]');
-    return `$${i + 1}::${array ? 'text' : c.type}[]`;
-  });
-  const selected = columns.map((c, i) =>
-    c.type.endsWith('[]') ? `string_to_array(c${i}, '${ARRAY_DELIMITER}')::${c.type}` : `c${i}`,
-  );
-  const sql =
-    `INSERT INTO ${table} (${names}) SELECT ${selected.join(', ')} ` +
-    `FROM unnest(${parameters.join(', ')}) AS u(${columns.map((_, i) => `c${i}`).join(', ')})`;
   for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) {
-    const chunk = rows.slice(start, start + ROWS_PER_STATEMENT);
-    const values = columns.map((column, i) =>
-      column.type.endsWith('[]')
-        ? chunk.map((row) => joinArray(row[i], column.name))
-        : chunk.map((row) => row[i]),
+    const chunk = unnestRows(columns, rows.slice(start, start + ROWS_PER_STATEMENT), 'u');
+    await manager.query(
+      `INSERT INTO ${table} (${names}) SELECT ${chunk.expressions.join(', ')} FROM ${chunk.from}`,
+      [...chunk.values],
     );
-    await manager.query(sql, values);
   }
 }
 

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Headers, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { CurrentProject } from '../auth/principal';
+import { CurrentProject, CurrentProjectKey, type ProjectPrincipal } from '../auth/principal';
 import { ApiError } from '../common/api-error';
 import { uuidPipe } from '../common/uuid.pipe';
 import { readIdempotencyKey } from './idempotency';
@@ -50,7 +50,7 @@ export class MessagesController {
     description: 'same key + same body → the first answer again; same key + another body → 409',
   })
   async send(
-    @CurrentProject() projectId: string,
+    @CurrentProjectKey() caller: ProjectPrincipal,
     // Declared `unknown` so the global pipe leaves it to sendBodyPipe (array paths as messages[3].to).
     @Body(sendBodyPipe) body: unknown,
     @Query('dryRun') dryRun: string | undefined,
@@ -58,7 +58,8 @@ export class MessagesController {
     @Res() reply: FastifyReply,
   ): Promise<void> {
     const dto = body as SendMessageDto;
-    const outcome = await this.sending.send(projectId, dto, {
+    const outcome = await this.sending.send(caller.projectId, dto, {
+      apiKeyId: caller.apiKeyId,
       rawBody: dto,
       dryRun: readDryRun(dryRun),
       idempotencyKey: readIdempotencyKey(idempotencyKey),

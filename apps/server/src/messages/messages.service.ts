@@ -5,7 +5,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { reviewRequest, type ReviewContext, type ReviewResult } from '@munja/compliance';
 import { normalizeKoreanNumber, resolveCallingCode, RuleError } from '@munja/rules';
 import { resolveReserveTime, SchedulingError, type ResolvedReserveTime } from '@munja/scheduling';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import { ApiKeyCache } from '../auth/api-key-cache';
 import { CallingNumbersService } from '../calling-numbers/calling-numbers.service';
 import { ApiError } from '../common/api-error';
 import { CLOCK, Clock } from '../common/clock';
@@ -15,12 +16,12 @@ import { FilesService } from '../files/files.service';
 import { OptOutService080 } from '../opt-out/opt-out.service';
 import { PluginRegistry } from '../plugins/plugin-registry';
 import { attachToSchedule, type ScheduleAttachAnswer } from '../schedules/template-attach';
-import { insertRows } from './bulk-insert';
 import { idempotencyKeyReused, requestFingerprint } from './idempotency';
 import type { MessageType } from './message.entity';
 import { dryRunView, DryRunView } from './plan-view';
 import { refusal, schedulingRefusal } from './refusal';
-import { MESSAGE_COLUMNS, messageRows, rejectedViews, RejectedView } from './send-plan';
+import { messageRows, rejectedViews, RejectedView } from './send-plan';
+import { SendWriter, type StoredSend } from './send-writer';
 import { RecipientDto, SendMessageDto } from './send-message.dto';
 
 const DOMESTIC = '82';
@@ -70,8 +71,14 @@ export interface SendBasis {
   readonly context: Omit<ReviewContext, 'blockList'>;
 }
 
-/** Thrown inside the transaction when a concurrent request with the same key won the insert. */
-class IdempotencyRace extends Error {}
+/** Options of a send: the key it came with, the raw body (fingerprinted for Idempotency-Key), dry run. */
+export interface SendOptions {
+  rawBody: unknown;
+  dryRun: boolean;
+  idempotencyKey?: string;
+  /** the API key the send came with (the store re-checks it is not revoked) */
+  apiKeyId: string;
+}
 
 /**
  * The send path: check and plan the request with @munja/rules and @munja/compliance (through reviewRequest), then
@@ -81,6 +88,7 @@ class IdempotencyRace extends Error {}
 export class MessagesService {
   private readonly logger = new Logger('Messages');
   private readonly policy: { nightWindow: 'reject' | 'defer'; adLabel: 'insert' | 'strict' };
+  private readonly writer: SendWriter;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -89,6 +97,7 @@ export class MessagesService {
     private readonly optOut: OptOutService080,
     private readonly files: FilesService,
     private readonly plugins: PluginRegistry,
+    private readonly keys: ApiKeyCache,
     config: ConfigService<Environment, true>,
     // Absent only in an app built without the dispatch module.
     @Optional() private readonly dispatchSignal?: DispatchSignal,
@@ -97,13 +106,10 @@ export class MessagesService {
       nightWindow: config.get('MUNJA_AD_NIGHT_POLICY', { infer: true }),
       adLabel: config.get('MUNJA_AD_LABEL', { infer: true }),
     };
+    this.writer = new SendWriter(dataSource, () => this.dispatchSignal?.wake());
   }
 
-  async send(
-    projectId: string,
-    body: SendMessageDto,
-    options: { rawBody: unknown; dryRun: boolean; idempotencyKey?: string },
-  ): Promise<SendOutcome> {
+  async send(projectId: string, body: SendMessageDto, options: SendOptions): Promise<SendOutcome> {
     const now = this.clock.now();
     if (body.scheduleCode !== undefined) {
       // Stored as a template of the schedule rather than sent (checked now, re-checked at each occurrence).
@@ -112,7 +118,7 @@ export class MessagesService {
       return { kind: 'attached', answer, dryRun: options.dryRun };
     }
     if (options.dryRun) {
-      const plan = await this.plan(projectId, body, now);
+      const plan = await this.plan(projectId, body, now, false);
       return { kind: 'dryRun', plan: dryRunView(plan.review, now, plan.reservation, plan.routeOf) };
     }
     const key = options.idempotencyKey;
@@ -121,17 +127,45 @@ export class MessagesService {
       const earlier = await this.replay(projectId, key, fingerprint!);
       if (earlier) return { kind: 'accepted', answer: earlier, replayed: true };
     }
-    const plan = await this.plan(projectId, body, now);
-    try {
-      const answer = await this.store(projectId, body, plan, now, key ?? null, fingerprint);
-      return { kind: 'accepted', answer, replayed: false };
-    } catch (error) {
-      if (!(error instanceof IdempotencyRace)) throw error;
-      // Another request with the same key committed first: answer as it did (or 409 for another body).
-      const earlier = await this.replay(projectId, key!, fingerprint!);
-      if (!earlier) throw idempotencyKeyReused();
-      return { kind: 'accepted', answer: earlier, replayed: true };
+    // First against the cached key and calling numbers; the store re-checks both. If it refused, find out why
+    // with fresh reads (each throws its own 4xx) and try once more on a fresh plan.
+    for (const reuse of [true, false]) {
+      const plan = await this.plan(projectId, body, now, reuse);
+      const { answer, send } = this.stored(
+        projectId,
+        body,
+        plan,
+        now,
+        key ?? null,
+        fingerprint,
+        options.apiKeyId,
+      );
+      if (await this.writer.write(send)) return { kind: 'accepted', answer, replayed: false };
+      this.callingNumbers.forgetSenders(projectId);
+      if (key !== undefined) {
+        // Another request with the same key committed first: answer as it did (or 409 for another body).
+        const earlier = await this.replay(projectId, key, fingerprint!);
+        if (earlier) return { kind: 'accepted', answer: earlier, replayed: true };
+      }
+      await this.assertKeyActive(options.apiKeyId);
     }
+    throw new ApiError(
+      409,
+      'CONCURRENT_CHANGE',
+      "The project's calling numbers or API keys changed while the send was being stored; send it again",
+      'from',
+    );
+  }
+
+  /** 401 when the key was revoked since the guard let the request in (its cached lookup is then dropped). */
+  private async assertKeyActive(apiKeyId: string): Promise<void> {
+    const rows: unknown[] = await this.dataSource.query(
+      `SELECT 1 FROM api_keys WHERE id = $1 AND revoked_at IS NULL`,
+      [apiKeyId],
+    );
+    if (rows.length > 0) return;
+    this.keys.revoked();
+    throw new ApiError(401, 'INVALID_API_KEY', 'The API key is unknown or revoked', 'Authorization');
   }
 
   /** The first answer for this key, or null when the key is new; 409 when it came with another body. */
@@ -147,9 +181,17 @@ export class MessagesService {
     return row.response;
   }
 
-  /** Everything up to the decision: checks, rules and law, routes. Reads only. */
-  private async plan(projectId: string, body: SendMessageDto, now: Date): Promise<Plan> {
-    const basis = await this.prepare(projectId, body, now);
+  /**
+   * Everything up to the decision: checks, rules and law, routes. Reads only. `reuseSenders`: the calling
+   * numbers may come from the last MUNJA_AUTH_CACHE_MS (only when the store re-checks them).
+   */
+  private async plan(
+    projectId: string,
+    body: SendMessageDto,
+    now: Date,
+    reuseSenders: boolean,
+  ): Promise<Plan> {
+    const basis = await this.prepare(projectId, body, now, { reuseSenders });
     const review = await this.review(projectId, basis, body, body.messages);
     if (review.summary.planned === 0) {
       const first = review.recipients[0];
@@ -169,7 +211,12 @@ export class MessagesService {
    * limit profile, routes): any number of recipient lists can then be reviewed against it (a bulk send does
    * it per chunk of its CSV). Reads only; refuses a bad country, reservation or file.
    */
-  async prepare(projectId: string, body: SendFields, now: Date): Promise<SendBasis> {
+  async prepare(
+    projectId: string,
+    body: SendFields,
+    now: Date,
+    options: { reuseSenders?: boolean } = {},
+  ): Promise<SendBasis> {
     const contentType = body.contentType ?? 'COMM';
     let countryCode: string;
     try {
@@ -201,7 +248,7 @@ export class MessagesService {
     // The primary plugin's limits are the ones the rules plan against.
     const { limitProfile } = this.plugins.route({ countryCode, contentType });
     const [callingNumbers, optOutService] = await Promise.all([
-      this.callingNumbers.forSenderCheck(projectId),
+      this.callingNumbers.forSenderCheck(projectId, { reuse: options.reuseSenders }),
       contentType === 'AD' ? this.optOut.serviceForReview(projectId) : Promise.resolve(null),
     ]);
 
@@ -262,19 +309,20 @@ export class MessagesService {
     return review;
   }
 
-  private async store(
+  /** The 202 answer of a planned send, and the rows that store it (the answer is stored for replays). */
+  private stored(
     projectId: string,
     body: SendMessageDto,
     plan: Plan,
     now: Date,
     key: string | null,
     fingerprint: string | null,
-  ): Promise<SendAnswer> {
+    apiKeyId: string,
+  ): { answer: SendAnswer; send: StoredSend } {
     const { review, reservation } = plan;
     const requestId = randomUUID();
     const reservationId = reservation ? randomUUID() : null;
     const sendTime = review.sendAt!;
-    const rejected = rejectedViews(review);
     const answer: SendAnswer = {
       requestId,
       requestTime: now.toISOString(),
@@ -284,9 +332,9 @@ export class MessagesService {
       sendTime,
       deferred: review.deferred,
       accepted: review.summary.planned,
-      rejected,
+      rejected: rejectedViews(review),
     };
-    const rows = messageRows({
+    const messages = messageRows({
       projectId,
       requestId,
       requestTime: now,
@@ -296,49 +344,31 @@ export class MessagesService {
       reservationId,
       routeOf: plan.routeOf,
     });
-
-    await this.dataSource.transaction(async (manager: EntityManager) => {
-      const inserted: unknown[] = await manager.query(
-        `INSERT INTO send_requests (id, project_id, request_time, content_type, requested_type, country_code,
-           from_number, subject, content, file_ids, reserve_time, reserve_time_zone, reservation_id,
-           idempotency_key, idempotency_fingerprint, response, accepted_count, rejected_count, source)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::uuid[], $11, $12, $13, $14, $15, $16::jsonb, $17, $18, 'api')
-         ON CONFLICT (project_id, idempotency_key) DO NOTHING
-         RETURNING id`,
-        [
-          requestId,
-          projectId,
-          now,
-          review.contentType,
-          body.type ?? null,
-          review.countryCode,
-          review.from,
-          body.subject ?? null,
-          body.content,
-          plan.fileIds,
-          reservation?.instant ?? null,
-          reservation?.zone ?? null,
-          reservationId,
-          key,
-          fingerprint,
-          JSON.stringify(answer),
-          review.summary.planned,
-          review.summary.rejected,
-        ],
-      );
-      if (inserted.length === 0) throw new IdempotencyRace();
-      if (reservation) {
-        await manager.query(
-          `INSERT INTO reservations (id, project_id, request_id, send_at, status, created_at, updated_at)
-           VALUES ($1, $2, $3, $4, 'READY', $5, $5)`,
-          [reservationId, projectId, requestId, new Date(sendTime), now],
-        );
-      }
-      await insertRows(manager, 'messages', MESSAGE_COLUMNS, rows);
-    });
-
-    if (!reservation) await this.wakeDispatcher();
-    return answer;
+    const request = [
+      requestId,
+      projectId,
+      now,
+      review.contentType,
+      body.type ?? null,
+      review.countryCode,
+      review.from,
+      body.subject ?? null,
+      body.content,
+      plan.fileIds,
+      reservation?.instant ?? null,
+      reservation?.zone ?? null,
+      reservationId,
+      key,
+      fingerprint,
+      JSON.stringify(answer),
+      review.summary.planned,
+      review.summary.rejected,
+      'api',
+    ];
+    const reservationRow = reservation
+      ? [reservationId, projectId, requestId, new Date(sendTime), 'READY', now, now]
+      : null;
+    return { answer, send: { requestId, request, reservation: reservationRow, messages, apiKeyId } };
   }
 
   /**

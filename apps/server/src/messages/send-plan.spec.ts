@@ -140,7 +140,7 @@ describe('multi-row insert', () => {
     // Array cells travel as delimited text and are split back in SQL.
     expect(statements[0]!.parameters[column('route')]![0]).toBe('sens,omni');
     expect(statements[0]!.parameters[column('file_ids')]![0]).toBe('');
-    expect(statements[0]!.sql).toContain("string_to_array(c19, ',')::text[]");
+    expect(statements[0]!.sql).toContain("string_to_array(u.route, ',')::text[]");
   });
 
   it('cuts larger sets in chunks of ROWS_PER_STATEMENT', async () => {

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
+import { ApiKeyCache } from '../auth/api-key-cache';
 import { generateApiKey, hashApiKey, keyDisplayPrefix } from '../auth/api-key-secret';
 import { ApiError } from '../common/api-error';
 import { CLOCK, Clock } from '../common/clock';
@@ -29,6 +30,7 @@ export class ProjectsService {
     @InjectRepository(Project) private readonly projects: Repository<Project>,
     @InjectRepository(ApiKey) private readonly keys: Repository<ApiKey>,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly keyCache: ApiKeyCache,
   ) {}
 
   async create(name: string, id?: string): Promise<Project> {
@@ -82,6 +84,7 @@ export class ProjectsService {
     if (!key.revokedAt) {
       key.revokedAt = this.clock.now();
       await this.keys.save(key);
+      this.keyCache.revoked();
     }
     return key;
   }

@@ -1,0 +1,99 @@
+import { describe, expect, it } from '@jest/globals';
+import type { DataSource } from 'typeorm';
+import { SendWriter, type StoredSend } from './send-writer';
+
+/**
+ * A database that answers each statement after a tick, storing every send it is given (the first parameter
+ * holds the request ids) except the refused ones, and failing any statement that holds a poisoned send.
+ */
+function fakeDatabase(options: { refused?: Set<string>; poisoned?: Set<string> } = {}) {
+  const statements: string[][] = [];
+  const db = {
+    query: async (_text: string, params: unknown[]) => {
+      const ids = params[0] as string[];
+      statements.push(ids);
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      if (ids.some((id) => options.poisoned?.has(id))) throw new Error('violates a constraint');
+      return ids.filter((id) => !options.refused?.has(id)).map((id) => ({ id }));
+    },
+  };
+  return { db: db as unknown as DataSource, statements };
+}
+
+function send(id: string, options: { recipients?: number; reserved?: boolean } = {}): StoredSend {
+  const request = [id, 'project', new Date(), 'COMM', null, '82', '0212345678', null, 'hi', [], null, null];
+  return {
+    requestId: id,
+    request: [...request, null, null, null, '{}', 1, 0, 'api'],
+    reservation: options.reserved
+      ? ['reservation', 'project', id, new Date(), 'READY', new Date(), new Date()]
+      : null,
+    messages: Array.from({ length: options.recipients ?? 1 }, () => []),
+    apiKeyId: 'key',
+  };
+}
+
+describe('SendWriter', () => {
+  it('writes a lone send at once, in one statement', async () => {
+    const { db, statements } = fakeDatabase();
+    let woken = 0;
+    const writer = new SendWriter(db, () => (woken += 1));
+    await expect(writer.write(send('a'))).resolves.toBe(true);
+    expect(statements).toEqual([['a']]);
+    expect(woken).toBe(1);
+  });
+
+  it('gathers the sends that arrive while statements are in flight into the next one', async () => {
+    const { db, statements } = fakeDatabase();
+    const writer = new SendWriter(db, () => undefined);
+    const ids = Array.from({ length: 100 }, (_, i) => `s${i}`);
+    const results = await Promise.all(ids.map((id) => writer.write(send(id))));
+    expect(results.every(Boolean)).toBe(true);
+    // two go at once (two statements in flight), the 98 that queued behind them go together
+    expect(statements.map((s) => s.length)).toEqual([1, 1, 98]);
+    expect(statements.flat().sort()).toEqual([...ids].sort());
+  });
+
+  it('keeps a statement within 200 sends and 5,000 message rows (a lone large send still goes)', async () => {
+    const { db, statements } = fakeDatabase();
+    const writer = new SendWriter(db, () => undefined);
+    const large = Array.from({ length: 12 }, (_, i) => writer.write(send(`l${i}`, { recipients: 1000 })));
+    const small = Array.from({ length: 450 }, (_, i) => writer.write(send(`m${i}`)));
+    await Promise.all([...large, ...small]);
+    expect(statements.map((s) => s.length)).toEqual([1, 1, 5, 5, 200, 200, 50]);
+  });
+
+  it('answers false for a send the statement refused, true for the others of the same statement', async () => {
+    const { db } = fakeDatabase({ refused: new Set(['no']) });
+    const writer = new SendWriter(db, () => undefined);
+    const results = await Promise.all(['x', 'y', 'no', 'z'].map((id) => writer.write(send(id))));
+    expect(results).toEqual([true, true, false, true]);
+  });
+
+  it('writes each send of a failed statement alone: only the bad one fails', async () => {
+    const { db, statements } = fakeDatabase({ poisoned: new Set(['bad']) });
+    const writer = new SendWriter(db, () => undefined);
+    const outcomes = await Promise.allSettled(
+      ['a', 'b', 'c', 'bad', 'd'].map((id) => writer.write(send(id))),
+    );
+    expect(outcomes.map((o) => o.status)).toEqual([
+      'fulfilled',
+      'fulfilled',
+      'fulfilled',
+      'rejected',
+      'fulfilled',
+    ]);
+    expect(statements).toEqual([['a'], ['b'], ['c', 'bad', 'd'], ['c'], ['bad'], ['d']]);
+  });
+
+  it('wakes the dispatcher only for statements that stored a send going now', async () => {
+    const { db } = fakeDatabase({ refused: new Set(['refused']) });
+    let woken = 0;
+    const writer = new SendWriter(db, () => (woken += 1));
+    await writer.write(send('later', { reserved: true }));
+    await writer.write(send('refused'));
+    expect(woken).toBe(0);
+    await writer.write(send('now'));
+    expect(woken).toBe(1);
+  });
+});
