@@ -35,7 +35,11 @@ export async function startServiceProcess({ databaseUrl, simulatorUrl, dispatch 
   if (databaseUrl) env.DATABASE_URL = databaseUrl;
   const child = await startChild({
     name: 'service',
-    args: [serverMain],
+    // BENCH_SERVICE_CPU_PROF=<dir>: the service writes a V8 CPU profile there when it stops (read it with
+    // apps/server/bench/profile-top.mjs)
+    args: process.env.BENCH_SERVICE_CPU_PROF
+      ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_SERVICE_CPU_PROF}`, serverMain]
+      : [serverMain],
     env: databaseUrl ? env : { ...env, DATABASE_URL: '' },
     ready: (line) => /Munja is running at (\S+)/.exec(line)?.[1],
   });
