@@ -19,12 +19,22 @@ export interface UnnestedRows {
   readonly from: string;
   /** the parameters, numbered from `firstParameter` */
   readonly values: readonly unknown[];
+  /** the expression that reads the named column */
+  column(name: string): string;
 }
+
+const sameCell = (a: unknown, b: unknown): boolean =>
+  a instanceof Date && b instanceof Date ? a.getTime() === b.getTime() : a === b;
 
 /**
  * Builds the FROM item of a multi-row statement: each column travels as one array parameter and `unnest` turns
  * the arrays back into rows. Measured here on PostgreSQL 15 for 1,000 message rows: ≈20 ms, against ≈65 ms for
  * `VALUES ($1, …, $25000)` — binding 25 arrays costs far less than 25,000 parameters.
+ *
+ * A column whose value is the same in every row (the request, its time, its content, its sender… in a bulk send
+ * nearly every column but the recipient) travels once, as a scalar parameter: node-postgres would otherwise
+ * serialize it element by element — for a 100,000-row bulk that was 0.6 GB of short-lived strings, most of its
+ * allocations (measured with the sampling heap profiler), and the peak memory of the process with them.
  */
 export function unnestRows(
   columns: readonly BulkColumn[],
@@ -32,22 +42,39 @@ export function unnestRows(
   alias: string,
   firstParameter = 1,
 ): UnnestedRows {
-  const parameters = columns.map((c, i) => {
-    const array = c.type.endsWith('[]');
-    return `$${firstParameter + i}::${array ? 'text' : c.type}[]`;
-  });
-  const expressions = columns.map((c) =>
-    c.type.endsWith('[]')
-      ? `string_to_array(${alias}.${c.name}, '${ARRAY_DELIMITER}')::${c.type}`
-      : `${alias}.${c.name}`,
-  );
-  const values = columns.map((column, i) =>
+  const cells = columns.map((column, i) =>
     column.type.endsWith('[]')
       ? rows.map((row) => joinArray(row[i], column.name))
       : rows.map((row) => row[i]),
   );
-  const from = `unnest(${parameters.join(', ')}) AS ${alias}(${columns.map((c) => c.name).join(', ')})`;
-  return { expressions, from, values };
+  const constant = cells.map((column) => column.length > 0 && column.every((c) => sameCell(c, column[0])));
+  // unnest needs one array to give the number of rows
+  if (constant.every(Boolean)) constant[0] = false;
+  const expressions: string[] = [];
+  const values: unknown[] = [];
+  const unnested: string[] = [];
+  const unnestedNames: string[] = [];
+  columns.forEach((column, i) => {
+    const parameter = `$${firstParameter + i}`;
+    const array = column.type.endsWith('[]');
+    const split = (text: string) => `string_to_array(${text}, '${ARRAY_DELIMITER}')::${column.type}`;
+    if (constant[i]) {
+      values.push(cells[i]![0]);
+      expressions.push(array ? split(`${parameter}::text`) : `${parameter}::${column.type}`);
+    } else {
+      values.push(cells[i]);
+      unnested.push(`${parameter}::${array ? 'text' : column.type}[]`);
+      unnestedNames.push(column.name);
+      expressions.push(array ? split(`${alias}.${column.name}`) : `${alias}.${column.name}`);
+    }
+  });
+  const from = `unnest(${unnested.join(', ')}) AS ${alias}(${unnestedNames.join(', ')})`;
+  const column = (name: string): string => {
+    const at = columns.findIndex((c) => c.name === name);
+    if (at < 0) throw new Error(`no column ${name}`);
+    return expressions[at]!;
+  };
+  return { expressions, from, values, column };
 }
 
 /** Inserts rows with one multi-row INSERT per chunk of ROWS_PER_STATEMENT, never row by row. */

@@ -125,7 +125,7 @@ describe('multi-row insert', () => {
   const row = (i: number) =>
     MESSAGE_COLUMNS.map((c) => (c.name === 'route' ? ['sens', 'omni'] : c.name === 'file_ids' ? [] : i));
 
-  it('writes 1,000 message rows in one statement: one array parameter per column', async () => {
+  it('writes 1,000 message rows in one statement: an array per varying column, constant ones once', async () => {
     const { statements, manager } = capture();
     await insertRows(
       manager,
@@ -134,13 +134,25 @@ describe('multi-row insert', () => {
       Array.from({ length: 1000 }, (_, i) => row(i)),
     );
     expect(statements).toHaveLength(1);
-    expect(statements[0]!.parameters).toHaveLength(MESSAGE_COLUMNS.length);
-    for (const column of statements[0]!.parameters) expect(column).toHaveLength(1000);
-    expect(statements[0]!.parameters[column('recipient_index')]![999]).toBe(999);
-    // Array cells travel as delimited text and are split back in SQL.
-    expect(statements[0]!.parameters[column('route')]![0]).toBe('sens,omni');
-    expect(statements[0]!.parameters[column('file_ids')]![0]).toBe('');
-    expect(statements[0]!.sql).toContain("string_to_array(u.route, ',')::text[]");
+    const [statement] = statements;
+    expect(statement!.parameters).toHaveLength(MESSAGE_COLUMNS.length);
+    for (const name of ['project_id', 'recipient_index', 'to_number'])
+      expect(statement!.parameters[column(name)]).toHaveLength(1000);
+    expect(statement!.parameters[column('recipient_index')]![999]).toBe(999);
+    // Array cells travel as delimited text and are split back in SQL; the same route in every row goes once.
+    const route = `$${column('route') + 1}`;
+    expect(statement!.parameters[column('route')]).toBe('sens,omni');
+    expect(statement!.sql).toContain(`string_to_array(${route}::text, ',')::text[]`);
+    expect(statement!.parameters[column('file_ids')]).toBe('');
+    expect(statement!.sql).toContain('u.to_number');
+    expect(statement!.sql).not.toContain('u.route');
+  });
+
+  it('keeps one array when every column is the same in every row (unnest needs the row count)', async () => {
+    const { statements, manager } = capture();
+    await insertRows(manager, 'messages', MESSAGE_COLUMNS, [row(7), row(7)]);
+    expect(statements[0]!.parameters[0]).toEqual([7, 7]);
+    expect(statements[0]!.parameters.slice(1).some(Array.isArray)).toBe(false);
   });
 
   it('cuts larger sets in chunks of ROWS_PER_STATEMENT', async () => {

@@ -165,19 +165,21 @@ export class SendWriter {
       `WITH accepted AS (
          INSERT INTO send_requests (${names(SEND_REQUEST_COLUMNS)})
          SELECT ${requestValues} FROM ${requests.from}
-          WHERE EXISTS (SELECT 1 FROM api_keys k WHERE k.id = r.api_key_id AND k.revoked_at IS NULL)
+          WHERE EXISTS (SELECT 1 FROM api_keys k
+                         WHERE k.id = ${requests.column('api_key_id')} AND k.revoked_at IS NULL)
             AND EXISTS (SELECT 1 FROM calling_numbers n
-                         WHERE n.project_id = r.project_id AND n.number = r.from_number AND n.status = 'APPROVED')
+                         WHERE n.project_id = ${requests.column('project_id')}
+                           AND n.number = ${requests.column('from_number')} AND n.status = 'APPROVED')
          ON CONFLICT (project_id, idempotency_key) DO NOTHING
          RETURNING id, reservation_id
        ), reserved AS (
          INSERT INTO reservations (${names(RESERVATION_COLUMNS)})
          SELECT ${reservations.expressions.join(', ')} FROM ${reservations.from}
-          WHERE v.request_id IN (SELECT id FROM accepted)
+          WHERE ${reservations.column('request_id')} IN (SELECT id FROM accepted)
        ), queued AS (
          INSERT INTO messages (${names(MESSAGE_COLUMNS)})
          SELECT ${messages.expressions.join(', ')} FROM ${messages.from}
-          WHERE m.request_id IN (SELECT id FROM accepted)
+          WHERE ${messages.column('request_id')} IN (SELECT id FROM accepted)
        )
        -- other processes' dispatchers hear of sends that go now (delivered at commit, once per statement)
        SELECT id, CASE WHEN reservation_id IS NULL THEN pg_notify($${next}, '') END AS woke FROM accepted`,
