@@ -2,11 +2,14 @@ import 'reflect-metadata';
 import { ConfigService } from '@nestjs/config';
 import { createApp } from './app.factory';
 import { OPERATOR_KEY } from './auth/operator-key';
-import { Environment } from './config/environment';
+import { Environment, validateEnvironment } from './config/environment';
 import { DATABASE_LOCATION, DatabaseLocation } from './database/database-location';
 import { DemoService } from './demo/demo.service';
+import { applyHeapGrowing } from './memory-policy';
 
 async function main(): Promise<void> {
+  // Before anything is allocated: V8 computes the next heap limit at each full collection, with the flag then.
+  applyHeapGrowing(validateEnvironment(process.env).MUNJA_HEAP_GROWING_PERCENT);
   const app = await createApp();
   const config = app.get<ConfigService<Environment, true>>(ConfigService);
   const port = config.get('PORT', { infer: true });

@@ -90,6 +90,14 @@ export class Environment {
   @Max(60_000)
   MUNJA_AUTH_CACHE_MS: number = 5000;
 
+  /** V8's heap growth past the last full collection, in percent (0: V8's own policy); see memory-policy.ts. */
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(0)
+  @Max(400)
+  MUNJA_HEAP_GROWING_PERCENT: number = 50;
+
   /** Calling numbers a project may hold (SENS allows 10 per member; more need the vendor's support). */
   @IsOptional()
   @Transform(toInteger)
