@@ -1,4 +1,4 @@
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 
 /** Project keys look like `mk_live_<43 base64url chars>` (256 random bits). */
 export const KEY_PREFIX = 'mk_live_';
@@ -20,10 +20,4 @@ export function hashApiKey(key: string): string {
 /** What listings show of a key: enough to recognise it, never enough to use it. */
 export function keyDisplayPrefix(key: string): string {
   return key.slice(0, KEY_PREFIX.length + 6);
-}
-
-export function secretsEqual(a: string, b: string): boolean {
-  const left = createHash('sha256').update(a).digest();
-  const right = createHash('sha256').update(b).digest();
-  return timingSafeEqual(left, right);
 }

@@ -4,7 +4,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { ApiError } from '../common/api-error';
 import { ApiKeyCache } from './api-key-cache';
-import { hashApiKey, secretsEqual } from './api-key-secret';
+import { timingSafeEqual } from 'node:crypto';
+import { hashApiKey } from './api-key-secret';
 import { ACCESS, Access, AuthenticatedRequest, Principal, ProjectPrincipal } from './principal';
 import { OPERATOR_KEY } from './operator-key';
 
@@ -15,12 +16,17 @@ interface RequestWithHeaders extends AuthenticatedRequest {
 /** Global guard: every route needs `Authorization: Bearer <key>` unless marked @Public(). */
 @Injectable()
 export class AuthGuard implements CanActivate {
+  /** the operator key's SHA-256, compared in constant time with the presented key's (the same hash finds a project key) */
+  private readonly operatorKeyHash: Buffer;
+
   constructor(
     private readonly reflector: Reflector,
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly keys: ApiKeyCache,
-    @Inject(OPERATOR_KEY) private readonly operatorKey: string,
-  ) {}
+    @Inject(OPERATOR_KEY) operatorKey: string,
+  ) {
+    this.operatorKeyHash = Buffer.from(hashApiKey(operatorKey), 'hex');
+  }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const access =
@@ -53,8 +59,8 @@ export class AuthGuard implements CanActivate {
         'Authorization',
       );
     }
-    if (secretsEqual(key, this.operatorKey)) return { kind: 'operator' };
     const keyHash = hashApiKey(key);
+    if (timingSafeEqual(Buffer.from(keyHash, 'hex'), this.operatorKeyHash)) return { kind: 'operator' };
     const found = await this.keys.lookup(keyHash, () => this.read(keyHash));
     if (!found)
       throw new ApiError(401, 'INVALID_API_KEY', 'The API key is unknown or revoked', 'Authorization');
