@@ -145,6 +145,10 @@ describe('send: POST /v1/messages', () => {
       });
       const one = await t.http.get(`/v1/messages/${message.messageId}`).set(p.auth).expect(200);
       expect(one.body.files).toEqual([{ fileId, name: 'coupon.jpg' }]);
+      // the history reads its own narrow selection of columns: its item must be the very same view
+      const history = await t.http.get('/v1/messages?type=MMS&limit=1000').set(p.auth).expect(200);
+      const listed = history.body.items.find((m: { messageId: string }) => m.messageId === message.messageId);
+      expect(listed).toEqual(one.body);
     });
 
     it('refuses files that are unknown, another project’s, or expired', async () => {

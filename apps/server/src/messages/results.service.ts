@@ -23,7 +23,36 @@ const DEFAULT_LIMIT = 100;
 const iso = (date: Date | null): string | null => (date === null ? null : date.toISOString());
 const digits = (text: string): string => text.replace(/\D/g, '');
 
-export function messageView(row: MessageRow, fileNames: ReadonlyMap<string, string>): MessageView {
+/** The columns a message's view is made of, field name → column (the history selects only these). */
+const VIEW_COLUMNS = {
+  id: 'id',
+  requestId: 'request_id',
+  requestTime: 'request_time',
+  type: 'type',
+  contentType: 'content_type',
+  countryCode: 'country_code',
+  fromNumber: 'from_number',
+  toNumber: 'to_number',
+  subject: 'subject',
+  content: 'content',
+  status: 'status',
+  state: 'state',
+  statusName: 'status_name',
+  statusCode: 'status_code',
+  statusMessage: 'status_message',
+  telcoCode: 'telco_code',
+  completeTime: 'complete_time',
+  dueAt: 'due_at',
+  bytes: 'bytes',
+  parts: 'parts',
+  encoding: 'encoding',
+  reservationId: 'reservation_id',
+  fileIds: 'file_ids',
+} as const satisfies Partial<Record<keyof MessageRow, string>>;
+
+export type MessageViewRow = Pick<MessageRow, keyof typeof VIEW_COLUMNS>;
+
+export function messageView(row: MessageViewRow, fileNames: ReadonlyMap<string, string>): MessageView {
   return {
     messageId: row.id,
     requestId: row.requestId,
@@ -109,7 +138,9 @@ export class ResultsService {
    */
   async history(projectId: string, query: MessageHistoryQuery): Promise<MessagePage> {
     const limit = query.limit ?? DEFAULT_LIMIT;
-    const rows = await this.historyQuery(projectId, query).getMany();
+    // Raw rows of the view's columns only: a 1,000-item page spent more time in TypeORM's entity hydration and in
+    // parsing the dispatch columns nobody reads here than in PostgreSQL (bench: history_search_p99).
+    const rows = await this.historyQuery(projectId, query).getRawMany<MessageViewRow>();
     const more = rows.length > limit;
     const items = more ? rows.slice(0, limit) : rows;
     const last = items[items.length - 1];
@@ -140,6 +171,7 @@ export class ResultsService {
     const limit = query.limit ?? DEFAULT_LIMIT;
     const qb = this.messages
       .createQueryBuilder('m')
+      .select(Object.entries(VIEW_COLUMNS).map(([field, column]) => `m.${column} AS "${field}"`))
       .where('m.project_id = :projectId', { projectId })
       .andWhere('m.request_time >= :from AND m.request_time < :to', { from, to });
     if (query.type) qb.andWhere('m.type = :type', { type: query.type });
@@ -162,7 +194,7 @@ export class ResultsService {
   }
 
   /** The names of the files the rows carry, in one query. */
-  private async fileNames(projectId: string, rows: readonly MessageRow[]): Promise<Map<string, string>> {
+  private async fileNames(projectId: string, rows: readonly MessageViewRow[]): Promise<Map<string, string>> {
     const ids = [...new Set(rows.flatMap((row) => row.fileIds))];
     if (ids.length === 0) return new Map();
     const files = await this.files
