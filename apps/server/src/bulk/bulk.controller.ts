@@ -115,7 +115,8 @@ export class BulkController {
 
   @Get('requests/:requestId/progress')
   @ApiOperation({
-    summary: "A send request's progress: accepted, rejected, reserved, queued, sending, sent, delivered...",
+    summary:
+      "A send request's progress: accepted, rejected, reserved, queued, sending, sent, delivered... (at most 1 s old)",
   })
   async progress(
     @CurrentProject() projectId: string,

@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { exactTime, type MessageKey } from './message-key';
 import type { NextStep } from './next-step';
-import { sql } from './sql';
+import { KEYED_UPDATE, ORDERED_CLAIM, sql, sqlPlanned } from './sql';
 
 /** A message row claimed for sending (only the columns a send needs). */
 export interface ClaimedMessage extends MessageKey {
@@ -45,6 +45,41 @@ interface ClaimedRow {
   reservation_id: string | null;
 }
 
+/**
+ * Claims due QUEUED rows, oldest due first: $1 now, $2 limit, $3 owner, $4 lease until, $5 slowed-down plugins.
+ * Planned with ORDERED_CLAIM (an ordered walk of messages_claim that stops at the limit).
+ */
+export const CLAIM_STATEMENT = `WITH due AS (
+         SELECT id, request_time FROM messages
+          WHERE state = 'QUEUED' AND due_at <= $1
+            AND NOT (COALESCE(route[route_index + 1], '') = ANY($5::text[]))
+          ORDER BY due_at
+          LIMIT $2
+          FOR UPDATE SKIP LOCKED
+       )
+       UPDATE messages m
+          SET state = 'SENDING', status = 'PROCESSING', lease_owner = $3, lease_expires_at = $4,
+              plugin_id = m.route[m.route_index + 1], updated_at = $1
+         FROM due
+        WHERE m.id = due.id AND m.request_time = due.request_time
+      RETURNING m.id, ${exactTime('m.request_time')} AS request_time, m.project_id, m.request_id, m.to_number, m.country_code, m.from_number, m.type,
+                m.content_type, m.subject, m.content, m.parts, m.file_ids, m.route, m.route_index, m.attempts,
+                m.plugin_id, m.reservation_id`;
+
+/**
+ * Records vendor acceptances: $1 now, then arrays of $2 ids, $3 plugins, $4 vendor ids, $5 vendor request
+ * ids, $6 request times. Planned with KEYED_UPDATE (one primary-key probe per row).
+ */
+export const RECORD_SENT_STATEMENT = `UPDATE messages m SET
+          state = 'SENT', status = 'PROCESSING', plugin_id = v.plugin_id, next_attempt_at = NULL,
+          vendor_message_id = v.vendor_message_id,
+          vendor_request_id = COALESCE(v.vendor_request_id, m.vendor_request_id),
+          sent_at = $1, status_name = NULL, status_code = NULL, status_message = NULL, complete_time = NULL,
+          lease_owner = NULL, lease_expires_at = NULL, updated_at = $1
+         FROM unnest($2::uuid[], $6::timestamptz[], $3::text[], $4::text[], $5::text[])
+              AS v(id, request_time, plugin_id, vendor_message_id, vendor_request_id)
+        WHERE m.id = v.id AND m.request_time = v.request_time AND m.state IN ('SENDING', 'QUEUED')`;
+
 /** One message's recorded result of a send attempt. */
 export interface RecordedStep extends MessageKey {
   readonly step: NextStep;
@@ -73,26 +108,13 @@ export class MessageQueue {
     leaseUntil: Date,
     throttled: readonly string[],
   ): Promise<ClaimedMessage[]> {
-    const { rows: list } = await sql<ClaimedRow>(
-      this.db,
-      `WITH due AS (
-         SELECT id, request_time FROM messages
-          WHERE state = 'QUEUED' AND due_at <= $1
-            AND NOT (COALESCE(route[route_index + 1], '') = ANY($5::text[]))
-          ORDER BY due_at
-          LIMIT $2
-          FOR UPDATE SKIP LOCKED
-       )
-       UPDATE messages m
-          SET state = 'SENDING', status = 'PROCESSING', lease_owner = $3, lease_expires_at = $4,
-              plugin_id = m.route[m.route_index + 1], updated_at = $1
-         FROM due
-        WHERE m.id = due.id AND m.request_time = due.request_time
-      RETURNING m.id, ${exactTime('m.request_time')} AS request_time, m.project_id, m.request_id, m.to_number, m.country_code, m.from_number, m.type,
-                m.content_type, m.subject, m.content, m.parts, m.file_ids, m.route, m.route_index, m.attempts,
-                m.plugin_id, m.reservation_id`,
-      [now, limit, owner, leaseUntil, throttled],
-    );
+    const { rows: list } = await sqlPlanned<ClaimedRow>(this.db, ORDERED_CLAIM, CLAIM_STATEMENT, [
+      now,
+      limit,
+      owner,
+      leaseUntil,
+      throttled,
+    ]);
     return list.map((r) => ({
       id: r.id,
       requestTime: r.request_time,
@@ -135,26 +157,14 @@ export class MessageQueue {
   }
 
   private async recordSent(steps: readonly SentStep[], now: Date): Promise<number> {
-    const { affected } = await sql(
-      this.db,
-      `UPDATE messages m SET
-          state = 'SENT', status = 'PROCESSING', plugin_id = v.plugin_id, next_attempt_at = NULL,
-          vendor_message_id = v.vendor_message_id,
-          vendor_request_id = COALESCE(v.vendor_request_id, m.vendor_request_id),
-          sent_at = $1, status_name = NULL, status_code = NULL, status_message = NULL, complete_time = NULL,
-          lease_owner = NULL, lease_expires_at = NULL, updated_at = $1
-         FROM unnest($2::uuid[], $6::timestamptz[], $3::text[], $4::text[], $5::text[])
-              AS v(id, request_time, plugin_id, vendor_message_id, vendor_request_id)
-        WHERE m.id = v.id AND m.request_time = v.request_time AND m.state IN ('SENDING', 'QUEUED')`,
-      [
-        now,
-        steps.map((s) => s.id),
-        steps.map((s) => s.pluginId),
-        steps.map((s) => s.step.vendorMessageId),
-        steps.map((s) => s.step.vendorRequestId ?? null),
-        steps.map((s) => s.requestTime),
-      ],
-    );
+    const { affected } = await sqlPlanned(this.db, KEYED_UPDATE, RECORD_SENT_STATEMENT, [
+      now,
+      steps.map((s) => s.id),
+      steps.map((s) => s.pluginId),
+      steps.map((s) => s.step.vendorMessageId),
+      steps.map((s) => s.step.vendorRequestId ?? null),
+      steps.map((s) => s.requestTime),
+    ]);
     return affected;
   }
 
@@ -180,8 +190,9 @@ export class MessageQueue {
       codes.push(step.code);
       texts.push(truncate(step.message));
     }
-    const { affected } = await sql(
+    const { affected } = await sqlPlanned(
       this.db,
+      KEYED_UPDATE,
       `UPDATE messages m SET
           state = v.state,
           status = CASE v.state WHEN 'QUEUED' THEN 'READY' ELSE 'COMPLETED' END,
@@ -207,8 +218,9 @@ export class MessageQueue {
   /** Hands claimed rows back untouched (graceful shutdown before their send started). */
   async release(owner: string, messages: readonly MessageKey[], now: Date): Promise<number> {
     if (messages.length === 0) return 0;
-    const { affected } = await sql(
+    const { affected } = await sqlPlanned(
       this.db,
+      KEYED_UPDATE,
       `UPDATE messages m SET state = 'QUEUED', status = 'READY', lease_owner = NULL, lease_expires_at = NULL, updated_at = $2
          FROM unnest($3::uuid[], $4::timestamptz[]) AS v(id, request_time)
         WHERE m.id = v.id AND m.request_time = v.request_time AND m.state = 'SENDING' AND m.lease_owner = $1`,
@@ -234,8 +246,9 @@ export class MessageQueue {
 
   /** Sent messages with no final report since `sentBefore` are closed as EXPIRED (fail). */
   async expireUnreported(sentBefore: Date, now: Date, limit: number): Promise<number> {
-    const { affected } = await sql(
+    const { affected } = await sqlPlanned(
       this.db,
+      ORDERED_CLAIM,
       `WITH stale AS (
          SELECT id, request_time FROM messages WHERE state = 'SENT' AND sent_at < $1 ORDER BY sent_at LIMIT $3
             FOR UPDATE SKIP LOCKED

@@ -4,7 +4,7 @@ import { ProviderError } from '@munja/provider-kit';
 import type { DataSource } from 'typeorm';
 import type { Clock } from '../common/clock';
 import { exactTime } from '../dispatch/message-key';
-import { sql } from '../dispatch/sql';
+import { ORDERED_CLAIM, sqlPlanned } from '../dispatch/sql';
 import type { PluginRegistry } from '../plugins/plugin-registry';
 import type { ReportStore } from './report-store';
 
@@ -107,8 +107,9 @@ export class ReportPoller {
 
   private async pending(pluginId: string): Promise<{ message: PendingMessage; requestTime: string }[]> {
     const cursor = this.cursors.get(pluginId);
-    const { rows } = await sql<PendingRow>(
+    const { rows } = await sqlPlanned<PendingRow>(
       this.db,
+      ORDERED_CLAIM,
       `SELECT id, ${exactTime('request_time')} AS request_time, vendor_message_id, vendor_request_id, sent_at
          FROM messages
         WHERE state = 'SENT' AND plugin_id = $1 AND vendor_message_id IS NOT NULL

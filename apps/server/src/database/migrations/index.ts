@@ -4,6 +4,7 @@ import { Dispatch1763900000000 } from './1763900000000-dispatch';
 import { Webhooks1764000000000 } from './1764000000000-webhooks';
 import { Schedules1764100000000 } from './1764100000000-schedules';
 import { MessagePartitions1764200000000 } from './1764200000000-message-partitions';
+import { DispatchPlans1764300000000 } from './1764300000000-dispatch-plans';
 
 /** Every migration, oldest first. Add new ones here (later timestamps). */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   Webhooks1764000000000,
   Schedules1764100000000,
   MessagePartitions1764200000000,
+  DispatchPlans1764300000000,
 ];
