@@ -53,6 +53,13 @@ export interface PollResult {
   acknowledge(): Promise<void>;
   /** true when the vendor has more reports waiting right now */
   readonly more: boolean;
+  /**
+   * true when these reports only answer the `pending` messages asked about (SENS's per-message lookups) and
+   * the vendor keeps nothing to hand out again: the caller may then ask about the next pending messages while
+   * it is still storing these. Leave it unset for a queue (OMNI) whose next poll could repeat reports not yet
+   * acknowledged.
+   */
+  readonly answersPendingOnly?: boolean;
 }
 
 /** An incoming vendor webhook call, as the server received it. */

@@ -200,6 +200,8 @@ describe('reports', () => {
     const first = await p.pollReports!({});
     expect(first.reports).toHaveLength(1000);
     expect(first.more).toBe(true);
+    // a queue: the server must not poll again before acknowledging
+    expect(first.answersPendingOnly ?? false).toBe(false);
     const again = await p.pollReports!({}); // not acknowledged: the same batch comes back
     expect(again.reports.map((r) => r.vendorMessageId)).toEqual(first.reports.map((r) => r.vendorMessageId));
     await first.acknowledge();

@@ -211,6 +211,7 @@ export class SensProvider implements Provider {
       // SENS keeps results for 90 days and has nothing to acknowledge
       acknowledge: async () => {},
       more: pending.length > batch.length || failures.some((f) => f.retryable),
+      answersPendingOnly: true,
     };
   }
 
