@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Client } from 'pg';
 import { DISPATCH_CHANNEL, DispatchSignal } from '../src/dispatch/dispatch-signal';
+import { Dispatcher } from '../src/dispatch/dispatcher';
 import type { EmbeddedSimulator } from '../src/plugins/embedded-simulator';
 import { EMBEDDED_SIMULATOR } from '../src/plugins/plugins.module';
 import { completed, query, waitFor } from './dispatch-support';
@@ -77,5 +78,46 @@ describe('waking the dispatcher', () => {
       ]);
       return row?.state === 'DELIVERED' || row?.state === 'SENT';
     });
+  });
+});
+
+/**
+ * stop() wakes the workers once. Two workers that were both inside a claim when it came must both end, not
+ * one of them sleep a whole sweep (10 minutes here) on a wake-up the other already took.
+ */
+describe('stopping workers that were claiming', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startTestApp({ env: { MUNJA_DISPATCH_SWEEP_MS: '600000', MUNJA_DISPATCH_WORKERS: '2' } });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('ends both workers although a single wake-up reached them', async () => {
+    const dispatcher = t.app.get(Dispatcher);
+    const queue = (dispatcher as unknown as { queue: { claim: (...args: unknown[]) => Promise<unknown[]> } })
+      .queue;
+    let claiming = 0;
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    queue.claim = async () => {
+      claiming += 1;
+      await gate;
+      return [];
+    };
+    // once both workers sleep in the 10-minute wait, wake them into the gated claim
+    const signal = t.app.get(DispatchSignal);
+    await waitFor(async () => (signal as unknown as { waiters: unknown[] }).waiters.length === 2, 10_000, 10);
+    signal.wake();
+    await waitFor(async () => claiming === 2, 5000, 10);
+
+    let stopped = false;
+    const stopping = dispatcher.stop().then(() => (stopped = true));
+    release();
+    await waitFor(async () => stopped, 5000, 10);
+    await stopping;
+    expect(dispatcher.isRunning).toBe(false);
   });
 });

@@ -189,7 +189,9 @@ export class Dispatcher {
       if (claimed.length === 0) {
         // an in-flight batch may requeue retries or free a throttle: look again once it is done
         if (inFlight.size > 0) await Promise.race(inFlight);
-        else await this.signal.wait(this.settings.sweepMs);
+        // stop() wakes the workers once: a worker that was still claiming then must not start a wait (the one
+        // latched wake-up may have gone to the other worker, and this one would sleep a whole sweep)
+        else if (!this.stopping) await this.signal.wait(this.settings.sweepMs);
         continue;
       }
       this.stats.claimed += claimed.length;
