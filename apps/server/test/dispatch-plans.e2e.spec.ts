@@ -5,18 +5,8 @@ import { KEYED_UPDATE, ORDERED_CLAIM, planWith, type PlannerSettings } from '../
 import { bulkFields, numbersCsv, postBulk } from './bulk-support';
 import { query } from './dispatch-support';
 import { sendingProject } from './messages-fixtures';
+import { planNodes, rootPlan, type PlanNode } from './support/query-plan';
 import { startTestApp, type TestApp } from './test-app';
-
-interface PlanNode {
-  'Node Type': string;
-  'Relation Name'?: string;
-  'Index Name'?: string;
-  'Actual Rows'?: number;
-  'Actual Loops'?: number;
-  Plans?: PlanNode[];
-}
-
-const nodesOf = (root: PlanNode): PlanNode[] => [root, ...(root.Plans ?? []).flatMap(nodesOf)];
 
 /**
  * The dispatcher's batch statements on a day that has just taken a bulk send and was never analyzed (the
@@ -52,13 +42,7 @@ describe('dispatch statement plans on a freshly filled day', () => {
     try {
       await runner.startTransaction();
       await planWith(runner.manager, settings);
-      const [row] = (await runner.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${statement}`, params)) as {
-        'QUERY PLAN': unknown;
-      }[];
-      const plan = (
-        typeof row?.['QUERY PLAN'] === 'string' ? JSON.parse(row['QUERY PLAN']) : row?.['QUERY PLAN']
-      ) as { Plan: PlanNode }[];
-      return nodesOf(plan[0]!.Plan);
+      return planNodes(rootPlan(await runner.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${statement}`, params)));
     } finally {
       await runner.rollbackTransaction();
       await runner.release();

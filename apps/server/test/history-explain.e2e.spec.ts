@@ -3,18 +3,12 @@ import { DataSource } from 'typeorm';
 import type { MessageHistoryQuery } from '../src/messages/results.dto';
 import { ResultsService } from '../src/messages/results.service';
 import { fillHistory, partitionDays, syntheticRecipient } from '../src/retention/synthetic-history';
+import { rootPlan, type PlanNode } from './support/query-plan';
 import { startTestApp, type TestApp } from './test-app';
 import { TestClock } from './test-clock';
 
 const END = new Date('2026-03-02T01:00:00Z');
 const DAYS = 30;
-
-interface PlanNode {
-  'Node Type': string;
-  'Relation Name'?: string;
-  'Index Name'?: string;
-  Plans?: PlanNode[];
-}
 
 interface Scan {
   node: string;
@@ -68,14 +62,7 @@ describe('history search plans', () => {
       .get(ResultsService)
       .historyQuery(projectId, query)
       .getQueryAndParameters();
-    const [row] = (await db.query(`EXPLAIN (FORMAT JSON) ${text}`, parameters)) as {
-      'QUERY PLAN': unknown;
-    }[];
-    const plan = (
-      typeof row?.['QUERY PLAN'] === 'string' ? JSON.parse(row['QUERY PLAN']) : row?.['QUERY PLAN']
-    ) as {
-      Plan: PlanNode;
-    }[];
+    const plan = rootPlan(await db.query(`EXPLAIN (FORMAT JSON) ${text}`, parameters));
     const scans: Scan[] = [];
     const cloned = (index: string | undefined) => (index ? (parentIndex.get(index) ?? index) : null);
     const walk = (node: PlanNode) => {
@@ -90,7 +77,7 @@ describe('history search plans', () => {
       }
       node.Plans?.forEach(walk);
     };
-    walk(plan[0]!.Plan);
+    walk(plan);
     return scans;
   };
   /** Scans of the day partitions (the DEFAULT is empty here; the planner may read it any way it likes). */

@@ -47,8 +47,8 @@ export type PlannerSettings = Partial<
  * picks for them depends on statistics that a burst (a 100,000-row bulk into a day nobody has analyzed yet, or
  * analyzed while every row was QUEUED) leaves wrong for a minute or more: it then read and sorted every QUEUED
  * row for each 500-row claim (215 ms instead of 2 ms), or hashed a whole day for each outcome update (and,
- * denied the hash, looped over a materialized scan of the day). Denying
- * those methods to these statements alone gives the one plan that is right at any volume.
+ * denied the hash, looped over a materialized scan of the day). Denying those methods to these statements
+ * alone gives the one plan that is right at any volume.
  */
 export const ORDERED_CLAIM: PlannerSettings = { enable_bitmapscan: 'off', enable_sort: 'off' };
 export const KEYED_UPDATE: PlannerSettings = {
