@@ -25,13 +25,14 @@ export interface AdLabelResult {
 }
 
 /**
- * A label-like start that is not exactly `(광고)`: `[광고]`, `(광 고)`, `( 광고 )`, `<광고>`, `【광고】`,
- * `(대출광고)`, `광고)`... The law allows none of them, so they count as missing, and `insert` replaces them
- * rather than stacking a second label in front. A bracket is required on at least one side so that a body
- * that merely starts with the word 광고 is left alone.
+ * A misspelt label: a bracket, the word 광고 with nothing but blanks around or inside it, and a closing bracket
+ * (`[광고]`, `(광 고)`, `( 광고 )`, `<광고>`, `【광고】`, `（광고）`). The law allows none of them, so they count as
+ * missing and `insert` replaces them rather than stacking a second label in front. Both brackets are required
+ * and nothing else may be inside: a bracket holding other words — `[광고모델 모집]`, `(광고천국)`, `(대출광고)`,
+ * a sender name such as `[제일광고]` — is the advertiser's text, and no label rule ever rewrites it (a word
+ * beside 광고 cannot tell a wrong label from a name).
  */
-const LABEL_VARIANT =
-  /^\s*(?:[([{<【〔（［「『〈《]\s*[가-힣]{0,4}\s*광\s*고\s*[)\]}>】〕）］」』〉》]?|광\s*고\s*[)\]}>】〕）］」』〉》])[ \t]*/u;
+const LABEL_VARIANT = /^[([{<【〔（［「『〈《]\s*광\s*고\s*[)\]}>】〕）］」』〉》]/u;
 
 /**
  * A last line that is an opt-out notice: optional 무료, optional 수신, 거부, then a phone number. It is correct
@@ -48,46 +49,46 @@ function splitLastLine(text: string): { head: string; last: string } {
 }
 
 interface Inspection {
-  /** the text after a correct label, or the whole text with a wrong variant removed */
-  readonly afterLabel: string;
   readonly labelOk: boolean;
   readonly senderOk: boolean;
-  /** the text without a trailing opt-out line (correct or not) */
-  readonly bodyWithoutFooter: string;
-  readonly footerOk: boolean;
+  /** the text between the label(s) and the opt-out line, leading blanks removed: the advertiser's own text */
+  readonly body: string;
+  /** the last line when it is a correct opt-out notice (kept as the advertiser wrote it), else null */
+  readonly footer: string | null;
 }
 
-/** One label at the start of `text`, exact or a variant, and what follows it; null when there is none. */
-function leadingLabel(text: string): { exact: boolean; rest: string } | null {
-  const trimmed = text.replace(/^\s+/u, '');
-  if (trimmed.startsWith(AD_LABEL)) return { exact: true, rest: trimmed.slice(AD_LABEL.length) };
-  const variant = LABEL_VARIANT.exec(trimmed);
-  return variant ? { exact: false, rest: trimmed.slice(variant[0].length) } : null;
+/**
+ * The label(s) at the start of `text`: the text after them, and whether the start is exactly one `(광고)`.
+ * A text starting with `(광고)` has its label there, whatever the sender name looks like; after that, text that
+ * starts with the sender name is the sender name, never a further label — so a name such as `(광고)` or `[광고]`
+ * is not read as a stacked label. Leading blanks, variants and repeated labels all make the label wrong, and
+ * `insert` rebuilds the start from the text after every one of them.
+ */
+function readLabels(text: string, senderName: string): { rest: string; labelOk: boolean } {
+  let labelOk = text.startsWith(AD_LABEL);
+  let rest = labelOk ? text.slice(AD_LABEL.length) : text;
+  for (;;) {
+    const trimmed = rest.replace(/^\s+/u, '');
+    if (senderName !== '' && trimmed.startsWith(senderName)) break;
+    const length = trimmed.startsWith(AD_LABEL) ? AD_LABEL.length : LABEL_VARIANT.exec(trimmed)?.[0].length;
+    if (length === undefined) break;
+    labelOk = false;
+    rest = trimmed.slice(length);
+  }
+  return { rest, labelOk };
 }
 
 function inspect(content: string, senderName: string, number080: string): Inspection {
-  // The label must be the very first thing, exactly once: leading blanks, a variant or a repeated label all
-  // count as "not labelled", and insert rebuilds the start from the text after every leading label.
-  let afterLabel = content.replace(/^\s+/u, '');
-  let labels = 0;
-  let labelOk = content.startsWith(AD_LABEL);
-  for (let label = leadingLabel(afterLabel); label; label = leadingLabel(afterLabel)) {
-    labels++;
-    if (labels > 1 || !label.exact) labelOk = false;
-    afterLabel = label.rest;
-  }
-  const afterLabelTrimmed = afterLabel.replace(/^[ \t]+/u, '');
-  const senderOk = senderName.length > 0 && afterLabelTrimmed.startsWith(senderName);
-
   const { head, last } = splitLastLine(content);
-  const footer = OPT_OUT_LINE.exec(last);
-  const footerOk = !!footer && !!footer[1] && footer[2]!.replace(/\D/g, '') === number080;
+  const optOut = OPT_OUT_LINE.exec(last);
+  const footerOk = !!optOut && !!optOut[1] && optOut[2]!.replace(/\D/g, '') === number080;
+  // Any opt-out line, correct or not, is the footer and not the advertiser's text (a wrong one is replaced).
+  const { rest, labelOk } = readLabels(optOut ? head : content.replace(/\s+$/u, ''), senderName);
   return {
-    afterLabel: afterLabelTrimmed,
     labelOk,
-    senderOk,
-    bodyWithoutFooter: footer ? head : content.replace(/\s+$/u, ''),
-    footerOk,
+    senderOk: senderName !== '' && rest.replace(/^[ \t]+/u, '').startsWith(senderName),
+    body: rest.replace(/^\s+/u, ''),
+    footer: footerOk ? last : null,
   };
 }
 
@@ -102,7 +103,7 @@ export function missingAdLabelParts(content: string, options: Omit<AdLabelOption
   const missing: AdLabelPart[] = [];
   if (!i.labelOk) missing.push('label');
   if (!i.senderOk) missing.push('senderName');
-  if (!i.footerOk) missing.push('optOutNotice');
+  if (i.footer === null) missing.push('optOutNotice');
   return missing;
 }
 
@@ -136,13 +137,11 @@ export function applyAdLabel(content: string, options: AdLabelOptions, field = '
     );
   }
 
-  // Rebuild from the parts: correct label, then the sender name unless it is already there, then the body
-  // without any opt-out line, then the correct opt-out line.
+  // Rebuild from the parts: the label, the sender name unless the text starts with it, the advertiser's own
+  // text unchanged, and the opt-out line (theirs when it was correct).
   const i = inspect(content, senderName, number080);
-  const withoutFooter = inspect(i.bodyWithoutFooter, senderName, number080);
-  const rest = withoutFooter.afterLabel;
-  const start = withoutFooter.senderOk
-    ? `${AD_LABEL}${rest}`
-    : `${AD_LABEL}${senderName}${rest ? '\n' + rest : ''}`;
-  return { content: `${start}\n${optOutNotice(number080)}`, inserted: missing };
+  const start = i.body.startsWith(senderName)
+    ? `${AD_LABEL}${i.body}`
+    : `${AD_LABEL}${senderName}${i.body ? '\n' + i.body : ''}`;
+  return { content: `${start}\n${i.footer ?? optOutNotice(number080)}`, inserted: missing };
 }
