@@ -459,6 +459,10 @@ describe('reservations', () => {
     expect(parseReserveTime('2026-11-22 13:00', 'Asia/Seoul')).toBe(Date.UTC(2026, 10, 22, 4, 0));
     expect(parseReserveTime('2026-07-01 09:00', 'America/New_York')).toBe(Date.UTC(2026, 6, 1, 13, 0));
     expect(parseReserveTime('2026-02-30 09:00', 'Asia/Seoul')).toBeUndefined();
+    // daylight saving, by @munja/scheduling's rule: a skipped time → the first minute after the jump,
+    // a repeated time → the earlier instant
+    expect(parseReserveTime('2026-03-08 02:30', 'America/New_York')).toBe(Date.UTC(2026, 2, 8, 7, 0));
+    expect(parseReserveTime('2026-11-01 01:30', 'America/New_York')).toBe(Date.UTC(2026, 10, 1, 5, 30));
   });
 
   it('404 for an unknown reservation', async () => {

@@ -1,3 +1,4 @@
+import { parseWallTime, resolveWallTime, SchedulingError } from '@munja/scheduling';
 import { VENDOR_UTC_OFFSET_MINUTES } from './unconfirmed';
 
 const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
@@ -30,42 +31,19 @@ export function isTimeZone(zone: string): boolean {
   }
 }
 
-function zoneOffsetMs(zone: string, ms: number): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone: zone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  }).formatToParts(new Date(ms));
-  const get = (type: string): number => Number(parts.find((p) => p.type === type)?.value);
-  const asUtc = Date.UTC(
-    get('year'),
-    get('month') - 1,
-    get('day'),
-    get('hour'),
-    get('minute'),
-    get('second'),
-  );
-  return asUtc - Math.floor(ms / 1000) * 1000;
-}
-
 /**
- * `yyyy-MM-dd HH:mm` wall-clock time in `zone` → ms since epoch, or undefined when malformed. The simulator
- * keeps no time-zone library: Intl's zone data gives the offset, applied twice to settle across DST edges.
+ * `yyyy-MM-dd HH:mm` wall-clock time in `zone` → ms since epoch, or undefined when malformed. How SENS itself
+ * reads a time its zone's clocks skip or repeat is not documented (UNCONFIRMED); the fake follows the platform's
+ * one rule, @munja/scheduling's resolveWallTime (a skipped time → the first minute after the jump, a repeated
+ * one → the earlier instant), so the fake and the service never disagree about when a reservation is due.
  */
 export function parseReserveTime(text: string, zone: string): number | undefined {
-  const m = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2})$/.exec(text);
-  if (!m) return undefined;
-  const [y, mo, d, h, mi] = m.slice(1).map(Number) as [number, number, number, number, number];
-  const wall = Date.UTC(y, mo - 1, d, h, mi);
-  const check = new Date(wall);
-  if (check.getUTCMonth() !== mo - 1 || check.getUTCDate() !== d || h > 23 || mi > 59) return undefined;
-  const first = wall - zoneOffsetMs(zone, wall);
-  return wall - zoneOffsetMs(zone, first);
+  try {
+    return resolveWallTime(parseWallTime(text, 'reserveTime'), zone).instant.getTime();
+  } catch (error) {
+    if (error instanceof SchedulingError) return undefined;
+    throw error;
+  }
 }
 
 /** `yyyy-MM-dd HH:mm:ss` in the vendor's zone → ms since epoch (the list lookup's time windows). */
