@@ -1,11 +1,12 @@
 import multipart from '@fastify/multipart';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { NestFactory } from '@nestjs/core';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppModule, AppOptions } from './app.module';
 import { createValidationPipe } from './common/validation';
 import { ErrorFilter } from './common/error.filter';
+import { buildOpenApiDocument } from './openapi/openapi-document';
 
 /** Largest request body: 1,000 recipients with long contents fit comfortably. */
 const BODY_LIMIT = 8 * 1024 * 1024;
@@ -28,19 +29,7 @@ export async function createApp(
   // Tests close their apps themselves; a process listens for SIGTERM/SIGINT and closes gracefully.
   if (options.shutdownHooks ?? true) app.enableShutdownHooks();
 
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Munja')
-      .setDescription(
-        'Korean domestic SMS/LMS/MMS and international SMS. Authenticate with `Authorization: Bearer <API key>`; ' +
-          'operator-only routes need the operator key.',
-      )
-      .setVersion('0.1.0')
-      .addBearerAuth()
-      .build(),
-  );
-  SwaggerModule.setup('docs', app, document);
+  SwaggerModule.setup('docs', app, buildOpenApiDocument(app));
   await app.init();
   return app;
 }

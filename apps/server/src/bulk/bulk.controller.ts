@@ -1,7 +1,19 @@
 import type { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { Controller, Get, Header, Headers, Param, Post, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiConsumes, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiAcceptedResponse,
+  ApiBody,
+  ApiConsumes,
+  ApiHeader,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiTags,
+} from '@nestjs/swagger';
+import { ApiErrors } from '../openapi/api-errors';
+import { IDEMPOTENCY_KEY_HEADER, IDEMPOTENT_REPLAYED_HEADER } from '../openapi/idempotency-headers';
+import { BulkAnswerSchema, RequestProgressSchema } from './bulk.views';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CurrentProject } from '../auth/principal';
 import { ApiError } from '../common/api-error';
@@ -29,7 +41,6 @@ async function discard(file: Readable): Promise<void> {
 }
 
 @ApiTags('messages')
-@ApiBearerAuth()
 @Controller('v1')
 export class BulkController {
   constructor(
@@ -47,10 +58,44 @@ export class BulkController {
       'refused by line and the others go. More rows than the limit: 422 TOO_MANY_RECIPIENTS, nothing stored.',
   })
   @ApiConsumes('multipart/form-data')
-  @ApiHeader({
-    name: 'Idempotency-Key',
-    required: false,
-    description: 'same key + same parts → the first answer',
+  @ApiHeader(IDEMPOTENCY_KEY_HEADER)
+  @ApiBody({
+    schema: {
+      type: 'object',
+      required: ['request', 'recipients'],
+      properties: {
+        request: { type: 'string', description: 'JSON: the POST /v1/messages fields without `messages`' },
+        recipients: { type: 'string', format: 'binary', description: 'CSV `to[,subject][,content]`' },
+      },
+    },
+  })
+  @ApiAcceptedResponse({ type: BulkAnswerSchema, headers: IDEMPOTENT_REPLAYED_HEADER })
+  @ApiErrors({
+    400: [
+      'MULTIPART_REQUIRED',
+      'REQUEST_PART_REQUIRED',
+      'UNKNOWN_PART',
+      'REQUIRED',
+      'INVALID_JSON',
+      'INVALID_IDEMPOTENCY_KEY',
+      'FILE_TOO_LARGE',
+      'CSV_HEADER_REQUIRED',
+      'CSV_MALFORMED',
+      'CSV_UNKNOWN_COLUMN',
+      'CSV_DUPLICATE_COLUMN',
+      'CSV_FIELD_COUNT',
+      'NO_RECIPIENTS',
+    ],
+    409: ['IDEMPOTENCY_KEY_REUSED'],
+    413: ['PAYLOAD_TOO_LARGE'],
+    415: ['UNSUPPORTED_MEDIA_TYPE'],
+    422: [
+      'TOO_MANY_RECIPIENTS',
+      'CALLING_NUMBER_NOT_APPROVED',
+      'AD_OPT_OUT_SERVICE_REQUIRED',
+      'AD_NIGHT_WINDOW',
+      'RESERVE_TIME_IN_PAST',
+    ],
   })
   async send(
     @CurrentProject() projectId: string,
@@ -109,6 +154,8 @@ export class BulkController {
   @Header('Content-Type', 'text/csv; charset=utf-8')
   @Header('Content-Disposition', 'attachment; filename="munja-recipients.csv"')
   @ApiOperation({ summary: 'A recipients CSV template: header `to,subject,content` and an example row' })
+  @ApiProduces('text/csv')
+  @ApiOkResponse({ description: 'the CSV template', schema: { type: 'string', example: BULK_TEMPLATE } })
   template(): string {
     return BULK_TEMPLATE;
   }
@@ -118,6 +165,7 @@ export class BulkController {
     summary:
       "A send request's progress: accepted, rejected, reserved, queued, sending, sent, delivered... (at most 1 s old)",
   })
+  @ApiOkResponse({ type: RequestProgressSchema })
   async progress(
     @CurrentProject() projectId: string,
     @Param('requestId', uuidPipe('requestId')) requestId: string,

@@ -1,8 +1,10 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiErrors } from '../openapi/api-errors';
 import { CurrentProject, OperatorOnly } from '../auth/principal';
 import { uuidPipe } from '../common/uuid.pipe';
 import {
+  CallingNumberList,
   CallingNumberView,
   ListCallingNumbersQuery,
   RegisterCallingNumberDto,
@@ -11,7 +13,6 @@ import {
 import { callingNumberView, CallingNumbersService } from './calling-numbers.service';
 
 @ApiTags('calling numbers')
-@ApiBearerAuth()
 @Controller('v1')
 export class CallingNumbersController {
   constructor(private readonly service: CallingNumbersService) {}
@@ -23,6 +24,12 @@ export class CallingNumbersController {
       'At most MUNJA_MAX_CALLING_NUMBERS (default 10) per project, REJECTED ones not counted: ' +
       '422 CALLING_NUMBER_LIMIT_REACHED; an already registered number: 409 CALLING_NUMBER_DUPLICATE.',
   })
+  @ApiCreatedResponse({ type: CallingNumberView })
+  @ApiErrors({
+    400: ['INVALID_CALLING_NUMBER', 'INVALID_VERIFICATION_METHOD'],
+    409: ['CALLING_NUMBER_DUPLICATE'],
+    422: ['CALLING_NUMBER_LIMIT_REACHED'],
+  })
   async register(
     @CurrentProject() projectId: string,
     @Body() body: RegisterCallingNumberDto,
@@ -32,6 +39,7 @@ export class CallingNumbersController {
 
   @Get('calling-numbers')
   @ApiOperation({ summary: "The project's calling numbers with their status" })
+  @ApiOkResponse({ type: CallingNumberList })
   async list(
     @CurrentProject() projectId: string,
     @Query() query: ListCallingNumbersQuery,
@@ -41,6 +49,7 @@ export class CallingNumbersController {
 
   @Get('calling-numbers/:id')
   @ApiOperation({ summary: 'One calling number' })
+  @ApiOkResponse({ type: CallingNumberView })
   async get(
     @CurrentProject() projectId: string,
     @Param('id', uuidPipe('id')) id: string,
@@ -51,6 +60,7 @@ export class CallingNumbersController {
   @Get('projects/:projectId/calling-numbers')
   @OperatorOnly()
   @ApiOperation({ summary: "A project's calling numbers (operator)" })
+  @ApiOkResponse({ type: CallingNumberList })
   async listForOperator(
     @Param('projectId', uuidPipe('projectId')) projectId: string,
     @Query() query: ListCallingNumbersQuery,
@@ -62,6 +72,8 @@ export class CallingNumbersController {
   @OperatorOnly()
   @HttpCode(200)
   @ApiOperation({ summary: 'Approve a calling number (operator); 409 unless READY or IN-PROGRESS' })
+  @ApiOkResponse({ type: CallingNumberView })
+  @ApiErrors({ 409: ['CALLING_NUMBER_TRANSITION_REFUSED'] })
   async approve(
     @Param('projectId', uuidPipe('projectId')) projectId: string,
     @Param('id', uuidPipe('id')) id: string,
@@ -73,6 +85,8 @@ export class CallingNumbersController {
   @OperatorOnly()
   @HttpCode(200)
   @ApiOperation({ summary: 'Reject a calling number (operator); 409 unless READY or IN-PROGRESS' })
+  @ApiOkResponse({ type: CallingNumberView })
+  @ApiErrors({ 409: ['CALLING_NUMBER_TRANSITION_REFUSED'] })
   async reject(
     @Param('projectId', uuidPipe('projectId')) projectId: string,
     @Param('id', uuidPipe('id')) id: string,

@@ -37,7 +37,11 @@ export class CallingNumberView {
   @ApiProperty({ example: '0212345678' }) number!: string;
   @ApiProperty({ enum: VERIFICATION_METHODS }) method!: VerificationMethod;
   @ApiProperty({ enum: STATUSES }) status!: CallingNumberStatus;
-  @ApiPropertyOptional({ nullable: true }) rejectReason!: string | null;
+  @ApiProperty({ type: String, nullable: true }) rejectReason!: string | null;
   @ApiProperty() requestedAt!: string;
   @ApiProperty() updatedAt!: string;
+}
+
+export class CallingNumberList {
+  @ApiProperty({ type: [CallingNumberView] }) items!: CallingNumberView[];
 }

@@ -1,5 +1,13 @@
 import { Controller, Get, Param, Post, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBody,
+  ApiConsumes,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import { ApiErrors } from '../openapi/api-errors';
 import type { FastifyRequest } from 'fastify';
 import { CurrentProject } from '../auth/principal';
 import { ApiError } from '../common/api-error';
@@ -8,7 +16,6 @@ import { FileView } from './files.dto';
 import { fileView, FilesService } from './files.service';
 
 @ApiTags('files')
-@ApiBearerAuth()
 @Controller('v1/files')
 export class FilesController {
   constructor(private readonly service: FilesService) {}
@@ -22,6 +29,21 @@ export class FilesController {
   })
   @ApiConsumes('multipart/form-data')
   @ApiBody({ schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' } } } })
+  @ApiCreatedResponse({ type: FileView })
+  @ApiErrors({
+    400: [
+      'MULTIPART_REQUIRED',
+      'REQUIRED',
+      'FILE_TOO_LARGE',
+      'FILE_EMPTY',
+      'FILE_NAME_EMPTY',
+      'FILE_NAME_TOO_LONG',
+      'INVALID_FILE_EXTENSION',
+      'INVALID_FILE_TYPE',
+      'IMAGE_TOO_LARGE',
+    ],
+    415: ['UNSUPPORTED_MEDIA_TYPE'],
+  })
   async upload(@CurrentProject() projectId: string, @Req() request: FastifyRequest): Promise<FileView> {
     if (!request.isMultipart()) {
       throw ApiError.badRequest('MULTIPART_REQUIRED', 'Send the image as multipart/form-data', 'file');
@@ -48,6 +70,7 @@ export class FilesController {
 
   @Get(':fileId')
   @ApiOperation({ summary: "An uploaded file's details" })
+  @ApiOkResponse({ type: FileView })
   async get(
     @CurrentProject() projectId: string,
     @Param('fileId', uuidPipe('fileId')) fileId: string,

@@ -1,9 +1,21 @@
 import { Body, Controller, Get, Headers, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBody,
+  ApiExtraModels,
+  ApiHeader,
+  ApiOkResponse,
+  ApiOperation,
+  ApiQuery,
+  ApiResponse,
+  ApiTags,
+  getSchemaPath,
+} from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CurrentProject, CurrentProjectKey, type ProjectPrincipal } from '../auth/principal';
 import { ApiError } from '../common/api-error';
 import { uuidPipe } from '../common/uuid.pipe';
+import { ApiErrors } from '../openapi/api-errors';
+import { IDEMPOTENCY_KEY_HEADER, IDEMPOTENT_REPLAYED_HEADER } from '../openapi/idempotency-headers';
 import { readIdempotencyKey } from './idempotency';
 import { MessagesService } from './messages.service';
 import {
@@ -15,7 +27,65 @@ import {
 } from './results.dto';
 import { ResultsService } from './results.service';
 import { sendBodyPipe } from './send-body.pipe';
+import { DryRunSchema, ScheduleAttachAnswerSchema, SendAnswerSchema } from './send-answer.views';
 import { SendMessageDto } from './send-message.dto';
+
+/** Codes a send can be refused with as a whole (nothing stored); recipients' own refusals are in `rejected`. */
+const SEND_REFUSALS = {
+  400: [
+    'INVALID_IDEMPOTENCY_KEY',
+    'INVALID_VALUE',
+    'INVALID_UUID',
+    'TOO_MANY',
+    'TOO_FEW',
+    'NO_RECIPIENTS',
+    'INVALID_CONTENT_TYPE',
+    'INVALID_SEND_TIME',
+    'INVALID_RESERVE_TIME',
+    'INVALID_TIME_ZONE',
+    'CONTENT_EMPTY',
+    'CONTENT_TOO_LONG',
+    'SUBJECT_TOO_LONG',
+    'SUBJECT_NOT_ALLOWED',
+    'UNENCODABLE_CHARACTER',
+    'INVALID_TYPE',
+    'TOO_MANY_FILES',
+    'FILES_NOT_ALLOWED',
+    'INVALID_FILE_COUNT',
+    'TOO_MANY_PARTS',
+    'INVALID_COUNTRY_CODE',
+    'IDEMPOTENCY_KEY_NOT_SUPPORTED',
+    'RESERVE_TIME_NOT_ALLOWED',
+  ],
+  404: ['SCHEDULE_NOT_FOUND', 'FILE_NOT_FOUND'],
+  409: [
+    {
+      code: 'IDEMPOTENCY_KEY_REUSED',
+      message: 'This Idempotency-Key was used with another request body',
+      field: 'Idempotency-Key',
+    },
+  ],
+  422: [
+    {
+      code: 'CALLING_NUMBER_NOT_APPROVED',
+      message: 'from 0212345678 is not an APPROVED calling number of this project',
+      field: 'from',
+    },
+    'CALLING_NUMBER_NOT_REGISTERED',
+    'AD_OPT_OUT_SERVICE_REQUIRED',
+    'AD_NIGHT_WINDOW',
+    'AD_LABEL_MISSING',
+    'AD_SENDER_NAME_MISSING',
+    'AD_OPT_OUT_NOTICE_MISSING',
+    'AD_SENDER_NAME_REQUIRED',
+    'AD_INTERNATIONAL_NOT_SUPPORTED',
+    'UNSUPPORTED_COUNTRY',
+    'RESERVE_TIME_IN_PAST',
+    'RESERVE_TIME_BEYOND_HORIZON',
+    'FILE_EXPIRED',
+    'TOO_MANY_TEMPLATES',
+  ],
+} as const;
 
 function readDryRun(value: string | undefined): boolean {
   if (value === undefined || value === 'false') return false;
@@ -24,7 +94,7 @@ function readDryRun(value: string | undefined): boolean {
 }
 
 @ApiTags('messages')
-@ApiBearerAuth()
+@ApiExtraModels(SendAnswerSchema, ScheduleAttachAnswerSchema, DryRunSchema)
 @Controller('v1')
 export class MessagesController {
   constructor(
@@ -44,11 +114,24 @@ export class MessagesController {
   })
   @ApiBody({ type: SendMessageDto })
   @ApiQuery({ name: 'dryRun', required: false, enum: ['true', 'false'] })
-  @ApiHeader({
-    name: 'Idempotency-Key',
-    required: false,
-    description: 'same key + same body → the first answer again; same key + another body → 409',
+  @ApiHeader(IDEMPOTENCY_KEY_HEADER)
+  @ApiResponse({
+    status: 202,
+    description:
+      'Accepted: stored to be sent (or reserved). With `scheduleCode`: attached to the schedule instead.',
+    headers: IDEMPOTENT_REPLAYED_HEADER,
+    schema: {
+      oneOf: [{ $ref: getSchemaPath(SendAnswerSchema) }, { $ref: getSchemaPath(ScheduleAttachAnswerSchema) }],
+    },
   })
+  @ApiResponse({
+    status: 200,
+    description: '`?dryRun=true`: the full plan; nothing is stored',
+    schema: {
+      oneOf: [{ $ref: getSchemaPath(DryRunSchema) }, { $ref: getSchemaPath(ScheduleAttachAnswerSchema) }],
+    },
+  })
+  @ApiErrors(SEND_REFUSALS)
   async send(
     @CurrentProjectKey() caller: ProjectPrincipal,
     // Declared `unknown` so the global pipe leaves it to sendBodyPipe (array paths as messages[3].to).
@@ -80,6 +163,8 @@ export class MessagesController {
   @ApiOperation({
     summary: 'Message history, newest first (request time within the last 30 days), with cursor pagination',
   })
+  @ApiOkResponse({ type: MessagePage })
+  @ApiErrors({ 400: ['INVALID_CURSOR', 'INVALID_ISO8601', 'INVALID_TIME_RANGE', 'INVALID_INT'] })
   async history(
     @CurrentProject() projectId: string,
     @Query() query: MessageHistoryQuery,
@@ -91,6 +176,7 @@ export class MessagesController {
   @ApiOperation({
     summary: 'One message with its result (SENS result view fields, plus type, parts, completeTime)',
   })
+  @ApiOkResponse({ type: MessageView })
   async message(
     @CurrentProject() projectId: string,
     @Param('messageId', uuidPipe('messageId')) messageId: string,
@@ -100,6 +186,8 @@ export class MessagesController {
 
   @Get('requests/:requestId')
   @ApiOperation({ summary: 'A send request and its messages in recipient order (paginated)' })
+  @ApiOkResponse({ type: SendRequestView })
+  @ApiErrors({ 400: ['INVALID_INT'] })
   async request(
     @CurrentProject() projectId: string,
     @Param('requestId', uuidPipe('requestId')) requestId: string,

@@ -88,28 +88,32 @@ export class MessageView {
   @ApiProperty() countryCode!: string;
   @ApiProperty() from!: string;
   @ApiProperty() to!: string;
-  @ApiPropertyOptional({ nullable: true }) subject!: string | null;
+  @ApiProperty({ type: String, nullable: true }) subject!: string | null;
   @ApiProperty({ description: 'the text as sent, labels included' }) content!: string;
   @ApiProperty({ enum: ['READY', 'PROCESSING', 'COMPLETED'] }) status!: MessageStatus;
   @ApiProperty({ description: 'why it is where it is (RESERVED, QUEUED, SENT, DELIVERED, BLOCKED, …)' })
   state!: MessageState;
-  @ApiPropertyOptional({ nullable: true, enum: ['success', 'fail'] }) statusName!: string | null;
-  @ApiPropertyOptional({ nullable: true }) statusCode!: string | null;
-  @ApiPropertyOptional({ nullable: true }) statusMessage!: string | null;
-  @ApiPropertyOptional({ nullable: true }) telcoCode!: string | null;
-  @ApiPropertyOptional({ nullable: true }) completeTime!: string | null;
+  @ApiProperty({ type: String, nullable: true, enum: ['success', 'fail'] }) statusName!: string | null;
+  @ApiProperty({ type: String, nullable: true }) statusCode!: string | null;
+  @ApiProperty({ type: String, nullable: true }) statusMessage!: string | null;
+  @ApiProperty({ type: String, nullable: true }) telcoCode!: string | null;
+  @ApiProperty({ type: String, nullable: true }) completeTime!: string | null;
   @ApiProperty({ description: 'when it is (or was) due to go' }) sendTime!: string;
-  @ApiPropertyOptional({ nullable: true, description: 'CP949 bytes of the content (domestic)' })
+  @ApiProperty({ type: Number, nullable: true, description: 'CP949 bytes of the content (domestic)' })
   bytes!: number | null;
   @ApiProperty({ description: 'parts billed: 1 for domestic, the segments for INTL' }) parts!: number;
-  @ApiPropertyOptional({ nullable: true, enum: ['GSM7', 'UCS2'] }) encoding!: string | null;
-  @ApiPropertyOptional({ nullable: true }) reservationId!: string | null;
+  @ApiProperty({ type: String, nullable: true, enum: ['GSM7', 'UCS2'] }) encoding!: string | null;
+  @ApiProperty({ type: String, nullable: true }) reservationId!: string | null;
   @ApiProperty({ type: [MessageFileView] }) files!: MessageFileView[];
 }
 
 export class MessagePage {
   @ApiProperty({ type: [MessageView] }) items!: MessageView[];
-  @ApiPropertyOptional({ nullable: true, description: 'pass as `cursor` for the next page; null at the end' })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'pass as `cursor` for the next page; null at the end',
+  })
   nextCursor!: string | null;
 }
 
@@ -118,15 +122,15 @@ export class SendRequestView {
   @ApiProperty() requestTime!: string;
   @ApiProperty({ example: '202' }) statusCode!: string;
   @ApiProperty({ enum: ['success', 'reserved'] }) statusName!: string;
-  @ApiPropertyOptional({ nullable: true }) type!: string | null;
+  @ApiProperty({ type: String, nullable: true }) type!: string | null;
   @ApiProperty() contentType!: string;
   @ApiProperty() countryCode!: string;
   @ApiProperty() from!: string;
-  @ApiPropertyOptional({ nullable: true }) subject!: string | null;
+  @ApiProperty({ type: String, nullable: true }) subject!: string | null;
   @ApiProperty() content!: string;
-  @ApiPropertyOptional({ nullable: true }) reservationId!: string | null;
-  @ApiPropertyOptional({ nullable: true }) reserveTime!: string | null;
-  @ApiPropertyOptional({ nullable: true }) reserveTimeZone!: string | null;
+  @ApiProperty({ type: String, nullable: true }) reservationId!: string | null;
+  @ApiProperty({ type: String, nullable: true }) reserveTime!: string | null;
+  @ApiProperty({ type: String, nullable: true }) reserveTimeZone!: string | null;
   @ApiProperty({ description: 'recipients accepted for sending' }) acceptedCount!: number;
   @ApiProperty({ description: 'recipients refused (stored as failed messages)' }) rejectedCount!: number;
   @ApiProperty({ type: [MessageView] }) messages!: MessageView[];

@@ -1,5 +1,5 @@
 import { Controller, Get, Header, Res } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Public } from '../auth/principal';
 import { MetricsService } from './metrics.service';
@@ -15,6 +15,8 @@ export class MetricsController {
   @ApiOperation({
     summary: 'Prometheus metrics (text format); counters are totals over every server process',
   })
+  @ApiProduces('text/plain')
+  @ApiOkResponse({ description: 'Prometheus text exposition format', schema: { type: 'string' } })
   async scrape(@Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
     const { contentType, body } = await this.metrics.render();
     void reply.header('Content-Type', contentType);

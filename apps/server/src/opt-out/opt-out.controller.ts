@@ -1,5 +1,12 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import { ApiErrors } from '../openapi/api-errors';
 import type { FastifyReply } from 'fastify';
 import { CurrentProject, OperatorOnly, Public } from '../auth/principal';
 import { uuidPipe } from '../common/uuid.pipe';
@@ -17,7 +24,6 @@ import {
 import { blockedNumberView, OptOutService080, optOutServiceView } from './opt-out.service';
 
 @ApiTags('080 opt-out')
-@ApiBearerAuth()
 @Controller('v1')
 export class OptOutController {
   constructor(private readonly service: OptOutService080) {}
@@ -28,6 +34,11 @@ export class OptOutController {
     description:
       'companyName: 1–20 characters. 409 OPT_OUT_SERVICE_ALREADY_ACTIVE while one is PROCESSING/COMPLETE.',
   })
+  @ApiCreatedResponse({ type: OptOutServiceView })
+  @ApiErrors({
+    400: ['COMPANY_NAME_EMPTY', 'COMPANY_NAME_TOO_LONG'],
+    409: ['OPT_OUT_SERVICE_ALREADY_ACTIVE'],
+  })
   async apply(
     @CurrentProject() projectId: string,
     @Body() body: ApplyOptOutServiceDto,
@@ -37,6 +48,8 @@ export class OptOutController {
 
   @Get('opt-out/service')
   @ApiOperation({ summary: "The project's latest 080 opt-out service" })
+  @ApiOkResponse({ type: OptOutServiceView })
+  @ApiErrors({ 404: ['NOT_FOUND'] })
   async current(@CurrentProject() projectId: string): Promise<OptOutServiceView> {
     return optOutServiceView(await this.service.current(projectId));
   }
@@ -44,6 +57,8 @@ export class OptOutController {
   @Post('opt-out/service/cancel')
   @HttpCode(200)
   @ApiOperation({ summary: 'Cancel an application still PROCESSING (409 otherwise)' })
+  @ApiOkResponse({ type: OptOutServiceView })
+  @ApiErrors({ 404: ['NOT_FOUND'], 409: ['OPT_OUT_SERVICE_TRANSITION_REFUSED'] })
   async cancel(@CurrentProject() projectId: string): Promise<OptOutServiceView> {
     return optOutServiceView(await this.service.cancel(projectId));
   }
@@ -51,6 +66,8 @@ export class OptOutController {
   @Post('opt-out/service/stop')
   @HttpCode(200)
   @ApiOperation({ summary: 'Stop a COMPLETE service; its block list is erased (409 otherwise)' })
+  @ApiOkResponse({ type: OptOutServiceView })
+  @ApiErrors({ 404: ['NOT_FOUND'], 409: ['OPT_OUT_SERVICE_TRANSITION_REFUSED'] })
   async stop(@CurrentProject() projectId: string): Promise<OptOutServiceView> {
     return optOutServiceView(await this.service.stop(projectId));
   }
@@ -59,6 +76,8 @@ export class OptOutController {
   @ApiOperation({
     summary: 'Issue the secret of the ARS stand-in endpoint (replaces the previous one; needs COMPLETE)',
   })
+  @ApiCreatedResponse({ type: ArsTokenView })
+  @ApiErrors({ 404: ['NOT_FOUND'], 409: ['OPT_OUT_SERVICE_TRANSITION_REFUSED', 'BLOCK_LIST_NOT_EDITABLE'] })
   async arsToken(@CurrentProject() projectId: string): Promise<ArsTokenView> {
     const token = await this.service.issueArsToken(projectId);
     return { token, path: `/v1/opt-out/ars/${token}/calls` };
@@ -67,6 +86,7 @@ export class OptOutController {
   @Get('projects/:projectId/opt-out/service')
   @OperatorOnly()
   @ApiOperation({ summary: "A project's latest 080 opt-out service (operator)" })
+  @ApiOkResponse({ type: OptOutServiceView })
   async currentForOperator(
     @Param('projectId', uuidPipe('projectId')) projectId: string,
   ): Promise<OptOutServiceView> {
@@ -77,6 +97,8 @@ export class OptOutController {
   @OperatorOnly()
   @HttpCode(200)
   @ApiOperation({ summary: 'Complete a PROCESSING service with its issued 080 number (operator)' })
+  @ApiOkResponse({ type: OptOutServiceView })
+  @ApiErrors({ 400: ['INVALID_080_NUMBER'], 409: ['OPT_OUT_SERVICE_TRANSITION_REFUSED'] })
   async complete(
     @Param('projectId', uuidPipe('projectId')) projectId: string,
     @Body() body: CompleteOptOutServiceDto,
@@ -86,6 +108,7 @@ export class OptOutController {
 
   @Get('opt-out/blocklist')
   @ApiOperation({ summary: 'The block list, newest first, paginated (page, size ≤ 500)' })
+  @ApiOkResponse({ type: BlockedNumberPage })
   async list(
     @CurrentProject() projectId: string,
     @Query() query: ListBlockedNumbersQuery,
@@ -102,6 +125,9 @@ export class OptOutController {
 
   @Post('opt-out/blocklist')
   @ApiOperation({ summary: 'Add a number (201 added, 200 already there); needs a COMPLETE service' })
+  @ApiCreatedResponse({ type: BlockedNumberView, description: 'added' })
+  @ApiOkResponse({ type: BlockedNumberView, description: 'already on the list' })
+  @ApiErrors({ 400: ['INVALID_BLOCKED_NUMBER'], 409: ['BLOCK_LIST_NOT_EDITABLE'] })
   async block(
     @CurrentProject() projectId: string,
     @Body() body: BlockNumberDto,
@@ -115,6 +141,8 @@ export class OptOutController {
   @Delete('opt-out/blocklist/:number')
   @HttpCode(204)
   @ApiOperation({ summary: 'Remove a number (404 when it is not listed)' })
+  @ApiNoContentResponse({ description: 'removed' })
+  @ApiErrors({ 400: ['INVALID_BLOCKED_NUMBER'], 409: ['BLOCK_LIST_NOT_EDITABLE'] })
   async unblock(@CurrentProject() projectId: string, @Param('number') number: string): Promise<void> {
     await this.service.unblock(projectId, number);
   }
@@ -127,6 +155,8 @@ export class OptOutController {
       'Authenticated by the secret in the path (POST /v1/opt-out/service/ars-token issues it), not by an API key, ' +
       "as a telco system calls it. Adds callerNumber to that project's block list (source ARS).",
   })
+  @ApiCreatedResponse({ type: BlockedNumberView })
+  @ApiErrors({ 400: ['INVALID_BLOCKED_NUMBER'], 409: ['BLOCK_LIST_NOT_EDITABLE'] })
   async arsCall(@Param('token') token: string, @Body() body: ArsCallDto): Promise<BlockedNumberView> {
     return blockedNumberView(await this.service.blockFromArs(token, body.callerNumber));
   }

@@ -70,12 +70,12 @@ export class OptOutServiceView {
   @ApiProperty() id!: string;
   @ApiProperty({ enum: ['PROCESSING', 'COMPLETE', 'STOPPED', 'CANCELED'] }) status!: OptOutServiceStatus;
   @ApiProperty() companyName!: string;
-  @ApiPropertyOptional({ nullable: true, example: '0801234567' }) number080!: string | null;
+  @ApiProperty({ type: String, nullable: true, example: '0801234567' }) number080!: string | null;
   @ApiProperty() generation!: number;
   @ApiProperty() appliedAt!: string;
-  @ApiPropertyOptional({ nullable: true }) completedAt!: string | null;
-  @ApiPropertyOptional({ nullable: true }) stoppedAt!: string | null;
-  @ApiPropertyOptional({ nullable: true }) canceledAt!: string | null;
+  @ApiProperty({ type: String, nullable: true }) completedAt!: string | null;
+  @ApiProperty({ type: String, nullable: true }) stoppedAt!: string | null;
+  @ApiProperty({ type: String, nullable: true }) canceledAt!: string | null;
 }
 
 export class BlockedNumberView {

@@ -30,9 +30,17 @@ export class ApiKeyView {
   @ApiProperty() name!: string;
   @ApiProperty({ description: 'the first characters of the key, to tell keys apart' }) prefix!: string;
   @ApiProperty() createdAt!: string;
-  @ApiPropertyOptional({ nullable: true }) revokedAt!: string | null;
+  @ApiProperty({ type: String, nullable: true }) revokedAt!: string | null;
 }
 
 export class CreatedApiKeyView extends ApiKeyView {
   @ApiProperty({ description: 'the key itself; shown only once, only its hash is stored' }) key!: string;
+}
+
+export class ProjectList {
+  @ApiProperty({ type: [ProjectView] }) items!: ProjectView[];
+}
+
+export class ApiKeyList {
+  @ApiProperty({ type: [ApiKeyView] }) items!: ApiKeyView[];
 }

@@ -1,12 +1,12 @@
 import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiErrors } from '../openapi/api-errors';
 import { CurrentProject } from '../auth/principal';
 import { uuidPipe } from '../common/uuid.pipe';
 import { ListReservationsQuery, ReservationPage, ReservationView } from './reservations.dto';
 import { ReservationsService } from './reservations.service';
 
 @ApiTags('reservations')
-@ApiBearerAuth()
 @Controller('v1/reservations')
 export class ReservationsController {
   constructor(private readonly service: ReservationsService) {}
@@ -15,6 +15,8 @@ export class ReservationsController {
   @ApiOperation({
     summary: 'Reservations by send time range and status, newest send time first (cursor pages)',
   })
+  @ApiOkResponse({ type: ReservationPage })
+  @ApiErrors({ 400: ['INVALID_CURSOR', 'INVALID_ISO8601', 'INVALID_INT'] })
   async list(
     @CurrentProject() projectId: string,
     @Query() query: ListReservationsQuery,
@@ -24,6 +26,7 @@ export class ReservationsController {
 
   @Get(':reservationId')
   @ApiOperation({ summary: 'One reservation with its send' })
+  @ApiOkResponse({ type: ReservationView })
   async get(
     @CurrentProject() projectId: string,
     @Param('reservationId', uuidPipe('reservationId')) id: string,
@@ -37,6 +40,8 @@ export class ReservationsController {
     summary:
       'Cancel a READY reservation; its messages become CANCELED (409 RESERVATION_NOT_CANCELABLE otherwise)',
   })
+  @ApiOkResponse({ type: ReservationView })
+  @ApiErrors({ 409: ['RESERVATION_NOT_CANCELABLE'] })
   async cancel(
     @CurrentProject() projectId: string,
     @Param('reservationId', uuidPipe('reservationId')) id: string,

@@ -37,29 +37,34 @@ export class ListReservationsQuery {
   cursor?: string;
 }
 
+export class ReservationRequestView {
+  @ApiProperty({ type: String, nullable: true, enum: ['SMS', 'LMS', 'MMS'] }) type!: string | null;
+  @ApiProperty({ type: String, nullable: true, enum: ['COMM', 'AD'] }) contentType!: string | null;
+  @ApiProperty({ type: String, nullable: true }) countryCode!: string | null;
+  @ApiProperty({ type: String, nullable: true }) from!: string | null;
+  @ApiProperty({ type: String, nullable: true }) subject!: string | null;
+  @ApiProperty({ type: String, nullable: true }) content!: string | null;
+  @ApiProperty({ description: 'recipients of the send' }) recipients!: number;
+}
+
 export class ReservationView {
   @ApiProperty() reservationId!: string;
   @ApiProperty() requestId!: string;
   @ApiProperty({ description: 'when it is due (ISO-8601)' }) sendTime!: string;
-  @ApiPropertyOptional({ nullable: true, description: 'the zone reserveTime was written in' })
+  @ApiProperty({ type: String, nullable: true, description: 'the zone reserveTime was written in' })
   reserveTimeZone!: string | null;
   @ApiProperty({ enum: RESERVATION_STATUSES }) status!: ReservationStatus;
   @ApiProperty() createdAt!: string;
   @ApiProperty() updatedAt!: string;
-  @ApiPropertyOptional({ nullable: true }) scheduleId!: string | null;
-  @ApiProperty({ description: 'the send: type asked, content type, from, subject, content' })
-  request!: {
-    type: string | null;
-    contentType: string | null;
-    countryCode: string | null;
-    from: string | null;
-    subject: string | null;
-    content: string | null;
-    recipients: number;
-  };
+  @ApiProperty({ type: String, nullable: true }) scheduleId!: string | null;
+  @ApiProperty({
+    type: ReservationRequestView,
+    description: 'the send: type asked, content type, from, subject, content',
+  })
+  request!: ReservationRequestView;
 }
 
 export class ReservationPage {
   @ApiProperty({ type: [ReservationView] }) items!: ReservationView[];
-  @ApiPropertyOptional({ nullable: true }) nextCursor!: string | null;
+  @ApiProperty({ type: String, nullable: true }) nextCursor!: string | null;
 }

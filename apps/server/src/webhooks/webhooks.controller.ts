@@ -1,5 +1,12 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import { ApiErrors } from '../openapi/api-errors';
 import { CurrentProject } from '../auth/principal';
 import { uuidPipe } from '../common/uuid.pipe';
 import {
@@ -9,13 +16,13 @@ import {
   DeliveryView,
   ListDeliveriesQuery,
   UpdateWebhookEndpointDto,
+  WebhookEndpointList,
   WebhookEndpointView,
 } from './webhooks.dto';
 import { WebhookDeliveriesService } from './webhook-deliveries.service';
 import { endpointView, WebhookEndpointsService } from './webhook-endpoints.service';
 
 @ApiTags('webhooks')
-@ApiBearerAuth()
 @Controller('v1/webhooks')
 export class WebhooksController {
   constructor(
@@ -31,6 +38,11 @@ export class WebhooksController {
       'retried with backoff for 24 h. The secret is shown only in this answer. At most 20 endpoints: ' +
       '422 WEBHOOK_ENDPOINT_LIMIT_REACHED.',
   })
+  @ApiCreatedResponse({ type: CreatedWebhookEndpointView })
+  @ApiErrors({
+    400: ['INVALID_URL', 'TOO_SHORT'],
+    422: ['WEBHOOK_URL_NOT_ALLOWED', 'WEBHOOK_ENDPOINT_LIMIT_REACHED'],
+  })
   async create(
     @CurrentProject() projectId: string,
     @Body() body: CreateWebhookEndpointDto,
@@ -40,6 +52,7 @@ export class WebhooksController {
 
   @Get()
   @ApiOperation({ summary: "The project's endpoints with their status (DISABLED with the reason)" })
+  @ApiOkResponse({ type: WebhookEndpointList })
   async list(@CurrentProject() projectId: string): Promise<{ items: WebhookEndpointView[] }> {
     return { items: (await this.endpoints.list(projectId)).map(endpointView) };
   }
@@ -49,6 +62,8 @@ export class WebhooksController {
   @ApiOperation({
     summary: 'The delivery log, newest first, with every attempt (filter by endpoint, event, status)',
   })
+  @ApiOkResponse({ type: DeliveryPage })
+  @ApiErrors({ 400: ['INVALID_CURSOR', 'INVALID_UUID', 'INVALID_INT'] })
   async listDeliveries(
     @CurrentProject() projectId: string,
     @Query() query: ListDeliveriesQuery,
@@ -58,6 +73,7 @@ export class WebhooksController {
 
   @Get('deliveries/:id')
   @ApiOperation({ summary: 'One delivery with its attempts' })
+  @ApiOkResponse({ type: DeliveryView })
   async getDelivery(
     @CurrentProject() projectId: string,
     @Param('id', uuidPipe('id')) id: string,
@@ -67,6 +83,7 @@ export class WebhooksController {
 
   @Get(':id')
   @ApiOperation({ summary: 'One endpoint' })
+  @ApiOkResponse({ type: WebhookEndpointView })
   async get(
     @CurrentProject() projectId: string,
     @Param('id', uuidPipe('id')) id: string,
@@ -79,6 +96,8 @@ export class WebhooksController {
     summary:
       'Change an endpoint: url, secret, event types, description; `enabled: true` re-enables a disabled one',
   })
+  @ApiOkResponse({ type: WebhookEndpointView })
+  @ApiErrors({ 400: ['INVALID_URL', 'TOO_SHORT'], 422: ['WEBHOOK_URL_NOT_ALLOWED'] })
   async update(
     @CurrentProject() projectId: string,
     @Param('id', uuidPipe('id')) id: string,
@@ -90,6 +109,7 @@ export class WebhooksController {
   @Delete(':id')
   @HttpCode(204)
   @ApiOperation({ summary: 'Delete an endpoint and its delivery log' })
+  @ApiNoContentResponse({ description: 'deleted with its delivery log' })
   async remove(@CurrentProject() projectId: string, @Param('id', uuidPipe('id')) id: string): Promise<void> {
     await this.endpoints.remove(projectId, id);
   }

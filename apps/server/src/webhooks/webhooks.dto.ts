@@ -142,16 +142,20 @@ export class ListDeliveriesQuery {
 export class WebhookEndpointView {
   @ApiProperty() id!: string;
   @ApiProperty() url!: string;
-  @ApiPropertyOptional({ nullable: true }) description!: string | null;
+  @ApiProperty({ type: String, nullable: true }) description!: string | null;
   @ApiProperty({ enum: SUBSCRIPTIONS, isArray: true }) eventTypes!: string[];
   @ApiProperty({ enum: ENDPOINT_STATUSES }) status!: EndpointStatus;
-  @ApiPropertyOptional({ nullable: true }) disabledAt!: string | null;
-  @ApiPropertyOptional({ nullable: true, description: 'why it was disabled (by the project or for failing)' })
+  @ApiProperty({ type: String, nullable: true }) disabledAt!: string | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'why it was disabled (by the project or for failing)',
+  })
   disabledReason!: string | null;
-  @ApiPropertyOptional({ nullable: true, description: 'first failure since the last success' })
+  @ApiProperty({ type: String, nullable: true, description: 'first failure since the last success' })
   failingSince!: string | null;
   @ApiProperty({ description: 'deliveries that finally failed in a row' }) consecutiveFailures!: number;
-  @ApiPropertyOptional({ nullable: true }) lastSuccessAt!: string | null;
+  @ApiProperty({ type: String, nullable: true }) lastSuccessAt!: string | null;
   @ApiProperty() createdAt!: string;
   @ApiProperty() updatedAt!: string;
 }
@@ -164,8 +168,8 @@ export class DeliveryAttemptView {
   @ApiProperty() attempt!: number;
   @ApiProperty() startedAt!: string;
   @ApiProperty() durationMs!: number;
-  @ApiPropertyOptional({ nullable: true }) statusCode!: number | null;
-  @ApiPropertyOptional({ nullable: true }) error!: string | null;
+  @ApiProperty({ type: Number, nullable: true }) statusCode!: number | null;
+  @ApiProperty({ type: String, nullable: true }) error!: string | null;
   @ApiProperty({ enum: ['DELIVERED', 'RETRY', 'FAILED'] }) outcome!: string;
 }
 
@@ -176,15 +180,19 @@ export class DeliveryView {
   @ApiProperty() endpointId!: string;
   @ApiProperty({ enum: DELIVERY_STATUSES }) status!: DeliveryStatus;
   @ApiProperty() attempts!: number;
-  @ApiPropertyOptional({ nullable: true }) nextAttemptAt!: string | null;
-  @ApiPropertyOptional({ nullable: true }) lastStatusCode!: number | null;
-  @ApiPropertyOptional({ nullable: true }) lastError!: string | null;
+  @ApiProperty({ type: String, nullable: true }) nextAttemptAt!: string | null;
+  @ApiProperty({ type: Number, nullable: true }) lastStatusCode!: number | null;
+  @ApiProperty({ type: String, nullable: true }) lastError!: string | null;
   @ApiProperty({ description: 'when the event happened' }) createdAt!: string;
-  @ApiPropertyOptional({ nullable: true }) completedAt!: string | null;
+  @ApiProperty({ type: String, nullable: true }) completedAt!: string | null;
   @ApiProperty({ type: [DeliveryAttemptView] }) attemptLog!: DeliveryAttemptView[];
 }
 
 export class DeliveryPage {
   @ApiProperty({ type: [DeliveryView] }) items!: DeliveryView[];
-  @ApiPropertyOptional({ nullable: true }) nextCursor!: string | null;
+  @ApiProperty({ type: String, nullable: true }) nextCursor!: string | null;
+}
+
+export class WebhookEndpointList {
+  @ApiProperty({ type: [WebhookEndpointView] }) items!: WebhookEndpointView[];
 }
