@@ -1,13 +1,4 @@
-import { defineConfig } from 'tsup';
+import { packageBuild } from '../../tsup.preset.mjs';
 
-// ESM (.mjs) and CommonJS (.js) with their declarations, for Node ≥ 20 and for browsers through a bundler.
-export default defineConfig({
-  entry: ['src/index.ts'],
-  format: ['esm', 'cjs'],
-  dts: true,
-  sourcemap: true,
-  clean: true,
-  target: 'es2022',
-  platform: 'neutral',
-  outExtension: ({ format }) => ({ js: format === 'esm' ? '.mjs' : '.js' }),
-});
+// The client runs in browsers too: no Node built-in is imported, and the bundle targets the platform-neutral ES2022.
+export default packageBuild(undefined, { target: 'es2022', platform: 'neutral' });
