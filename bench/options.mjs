@@ -1,4 +1,5 @@
-// `pnpm bench [--smoke] [--recipients N] [--database postgres|pglite] [--seconds S] [--packages]`
+// `pnpm bench [--smoke] [--recipients N] [--database postgres|pglite] [--seconds S] [--packages]
+//   [--fuzz [--fuzz-runs N] [--fuzz-seed S]]`
 import { parseArgs } from 'node:util';
 
 export function benchOptions(argv) {
@@ -11,6 +12,9 @@ export function benchOptions(argv) {
       seconds: { type: 'string' },
       'json-requests': { type: 'string' },
       searches: { type: 'string' },
+      fuzz: { type: 'boolean', default: false },
+      'fuzz-runs': { type: 'string' },
+      'fuzz-seed': { type: 'string' },
     },
   });
   const smoke = values.smoke;
@@ -32,6 +36,10 @@ export function benchOptions(argv) {
     /** 1,000-recipient JSON requests, timed one after another */
     jsonRequests: count('json-requests', values['json-requests'], smoke ? 2 : 10),
     searches: count('searches', values.searches, smoke ? 20 : 300),
+    /** `--fuzz`: only the OpenAPI-driven fuzz, this many requests */
+    fuzz: values.fuzz,
+    fuzzRuns: count('fuzz-runs', values['fuzz-runs'], smoke ? 2000 : 20_000),
+    fuzzSeed: count('fuzz-seed', values['fuzz-seed'], 16),
     /** the server holding the scratch databases (the CI and the machine's PostgreSQL by default) */
     postgresUrl:
       process.env.MUNJA_BENCH_POSTGRES_URL ??

@@ -15,6 +15,7 @@ import { singleSendFigures } from './figures/single-send.mjs';
 import { BULK_SERIES, uploadBulk } from './figures/bulk-csv.mjs';
 import { dispatchFigures } from './figures/dispatch.mjs';
 import { historyFigures } from './figures/history.mjs';
+import { fuzzFigures } from './figures/fuzz.mjs';
 import { benchOptions } from './options.mjs';
 import { watchMemory } from './rss.mjs';
 import { createScratchDatabase } from './scratch-database.mjs';
@@ -50,7 +51,7 @@ async function service(databaseUrl, simulator, dispatch) {
   };
   later(stop);
   const project = await benchProject(client, child.operatorKey);
-  return { memory, client, project, stop };
+  return { memory, client, project, stop, operatorKey: child.operatorKey };
 }
 
 async function ceilings() {
@@ -156,17 +157,32 @@ async function bulkFigures(simulator, apiPeakMb) {
   });
 }
 
-let failed = false;
-try {
-  note(
-    `${options.smoke ? 'smoke run: ' : ''}${options.recipients} recipients, database ${options.database}, ` +
-      `${options.seconds} s load phases`,
-  );
-  await ceilings();
+/** `--fuzz`: the OpenAPI-driven fuzz against a full service process, instead of the figures. */
+async function fuzzOnly() {
   const simulator = await startSimulatorProcess();
   later(simulator.stop);
-  const apiPeakMb = await acceptFigures(simulator);
-  await bulkFigures(simulator, apiPeakMb);
+  const full = await service(await database(), simulator, true);
+  note(`fuzz: ${options.fuzzRuns} requests (seed ${options.fuzzSeed})`);
+  const result = await fuzzFigures(full, { runs: options.fuzzRuns, seed: options.fuzzSeed });
+  for (const line of result.lines) printFigure(line);
+  if (result.failed) throw new Error('the fuzz found 5xx answers or error bodies out of shape (see above)');
+}
+
+let failed = false;
+try {
+  if (options.fuzz) {
+    await fuzzOnly();
+  } else {
+    note(
+      `${options.smoke ? 'smoke run: ' : ''}${options.recipients} recipients, database ${options.database}, ` +
+        `${options.seconds} s load phases`,
+    );
+    await ceilings();
+    const simulator = await startSimulatorProcess();
+    later(simulator.stop);
+    const apiPeakMb = await acceptFigures(simulator);
+    await bulkFigures(simulator, apiPeakMb);
+  }
 } catch (error) {
   failed = true;
   process.stderr.write(`bench: failed: ${error instanceof Error ? error.stack : String(error)}\n`);

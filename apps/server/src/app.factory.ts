@@ -7,6 +7,8 @@ import { AppModule, AppOptions } from './app.module';
 import { createValidationPipe } from './common/validation';
 import { ErrorFilter } from './common/error.filter';
 import { buildOpenApiDocument } from './openapi/openapi-document';
+import { answerClientError } from './common/client-error';
+import { configureHttpEdge } from './common/http-edge';
 
 /** Largest request body: 1,000 recipients with long contents fit comfortably. */
 const BODY_LIMIT = 8 * 1024 * 1024;
@@ -19,10 +21,12 @@ export async function createApp(
 ): Promise<NestFastifyApplication> {
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(options),
-    new FastifyAdapter({ bodyLimit: BODY_LIMIT }),
-    { bufferLogs: true, abortOnError: false },
+    new FastifyAdapter({ bodyLimit: BODY_LIMIT, clientErrorHandler: answerClientError }),
+    // Nest's own parsers (JSON, urlencoded) are replaced by the edge's (configureHttpEdge).
+    { bufferLogs: true, abortOnError: false, bodyParser: false },
   );
   app.useLogger(app.get(Logger));
+  configureHttpEdge(app.getHttpAdapter().getInstance());
   await app.register(multipart, { limits: { fileSize: MULTIPART_FILE_LIMIT, files: 1, fields: 10 } });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ErrorFilter());

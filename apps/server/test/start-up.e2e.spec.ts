@@ -61,7 +61,8 @@ describe('start-up', () => {
     } finally {
       await second.close();
     }
-  });
+    // Two on-disk PGlite starts (initdb, then a restart) take long on a busy machine.
+  }, 240_000);
 
   it.each([
     [{ PORT: 'eighty' }, 'PORT'],

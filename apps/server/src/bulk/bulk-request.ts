@@ -2,6 +2,7 @@ import { OmitType } from '@nestjs/swagger';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { ApiError } from '../common/api-error';
+import { checkJsonValue } from '../common/json-body';
 import { firstSendBodyFailure } from '../messages/send-body.pipe';
 import { SendMessageDto } from '../messages/send-message.dto';
 
@@ -25,6 +26,8 @@ export function readBulkRequest(text: string): { fields: BulkRequestDto; raw: un
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     throw ApiError.badRequest('INVALID_JSON', 'The `request` part must be a JSON object', 'request');
   }
+  // The same bounds as a JSON body: no depth that overflows class-transformer, nothing PostgreSQL cannot store.
+  checkJsonValue(raw);
   const fields = plainToInstance(BulkRequestDto, raw);
   const failure = firstSendBodyFailure(validateSync(fields, { whitelist: true, forbidNonWhitelisted: true }));
   if (failure) throw ApiError.badRequest(failure.code, failure.message, failure.field);

@@ -16,7 +16,9 @@ import { IDEMPOTENCY_KEY_HEADER, IDEMPOTENT_REPLAYED_HEADER } from '../openapi/i
 import { BulkAnswerSchema, RequestProgressSchema } from './bulk.views';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CurrentProject } from '../auth/principal';
+import { RouteConfig } from '@nestjs/platform-fastify';
 import { ApiError } from '../common/api-error';
+import { MULTIPART_ROUTE } from '../common/http-edge';
 import { uuidPipe } from '../common/uuid.pipe';
 import { readIdempotencyKey } from '../messages/idempotency';
 import { MAX_REQUEST_PART_CHARS, readBulkRequest } from './bulk-request';
@@ -49,6 +51,7 @@ export class BulkController {
   ) {}
 
   @Post('messages/bulk')
+  @RouteConfig(MULTIPART_ROUTE)
   @ApiOperation({
     summary: `Send one message to up to ${MAX_BULK_RECIPIENTS.toLocaleString('en')} recipients from a CSV`,
     description:

@@ -101,4 +101,12 @@ describe('readRecipientCsv', () => {
     expect(await rows(Buffer.from([0xef, 0xbb, 0xbf]))).toEqual([]);
     expect(await rows('to,content\r\n\r\n')).toEqual([]);
   });
+
+  it('refuses a row whose cell holds a NUL (PostgreSQL cannot store it) by line, and keeps the others', async () => {
+    const read = await rows('to,content\n010-1111-2222,a\u0000b\n010-3333-4444,ok\n');
+    expect(read).toEqual([
+      expect.objectContaining({ kind: 'malformed', line: 2, code: 'INVALID_CHARACTER', field: 'content' }),
+      expect.objectContaining({ kind: 'recipient', line: 3, to: '010-3333-4444' }),
+    ]);
+  });
 });

@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import { parse, type CsvError, type Info } from 'csv-parse';
 import { ApiError } from '../common/api-error';
+import { unstorableCharacter } from '../common/storable-text';
 
 /** The columns a recipients CSV may have (header names, case-insensitive, in any order). */
 export const CSV_COLUMNS = ['to', 'subject', 'content'] as const;
@@ -97,6 +98,14 @@ function readRow(cells: readonly string[], columns: readonly Column[] | null, li
     const value = column === 'to' ? to : cells[i]!;
     if (value.length > CELL_LIMITS[column]) {
       return malformed('TOO_LONG', column, `${column} is longer than ${CELL_LIMITS[column]} characters`);
+    }
+    const unstorable = unstorableCharacter(value);
+    if (unstorable) {
+      return malformed(
+        'INVALID_CHARACTER',
+        column,
+        `line ${line}: ${column} contains ${unstorable}; remove it`,
+      );
     }
     // An empty subject or content means the request's own, as in the JSON body.
     if (value !== '') values[column] = value;

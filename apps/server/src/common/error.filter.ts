@@ -1,9 +1,11 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ComplianceError } from '@munja/compliance';
 import { RuleError } from '@munja/rules';
 import { ApiError, ErrorBody } from './api-error';
+import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from './database-unavailable';
 import { complianceStatus } from './domain-errors';
+import { acceptedMediaType } from './http-edge';
 
 const STATUS_CODES: Record<number, string> = {
   400: 'BAD_REQUEST',
@@ -16,6 +18,7 @@ const STATUS_CODES: Record<number, string> = {
   413: 'PAYLOAD_TOO_LARGE',
   415: 'UNSUPPORTED_MEDIA_TYPE',
   422: 'UNPROCESSABLE_ENTITY',
+  431: 'HEADERS_TOO_LARGE',
   429: 'TOO_MANY_REQUESTS',
   503: 'SERVICE_UNAVAILABLE',
 };
@@ -41,8 +44,28 @@ function fastifyErrorBody(error: FastifyLikeError, statusCode: number): ErrorBod
   return { statusCode, code, message: error.message ?? 'Bad request' };
 }
 
+/** busboy's (multipart) own errors are plain Errors: a body that ends mid-part is the client's fault. */
+const MULTIPART_FAILURES = [
+  'Unexpected end of multipart data',
+  'terminated early due to unexpected end of multipart',
+];
+
 export function toErrorBody(exception: unknown): ErrorBody {
   if (exception instanceof ApiError) return exception.body();
+  if (isDatabaseUnavailable(exception)) {
+    return {
+      statusCode: HttpStatus.SERVICE_UNAVAILABLE,
+      code: 'DATABASE_UNAVAILABLE',
+      message: `The database cannot be reached right now; nothing was changed. Retry in ${DATABASE_RETRY_AFTER_SECONDS} s`,
+    };
+  }
+  if (exception instanceof Error && MULTIPART_FAILURES.some((text) => exception.message.includes(text))) {
+    return {
+      statusCode: 400,
+      code: 'MALFORMED_MULTIPART',
+      message: `The multipart/form-data body is malformed: ${exception.message}`,
+    };
+  }
   if (exception instanceof ComplianceError) {
     return {
       statusCode: complianceStatus(exception.code),
@@ -84,10 +107,22 @@ export class ErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger('ErrorFilter');
 
   catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
     const body = toErrorBody(exception);
-    if (body.statusCode >= 500)
+    const reply = http.getResponse<FastifyReply>();
+    if (body.code === 'UNSUPPORTED_MEDIA_TYPE' && body.field === undefined) {
+      const accepted = acceptedMediaType(http.getRequest<FastifyRequest>());
+      body.message = `This route takes ${accepted} (Content-Type: ${accepted})`;
+      body.field = 'Content-Type';
+    }
+    if (body.code === 'DATABASE_UNAVAILABLE') {
+      void reply.header('Retry-After', String(DATABASE_RETRY_AFTER_SECONDS));
+      this.logger.warn(
+        `database unavailable: ${exception instanceof Error ? exception.message : String(exception)}`,
+      );
+    } else if (body.statusCode >= 500) {
       this.logger.error(exception instanceof Error ? exception.stack : String(exception));
-    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    }
     void reply.status(body.statusCode).send(body);
   }
 }

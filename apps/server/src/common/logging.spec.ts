@@ -12,6 +12,8 @@ describe('redactUrl', () => {
     ['/v1/webhooks/sens/abcdefghijklmnopqrstuvwx', '/v1/webhooks/sens/[redacted]'],
     ['/v1/webhooks/sens/abcdefghijklmnopqrstuvw', '/v1/webhooks/sens/abcdefghijklmnopqrstuvw'],
     ['/health/ready', '/health/ready'],
+    // a report secret of any characters, once it has the length MUNJA_REPORT_SECRET must have
+    ['/v1/reports/sens/pa%2Bss!word*with(24)chars', '/v1/reports/sens/[redacted]'],
   ])('%s → %s', (url, expected) => {
     expect(redactUrl(url)).toBe(expected);
   });

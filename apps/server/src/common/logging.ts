@@ -3,8 +3,11 @@ import { RequestMethod } from '@nestjs/common';
 import type { Params } from 'nestjs-pino';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-/** A path segment that looks like a secret: 24+ URL-safe characters (ARS and webhook secrets in paths). */
-const SECRET_LIKE = /^[A-Za-z0-9_~.-]{24,}$/;
+/**
+ * A path segment that may be a secret: 24 characters or more, whatever they are (ARS tokens and the report
+ * secret travel in paths; MUNJA_REPORT_SECRET is refused at start when shorter, so it is always masked).
+ */
+const SECRET_LIKE = /^[^/]{24,}$/;
 
 /**
  * Masks secrets carried in URL paths (the ARS stand-in's and the webhooks' path secrets) and drops the query

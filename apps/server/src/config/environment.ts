@@ -19,6 +19,9 @@ const toBoolean = ({ value }: { value: unknown }): unknown => {
   return value;
 };
 
+/** The shortest report secret: request logs mask path segments of at least this many characters (logging.ts). */
+export const REPORT_SECRET_MIN_LENGTH = 24;
+
 const toInteger = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value;
 
@@ -63,11 +66,14 @@ export class Environment {
   @MinLength(24, { message: 'MUNJA_OPERATOR_KEY must be at least 24 characters' })
   MUNJA_OPERATOR_KEY?: string;
 
-  /** Seed a ready demo project (approved calling number, completed 080 service) at start. */
+  /**
+   * Seed a ready demo project (approved calling number, completed 080 service) at start and print its key.
+   * Unset: on with the embedded database only; with DATABASE_URL only when set to true explicitly.
+   */
   @IsOptional()
   @Transform(toBoolean)
   @IsBoolean()
-  MUNJA_DEMO: boolean = true;
+  MUNJA_DEMO?: boolean;
 
   /** How long an uploaded MMS image can be used (SENS keeps files 6 days). */
   @IsOptional()
@@ -214,7 +220,9 @@ export class Environment {
   /** Secret in the vendor webhook path `/v1/reports/:pluginId/:secret` (or header X-Munja-Report-Secret); webhooks are off without it. */
   @IsOptional()
   @IsString()
-  @MinLength(16, { message: 'MUNJA_REPORT_SECRET must be at least 16 characters' })
+  @MinLength(REPORT_SECRET_MIN_LENGTH, {
+    message: `MUNJA_REPORT_SECRET must be at least ${REPORT_SECRET_MIN_LENGTH} characters (request logs mask path segments that long)`,
+  })
   MUNJA_REPORT_SECRET?: string;
 
   /** AD inside the night window (21:00–08:00 Asia/Seoul): `reject` refuses the send, `defer` moves it to 08:00. */
@@ -314,6 +322,9 @@ export class Environment {
   LOG_LEVEL: string = 'info';
 }
 
+/** Settings whose values are secrets (or hold credentials): a refusal names them without their value. */
+const SECRET_SETTING = /KEY|SECRET|PASSWORD|TOKEN|DATABASE_URL|REDIS_URL|MUNJA_PLUGINS$/;
+
 /** Validates the raw environment; throws one Error naming every bad variable. */
 export function validateEnvironment(raw: Record<string, unknown>): Environment {
   // Empty strings count as unset, so `FOO= npm start` behaves like not setting FOO.
@@ -323,7 +334,9 @@ export function validateEnvironment(raw: Record<string, unknown>): Environment {
   if (errors.length > 0) {
     const lines = errors.map((error) => {
       const reasons = Object.values(error.constraints ?? {}).join('; ');
-      return `  ${error.property}: ${reasons} (got ${JSON.stringify(error.value)})`;
+      // Secrets and keys are never echoed: the message reaches logs and terminals.
+      const got = SECRET_SETTING.test(error.property) ? '' : ` (got ${JSON.stringify(error.value)})`;
+      return `  ${error.property}: ${reasons}${got}`;
     });
     throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
   }
@@ -332,5 +345,7 @@ export function validateEnvironment(raw: Record<string, unknown>): Environment {
       'Invalid configuration:\n  MUNJA_OPERATOR_KEY: required when DATABASE_URL is set (at least 24 characters)',
     );
   }
+  // A production database never gets the demo project (and its printed live key) unless asked for by name.
+  environment.MUNJA_DEMO ??= !environment.DATABASE_URL;
   return environment;
 }

@@ -4,6 +4,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { Environment } from '../config/environment';
 import { DATABASE_LOCATION, DatabaseLocation, DatabaseLocationModule } from './database-location';
 import { MIGRATIONS } from './migrations';
+import { QueryLogger } from './query-logger';
 
 /**
  * TypeORM over the `pg` driver, for both a PostgreSQL server and the embedded PGlite. Migrations run at
@@ -22,7 +23,8 @@ import { MIGRATIONS } from './migrations';
         migrations: MIGRATIONS,
         migrationsRun: true,
         migrationsTransactionMode: 'each' as const,
-        logging: ['error' as const, 'migration' as const],
+        logging: ['error' as const, 'warn' as const, 'migration' as const],
+        logger: new QueryLogger(),
         extra: { max: config.get('MUNJA_DB_POOL_SIZE', { infer: true }) },
         // Fail fast instead of retrying nine times when the database is unreachable.
         retryAttempts: 1,

@@ -10,7 +10,10 @@ import {
 import { ApiErrors } from '../openapi/api-errors';
 import type { FastifyRequest } from 'fastify';
 import { CurrentProject } from '../auth/principal';
+import { RouteConfig } from '@nestjs/platform-fastify';
 import { ApiError } from '../common/api-error';
+import { MULTIPART_ROUTE } from '../common/http-edge';
+import { unstorableCharacter } from '../common/storable-text';
 import { uuidPipe } from '../common/uuid.pipe';
 import { FileView } from './files.dto';
 import { fileView, FilesService } from './files.service';
@@ -21,6 +24,7 @@ export class FilesController {
   constructor(private readonly service: FilesService) {}
 
   @Post()
+  @RouteConfig(MULTIPART_ROUTE)
   @ApiOperation({
     summary: 'Upload an MMS image (multipart/form-data, field `file`)',
     description:
@@ -51,6 +55,15 @@ export class FilesController {
     const part = await request.file();
     if (!part || part.fieldname !== 'file') {
       throw ApiError.badRequest('REQUIRED', 'The multipart field `file` is required', 'file');
+    }
+    const unstorable = unstorableCharacter(part.filename);
+    if (unstorable) {
+      await part.toBuffer().catch(() => undefined);
+      throw ApiError.badRequest(
+        'INVALID_CHARACTER',
+        `The file name contains ${unstorable}; rename the file`,
+        'file',
+      );
     }
     let bytes: Buffer;
     try {

@@ -23,7 +23,8 @@ describe('isPrivateAddress', () => {
     ['224.0.0.1', true],
     ['255.255.255.255', true],
     ['8.8.8.8', false],
-    ['203.0.113.10', false],
+    ['203.0.113.10', true], // documentation (TEST-NET-3): never a real receiver
+    ['1.1.1.1', false],
     ['::1', true],
     ['[::1]', true],
     ['::', true],
@@ -33,6 +34,25 @@ describe('isPrivateAddress', () => {
     ['::ffff:8.8.8.8', false],
     ['2001:4860:4860::8888', false],
     ['example.com', false], // a name: checked on what it resolves to
+    // IPv6 forms that carry an IPv4 address are judged by that address
+    ['64:ff9b::a00:1', true], // NAT64 (RFC 6052) → 10.0.0.1
+    ['64:ff9b::7f00:1', true], // NAT64 → 127.0.0.1
+    ['64:ff9b::808:808', false], // NAT64 → 8.8.8.8
+    ['64:ff9b:1::a00:1', true], // local-use NAT64 (RFC 8215)
+    ['2002:a9fe:a9fe::1', true], // 6to4 → 169.254.169.254
+    ['2002:c0a8:101::', true], // 6to4 → 192.168.1.1
+    ['2002:808:808::1', false], // 6to4 → 8.8.8.8
+    ['::a00:1', true], // IPv4-compatible → 10.0.0.1
+    ['::7f00:1', true], // IPv4-compatible → 127.0.0.1
+    ['::808:808', false], // IPv4-compatible → 8.8.8.8
+    ['::ffff:a9fe:a9fe', true], // IPv4-mapped, hex form → 169.254.169.254
+    ['::ffff:0:a00:1', true], // IPv4-translated (RFC 6145) → 10.0.0.1
+    ['2001::1', true], // Teredo
+    ['2001:db8::1', true], // documentation
+    ['100::1', true], // discard-only
+    ['192.0.2.1', true], // documentation (TEST-NET-1)
+    ['198.51.100.1', true], // TEST-NET-2
+    ['198.18.0.1', true], // benchmarking
   ])('%s → %s', (address, expected) => {
     expect(isPrivateAddress(address)).toBe(expected);
   });
