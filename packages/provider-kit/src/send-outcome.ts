@@ -1,3 +1,5 @@
+import type { ProviderError } from './provider-error';
+
 /** The vendor took the message: it now waits for a delivery report under the vendor's id. */
 export interface AcceptedOutcome {
   readonly ref: string;
@@ -21,3 +23,19 @@ export interface RejectedOutcome {
 
 /** One per message of a `send` call, in no particular order; `ref` ties it to the message. */
 export type SendOutcome = AcceptedOutcome | RejectedOutcome;
+
+/**
+ * The outcome of one message of a vendor call that failed as a whole: retryable unless the failure says the
+ * message itself is bad (PERMANENT). Dead credentials, a rate limit or a vendor fault say nothing against the
+ * message, and the service may send it later or through the route's next plugin.
+ */
+export function rejectedByCall(ref: string, error: ProviderError): RejectedOutcome {
+  return {
+    ref,
+    accepted: false,
+    code: error.vendorCode,
+    message: error.message,
+    retryable: error.kind !== 'PERMANENT',
+    ...(error.retryAfterMs === undefined ? {} : { retryAfterMs: error.retryAfterMs }),
+  };
+}
