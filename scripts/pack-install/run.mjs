@@ -3,26 +3,33 @@
 // `workspace:` ranges to versions), installs the tarballs with plain npm into a fresh project in the system's
 // temporary folder (outside the workspace, so nothing resolves from it), type-checks a TypeScript consumer of
 // each module system against the packed declarations, and runs an ESM and a CommonJS consumer script that use
-// each package; the provider plugins send to a @munja/simulator started from the workspace.
-// Usage: node scripts/pack-install/run.mjs [--keep]  (needs the packages built: turbo run build)
-import { spawn, spawnSync } from 'node:child_process';
-import { once } from 'node:events';
+// each package: the provider plugins send to a @munja/simulator started from the workspace, and @munja/client
+// sends to the built service (on in-memory PGlite, its plugins pointed at that simulator).
+// Usage: npm run test:pack [-- --keep]  (--keep leaves the temporary project for a look)
+import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { benchProject, serviceClient } from '../../bench/service-client.mjs';
+import { startServiceProcess } from '../../bench/service-process.mjs';
+import { CALLING_NUMBER, startSimulatorProcess } from '../../bench/simulator-process.mjs';
+import { simulatorDefaults } from '../../bench/workspace.mjs';
 import { checkManifest } from './manifest.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const started = Date.now();
 
-/**
- * The published packages, by folder. @munja/client (packages/client) joins this list when it lands on main,
- * with its own consumer check (send through the client to a running service) in consumer/checks.cjs.
- */
-const PUBLISHED = ['rules', 'compliance', 'scheduling', 'provider-kit', 'provider-sens', 'provider-omni'];
+/** The published packages, by folder; the simulator, the server and the examples are private. */
+const PUBLISHED = [
+  'rules',
+  'compliance',
+  'scheduling',
+  'provider-kit',
+  'provider-sens',
+  'provider-omni',
+  'client',
+];
 
 function step(text) {
   console.log(`== pack-install [${((Date.now() - started) / 1000).toFixed(1)} s] ${text}`);
@@ -39,10 +46,11 @@ if (!relative(root, work).startsWith('..')) throw new Error(`${work} is inside t
 const tarballs = join(work, 'tarballs');
 const app = join(work, 'app');
 let simulator;
+let service;
 
 try {
   step('build');
-  const filters = [...PUBLISHED, 'simulator'].map((name) => `--filter=./packages/${name}`);
+  const filters = [...PUBLISHED.map((name) => `--filter=./packages/${name}`), '--filter=@munja/server...'];
   run('pnpm', ['exec', 'turbo', 'run', 'build', ...filters, '--output-logs=errors-only'], { cwd: root });
 
   step(`pnpm pack ${PUBLISHED.length} packages into ${tarballs}`);
@@ -68,26 +76,28 @@ try {
   step('type-check an ESM (.mts) and a CommonJS (.cts) TypeScript consumer against the packed declarations');
   run(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', app], { cwd: app });
 
-  step('start @munja/simulator from the workspace');
-  simulator = spawn(
-    process.execPath,
-    [join(root, 'packages', 'simulator', 'dist', 'cli.js'), '--port', '0', '--quiet'],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
+  step(
+    'start @munja/simulator and the service (apps/server/dist/main.js, PGlite in memory) from the workspace',
   );
-  const ready = await readyLine(simulator);
-  const defaults = createRequire(import.meta.url)(join(root, 'packages', 'simulator', 'dist', 'index.js'));
+  simulator = await startSimulatorProcess();
+  service = await startServiceProcess({ simulatorUrl: simulator.url, dispatch: true });
+  const client = serviceClient(service.url);
+  const project = await benchProject(client, service.operatorKey);
+  await client.close();
+  const { SENS_DEFAULTS, DEFAULT_OMNI_CREDENTIALS } = simulatorDefaults;
   const env = {
     ...process.env,
     MUNJA_SIMULATOR: JSON.stringify({
-      url: ready.url,
+      url: simulator.url,
       sens: {
-        serviceId: ready.sens.serviceId,
-        accessKey: defaults.SENS_DEFAULTS.accessKey,
-        secretKey: defaults.SENS_DEFAULTS.secretKey,
-        callingNumber: defaults.SENS_DEFAULTS.callingNumbers[0],
+        serviceId: SENS_DEFAULTS.serviceId,
+        accessKey: SENS_DEFAULTS.accessKey,
+        secretKey: SENS_DEFAULTS.secretKey,
+        callingNumber: CALLING_NUMBER,
       },
-      omni: defaults.DEFAULT_OMNI_CREDENTIALS,
+      omni: DEFAULT_OMNI_CREDENTIALS,
     }),
+    MUNJA_SERVICE: JSON.stringify({ url: service.url, apiKey: project.key, from: project.from }),
   };
 
   for (const script of ['esm.mjs', 'cjs.cjs']) {
@@ -96,24 +106,8 @@ try {
   }
   step('passed');
 } finally {
-  simulator?.kill();
+  await service?.stop();
+  await simulator?.stop();
   if (process.argv.includes('--keep')) console.log(`kept ${work}`);
   else rmSync(work, { recursive: true, force: true });
-}
-
-/** The simulator prints one JSON line `{ event: 'ready', url, … }` once it listens. */
-async function readyLine(child) {
-  const lines = createInterface({ input: child.stdout });
-  const exited = once(child, 'exit').then(([code]) => {
-    throw new Error(`the simulator exited (${code}) before it was ready`);
-  });
-  const ready = (async () => {
-    for await (const line of lines) {
-      if (!line.startsWith('{')) continue;
-      const parsed = JSON.parse(line);
-      if (parsed.event === 'ready') return parsed;
-    }
-    throw new Error('the simulator closed its output before it was ready');
-  })();
-  return Promise.race([ready, exited]);
 }

@@ -1,6 +1,7 @@
 // What the ESM and the CommonJS consumer scripts each check, given the packages as their module system loaded
 // them. Every check asserts a value the package computes, so a broken entry point or a wrong build fails here.
 const assert = require('node:assert/strict');
+const { setTimeout: sleep } = require('node:timers/promises');
 
 /** @munja/rules: CP949 bytes and the SMS/LMS choice. */
 function checkRules(rules) {
@@ -134,6 +135,28 @@ async function checkPlugins(kit, sens, omni, system) {
   );
 }
 
+/** @munja/client: a send to the running service that completes, and a refused send as a typed error. */
+async function checkClient(client, system) {
+  const service = JSON.parse(process.env.MUNJA_SERVICE);
+  const munja = new client.Munja({ baseUrl: service.url, apiKey: service.apiKey });
+  const to = system === 'esm' ? '01050000001' : '01050000002';
+  const answer = await munja.messages.send({ from: service.from, content: '안녕하세요', messages: [{ to }] });
+  assert.equal(answer.accepted, 1, JSON.stringify(answer));
+  let messages = [];
+  for (let i = 0; i < 300 && !(messages.length === 1 && messages[0].status === 'COMPLETED'); i += 1) {
+    if (i > 0) await sleep(100);
+    messages = (await munja.messages.request(answer.requestId)).messages;
+  }
+  assert.deepEqual(
+    messages.map((m) => [m.to, m.status, m.statusName]),
+    [[to, 'COMPLETED', 'success']],
+  );
+  await assert.rejects(
+    munja.messages.send({ from: '0299998888', content: 'hi', messages: [{ to }] }),
+    (error) => error instanceof client.MunjaError && error.code === 'CALLING_NUMBER_NOT_REGISTERED',
+  );
+}
+
 /**
  * Runs every check. `packages` holds each package's namespace as the calling module system loaded it;
  * a plugin package's definition is its default export.
@@ -149,7 +172,8 @@ async function checkAll(packages, system) {
   console.log(`   ${system}: @munja/provider-kit exports the contract`);
   await checkPlugins(packages.providerKit, packages.sens.default, packages.omni.default, system);
   console.log(`   ${system}: @munja/provider-sens and @munja/provider-omni send to the simulator`);
-  // @munja/client: send through the client to a running service — added when packages/client lands on main
+  await checkClient(packages.client, system);
+  console.log(`   ${system}: @munja/client sends through the service, to completion`);
 }
 
 module.exports = { checkAll };

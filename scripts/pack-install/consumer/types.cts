@@ -7,6 +7,7 @@ import kit = require('@munja/provider-kit');
 import type { ConformanceHarness } from '@munja/provider-kit/conformance';
 import sens = require('@munja/provider-sens');
 import omni = require('@munja/provider-omni');
+import client = require('@munja/client');
 
 export const bytes: number = rules.countBytes('가');
 export const review: typeof compliance.reviewRequest = compliance.reviewRequest;
@@ -18,3 +19,5 @@ export const plugins: kit.PluginDefinition<unknown>[] = [
   omni.default,
 ] as kit.PluginDefinition<unknown>[];
 export type Harness = ConformanceHarness<unknown>;
+export const munja = (apiKey: string): client.Munja =>
+  new client.Munja({ baseUrl: 'http://127.0.0.1:3000', apiKey });

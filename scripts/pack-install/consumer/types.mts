@@ -6,6 +6,7 @@ import { definePlugin, PluginConfigError, type OutboundMessage, type Provider } 
 import type { ConformanceHarness } from '@munja/provider-kit/conformance';
 import sens from '@munja/provider-sens';
 import omni from '@munja/provider-omni';
+import { Munja, MunjaError, type SendAnswer } from '@munja/client';
 
 export const bytes: number = countBytes('가');
 export const profile: LimitProfile = PROFILES.SENS;
@@ -13,6 +14,9 @@ export type Review = ReturnType<typeof reviewRequest> extends ReviewResult ? tru
 export const next = (schedule: Schedule): Date[] => nextOccurrences(schedule, new Date(0), 1);
 export const ids: string[] = [sens.id, omni.id];
 export type Harness = ConformanceHarness<{ baseUrl: string }>;
+export const send = (munja: Munja): Promise<SendAnswer | unknown> =>
+  munja.messages.send({ from: '0212345678', content: 'hi', messages: [{ to: '01012345678' }] });
+export const isRefusal = (error: unknown): error is MunjaError => error instanceof MunjaError;
 
 // a third party's plugin, typed by the contract
 export const echo = definePlugin<{ prefix: string }>({
