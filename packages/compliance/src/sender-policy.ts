@@ -2,7 +2,7 @@ import { ComplianceError } from './compliance-error';
 
 /**
  * What the recipient sees as the sender of an international SMS, per country (SENS console guide, seed 000,
- * "国際SMSの発送国別発信番号ポリシー"; rows as given in the seed, not re-confirmed — message-rules.md §4).
+ * "国際SMSの発送国別発信番号ポリシー"; rows as given in the seed, not re-confirmed — docs/message-rules.md §4).
  * RANDOM: the carrier shows a random number; AS_ENTERED: the `from` number goes as entered; FIXED: the vendor's
  * fixed sender.
  */

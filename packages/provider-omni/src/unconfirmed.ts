@@ -1,6 +1,6 @@
 /**
  * Every Infobank OMNI behaviour this plugin relies on that the public sources did not confirm
- * (vendor-apis.md § B marks them UNCONFIRMED). Nothing else in the plugin guesses: when someone checks the
+ * (docs/vendor-apis.md § B marks them UNCONFIRMED). Nothing else in the plugin guesses: when someone checks the
  * real API, this file is the one to change.
  */
 

@@ -1,5 +1,5 @@
 /**
- * Infobank OMNI wire facts the sources confirm (vendor-apis.md § B): base URL, paths, headers, result codes
+ * Infobank OMNI wire facts the sources confirm (docs/vendor-apis.md § B): base URL, paths, headers, result codes
  * and body shapes. Guesses live in unconfirmed.ts.
  */
 

@@ -62,7 +62,7 @@ export function errorForNetwork(error: unknown, operation: string): ProviderErro
 
 /**
  * Signed JSON requests to SENS over one keep-alive undici Pool (the global fetch makes far fewer requests
- * per second, measured in design.md).
+ * per second, measured in docs/design.md).
  */
 export class SensHttp {
   private readonly pool: Pool;

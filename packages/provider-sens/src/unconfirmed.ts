@@ -1,5 +1,5 @@
 /**
- * Every SENS behaviour this plugin relies on that the vendor reference (vendor-apis.md) marks UNCONFIRMED or
+ * Every SENS behaviour this plugin relies on that the vendor reference (docs/vendor-apis.md) marks UNCONFIRMED or
  * does not state. Kept in one place so that confirming (or correcting) a fact is a one-file change.
  */
 

@@ -1,6 +1,6 @@
 /**
  * The faked Infobank OMNI wire format: result codes, report fields and the choices the fake makes where the
- * vendor reference (vendor-apis.md § B) says UNCONFIRMED. Every such guess lives here, named, so that a
+ * vendor reference (docs/vendor-apis.md § B) says UNCONFIRMED. Every such guess lives here, named, so that a
  * check against the real API changes this one file.
  */
 

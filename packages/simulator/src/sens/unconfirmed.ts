@@ -1,5 +1,5 @@
 /**
- * Every behaviour of the faked SENS that the vendor reference (vendor-apis.md) marks UNCONFIRMED, or does
+ * Every behaviour of the faked SENS that the vendor reference (docs/vendor-apis.md) marks UNCONFIRMED, or does
  * not state at all, lives here, so that one look shows what the fake invents. Change a fact here once
  * someone confirms the real one.
  */
