@@ -27,6 +27,7 @@ export type ComplianceErrorCode =
   | 'BLOCKED'
   // international
   | 'UNSUPPORTED_COUNTRY'
+  | 'SIGNATURE_REQUIRED'
   // request shape
   | 'INVALID_CONTENT_TYPE'
   | 'INVALID_SEND_TIME'

@@ -91,7 +91,7 @@ export function planContent(
     if (subject !== undefined) {
       throw new RuleError('SUBJECT_NOT_ALLOWED', `${prefix}subject`, 'an international SMS has no subject');
     }
-    const signed = planInternationalSender(s.senderPolicies, s.countryCode, s.from, content);
+    const signed = planInternationalSender(s.senderPolicies, s.countryCode, s.from, content, field);
     const plan = segment(signed.text, { maxParts: s.maxParts, field });
     return {
       kind: 'international',

@@ -1,5 +1,5 @@
 import { describe, it, expect } from '@jest/globals';
-import { PROFILES } from '@munja/rules';
+import { PROFILES, type SenderPolicyTable } from '@munja/rules';
 import {
   blockListCandidates,
   reviewRequest,
@@ -406,6 +406,55 @@ describe('reviewRequest: international', () => {
     expect(result.recipients[0]).toMatchObject({
       content: '【Verify】Your code is 1234',
       signatureInserted: false,
+    });
+  });
+
+  describe("on a route whose plugin has the sender sign (OMNI's table for 86)", () => {
+    const senderSigns: SenderPolicyTable = {
+      countries: {
+        '86': { countryCode: '86', country: 'CN', sender: 'AS_ENTERED', signature: { by: 'SENDER' } },
+      },
+      fallback: { sender: 'AS_ENTERED' },
+    };
+
+    it("plans the sender's own signature first, exactly as written, never 【Verify】 in front", () => {
+      const content = '【BB商店】您的验证码是 1234';
+      const result = reviewRequest(
+        request({ countryCode: '86', content, messages: [{ to: '13800138000' }] }),
+        { ...context(), senderPolicies: senderSigns },
+      );
+      expect(result.recipients[0]).toMatchObject({
+        outcome: 'PLANNED',
+        content,
+        parts: [content],
+        signatureInserted: false,
+        sender: { kind: 'AS_ENTERED', number: '0212345678' },
+      });
+    });
+
+    it('refuses a text without a signature: the request for its own text, a recipient for an override', () => {
+      const ctx = { ...context(), senderPolicies: senderSigns };
+      const bare = reviewRequest(
+        request({ countryCode: '86', content: '验证码 1234', messages: [{ to: '13800138000' }] }),
+        ctx,
+      );
+      expect(bare.ok).toBe(false);
+      expect(bare.errors).toEqual([
+        expect.objectContaining({ code: 'SIGNATURE_REQUIRED', field: 'content' }),
+      ]);
+      const override = reviewRequest(
+        request({
+          countryCode: '86',
+          content: '【BB商店】验证码 1234',
+          messages: [{ to: '13800138000' }, { to: '13800138001', content: '验证码 5678' }],
+        }),
+        ctx,
+      );
+      expect(override.recipients.map((r) => r.outcome)).toEqual(['PLANNED', 'REJECTED']);
+      expect(override.recipients[1]).toMatchObject({
+        code: 'SIGNATURE_REQUIRED',
+        field: 'messages[1].content',
+      });
     });
   });
 

@@ -53,7 +53,12 @@ describe('international sender policy (SENS table)', () => {
   it('a plugin can extend or override the table without changing the base', () => {
     const table = extendSenderPolicies(SENS_SENDER_POLICIES, [
       { countryCode: '81', country: 'JP', sender: 'FIXED', fixedSender: 'MUNJA' },
-      { countryCode: '86', country: 'CN', sender: 'RANDOM', signature: '【INFO中国】' },
+      {
+        countryCode: '86',
+        country: 'CN',
+        sender: 'RANDOM',
+        signature: { by: 'VENDOR', text: '【INFO中国】' },
+      },
       { countryCode: '44', country: 'GB', sender: 'RANDOM' },
     ]);
     expect(planInternationalSender(table, '81', from, 'x').sender).toEqual({
@@ -93,5 +98,48 @@ describe('China: 【Verify】 at the start, never twice', () => {
     const once = withSignature('验证码 1234', '【Verify】');
     expect(once).toEqual({ text: '【Verify】验证码 1234', inserted: true });
     expect(withSignature(once.text, '【Verify】')).toEqual({ text: once.text, inserted: false });
+  });
+});
+
+describe("China on a route where the sender signs (Infobank OMNI, seed 004): the sender's signature first, as written", () => {
+  const senderSigns = extendSenderPolicies(SENS_SENDER_POLICIES, [
+    { countryCode: '86', country: 'CN', sender: 'AS_ENTERED', signature: { by: 'SENDER' } },
+  ]);
+
+  it.each(['【BB商店】您的验证码是 1234', '【INFO中国】Your code is 1234', '【Verify】x', '【B】'])(
+    '%j goes exactly as written, nothing in front',
+    (text) => {
+      const plan = planInternationalSender(senderSigns, '86', from, text);
+      expect(plan.text).toBe(text);
+      expect(plan.signatureInserted).toBe(false);
+      expect(plan.sender).toEqual({ kind: 'AS_ENTERED', number: from });
+    },
+  );
+
+  it.each([
+    '您的验证码是 1234',
+    ' 【BB商店】leading blank',
+    'x 【BB商店】',
+    '【】empty',
+    '【BB\n商店】',
+    '[BB商店] x',
+    '【BB商店 x',
+  ])('%j is refused: the text must open with a signature', (text) => {
+    expect(codeOf(() => planInternationalSender(senderSigns, '86', from, text))).toBe(
+      'SIGNATURE_REQUIRED@content',
+    );
+    expect(codeOf(() => planInternationalSender(senderSigns, '86', from, text, 'messages[3].content'))).toBe(
+      'SIGNATURE_REQUIRED@messages[3].content',
+    );
+  });
+
+  it('the same text on SENS gets 【Verify】 in front, which is what SENS itself sends', () => {
+    expect(planInternationalSender(SENS_SENDER_POLICIES, '86', from, '【BB商店】x').text).toBe(
+      '【Verify】【BB商店】x',
+    );
+  });
+
+  it('other countries are not signed', () => {
+    expect(planInternationalSender(senderSigns, '1', from, 'hello').text).toBe('hello');
   });
 });

@@ -1,42 +1,21 @@
+import {
+  SENDER_POLICIES,
+  type CountrySenderPolicy,
+  type SenderKind,
+  type SenderPolicyTable,
+  type SignatureRule,
+} from '@munja/rules';
 import { ComplianceError } from './compliance-error';
 
+// The table's types are data every plugin declares (@munja/rules, beside the limit profiles); the rules that
+// read them are here.
+export type { CountrySenderPolicy, SenderKind, SenderPolicyTable, SignatureRule };
+
 /**
- * What the recipient sees as the sender of an international SMS, per country (SENS console guide, seed 000,
- * "国際SMSの発送国別発信番号ポリシー"; rows as given in the seed, not re-confirmed — docs/message-rules.md §4).
- * RANDOM: the carrier shows a random number; AS_ENTERED: the `from` number goes as entered; FIXED: the vendor's
- * fixed sender.
+ * SENS's table (seed 000): 1 RANDOM · 65 AS_ENTERED · 81 FIXED · 852 RANDOM · 86 RANDOM + 【Verify】 · 886 RANDOM.
+ * reviewRequest's default; the server passes the table of the plugin each message is routed to.
  */
-export type SenderKind = 'RANDOM' | 'AS_ENTERED' | 'FIXED';
-
-export interface CountrySenderPolicy {
-  readonly countryCode: string;
-  readonly country: string;
-  readonly sender: SenderKind;
-  /** for FIXED: the sender shown, when known (null: the vendor's own, not disclosed) */
-  readonly fixedSender?: string | null;
-  /** a signature the vendor puts at the start of the text (China: 【Verify】) */
-  readonly signature?: string;
-}
-
-/** Data, so that a plugin can bring its own vendor's table (see extendSenderPolicies). */
-export interface SenderPolicyTable {
-  readonly countries: Readonly<Record<string, CountrySenderPolicy>>;
-  /** for a country the table does not name; null refuses such countries with UNSUPPORTED_COUNTRY */
-  readonly fallback: Omit<CountrySenderPolicy, 'countryCode' | 'country'> | null;
-}
-
-export const SENS_SENDER_POLICIES: SenderPolicyTable = {
-  countries: {
-    '1': { countryCode: '1', country: 'US/CA', sender: 'RANDOM' },
-    '65': { countryCode: '65', country: 'SG', sender: 'AS_ENTERED' },
-    '81': { countryCode: '81', country: 'JP', sender: 'FIXED', fixedSender: null },
-    '852': { countryCode: '852', country: 'HK', sender: 'RANDOM' },
-    '86': { countryCode: '86', country: 'CN', sender: 'RANDOM', signature: '【Verify】' },
-    '886': { countryCode: '886', country: 'TW', sender: 'RANDOM' },
-  },
-  // Countries the seed's table does not list: we assume the number goes as entered (UNCONFIRMED).
-  fallback: { sender: 'AS_ENTERED' },
-};
+export const SENS_SENDER_POLICIES: SenderPolicyTable = SENDER_POLICIES.SENS;
 
 /** A new table with `countries` added or replaced (and optionally another fallback); the base is not changed. */
 export function extendSenderPolicies(
@@ -64,8 +43,9 @@ export interface InternationalSenderPlan {
 }
 
 /**
- * Put a signature at the start of the text, exactly once: a text that already starts with it is unchanged, and
- * one that carries it elsewhere has it moved to the start (the vendor would otherwise show it twice).
+ * Put a vendor's signature at the start of the text, exactly once: a text that already starts with it is
+ * unchanged, and one that carries it elsewhere has it moved to the start (the vendor would otherwise show it
+ * twice).
  */
 export function withSignature(text: string, signature: string): { text: string; inserted: boolean } {
   if (text.startsWith(signature)) return { text, inserted: false };
@@ -88,21 +68,48 @@ export function senderPolicyFor(table: SenderPolicyTable, countryCode: string): 
   return { countryCode: code, country: code, ...table.fallback };
 }
 
-/** Which sender and which exact text an international message will go with. */
+/** A sender's own signature at the very start of a text: 【name】, one line, nothing but the name inside. */
+const SENDER_SIGNATURE = /^【[^【】\r\n]+】/u;
+
+function signed(
+  rule: SignatureRule | undefined,
+  text: string,
+  country: string,
+  field: string,
+): { text: string; inserted: boolean } {
+  if (rule === undefined) return { text, inserted: false };
+  if (rule.by === 'VENDOR') return withSignature(text, rule.text);
+  // The sender's registered signature cannot be made up here: a text without one is refused, not altered.
+  if (!SENDER_SIGNATURE.test(text)) {
+    throw new ComplianceError(
+      'SIGNATURE_REQUIRED',
+      field,
+      `a message to ${country} on this route must begin with the sender's registered signature, e.g. 【INFO中国】`,
+    );
+  }
+  return { text, inserted: false };
+}
+
+/**
+ * Which sender and which exact text an international message will go with. A `VENDOR` signature is shown
+ * where the vendor puts it; a `SENDER` signature must already open the text (else SIGNATURE_REQUIRED on
+ * `field`), which then goes exactly as written.
+ */
 export function planInternationalSender(
   table: SenderPolicyTable,
   countryCode: string,
   from: string,
   text: string,
+  field = 'content',
 ): InternationalSenderPlan {
   const policy = senderPolicyFor(table, countryCode);
   const number =
     policy.sender === 'AS_ENTERED' ? from : policy.sender === 'FIXED' ? (policy.fixedSender ?? null) : null;
-  const signed = policy.signature ? withSignature(text, policy.signature) : { text, inserted: false };
+  const signature = signed(policy.signature, text, policy.country, field);
   return {
     countryCode: policy.countryCode,
     sender: { kind: policy.sender, number },
-    text: signed.text,
-    signatureInserted: signed.inserted,
+    text: signature.text,
+    signatureInserted: signature.inserted,
   };
 }

@@ -1,4 +1,4 @@
-import type { LimitProfile } from '@munja/rules';
+import { SENDER_POLICIES, type LimitProfile, type SenderPolicyTable } from '@munja/rules';
 import type { Channel } from './channel';
 import type { DeliveryReport } from './delivery-report';
 import type { OutboundMessage } from './outbound-message';
@@ -100,6 +100,15 @@ export interface PluginDefinition<Config = unknown> {
   readonly limitProfile: LimitProfile;
   /** the most recipients the vendor takes in one call (SENS: 100) */
   readonly maxRecipientsPerCall: number;
+  /**
+   * For a plugin that carries INTL: what the recipient sees as the sender, and how texts must be signed, per
+   * country on this vendor's route (SENS: random numbers and 【Verify】 inserted for China; OMNI: the sender's
+   * own registered signature first for China). The server reviews each message against the policy of the
+   * plugin it is routed to, so a dry run shows the exact text that goes. Optional: without it the platform
+   * assumes nothing about the vendor — every country accepted, the `from` number as entered, the text exactly
+   * as written (SENDER_POLICIES.AS_WRITTEN; see senderPoliciesOf).
+   */
+  readonly senderPolicies?: SenderPolicyTable;
   /** Check raw configuration; returns it typed or throws PluginConfigError naming the field. */
   validateConfig(raw: unknown): Config;
   create(config: Config, context: PluginContext): Provider;
@@ -108,6 +117,11 @@ export interface PluginDefinition<Config = unknown> {
 /** Identity helper that gives a plugin definition its types. */
 export function definePlugin<Config>(definition: PluginDefinition<Config>): PluginDefinition<Config> {
   return definition;
+}
+
+/** The international sender policy a plugin declares, or the as-written default when it declares none. */
+export function senderPoliciesOf(definition: Pick<PluginDefinition, 'senderPolicies'>): SenderPolicyTable {
+  return definition.senderPolicies ?? SENDER_POLICIES.AS_WRITTEN;
 }
 
 /** True when a loaded module's export looks like a plugin definition (for loading by package name). */

@@ -2,6 +2,7 @@ import { definePlugin } from '@munja/provider-kit';
 import { PLUGIN_ID, validateOmniConfig, type OmniConfig } from './config';
 import { OMNI_PROFILE } from './limit-profile';
 import { OmniProvider } from './omni-provider';
+import { OMNI_SENDER_POLICIES } from './sender-policy';
 
 export { CONFIG_DEFAULTS, PLUGIN_ID, validateOmniConfig, type OmniConfig, type ReportMode } from './config';
 export { OMNI_PROFILE } from './limit-profile';
@@ -12,6 +13,7 @@ export {
   type PlannedRequest,
 } from './message-request';
 export { OmniProvider } from './omni-provider';
+export { OMNI_SENDER_POLICIES } from './sender-policy';
 export { mapOmniReport, parseOmniTime, statusOf } from './report-mapping';
 export { TokenCache, type AccessToken } from './token-cache';
 export { OMNI_BASE_URL } from './wire';
@@ -33,6 +35,7 @@ const omniPlugin = definePlugin<OmniConfig>({
   limitProfile: OMNI_PROFILE,
   // the simple send endpoints take one `to` per request [IB-gitbook], [IB-js]
   maxRecipientsPerCall: 1,
+  senderPolicies: OMNI_SENDER_POLICIES,
   validateConfig: validateOmniConfig,
   create: (config, context) => new OmniProvider(config, context, OMNI_PROFILE),
 });

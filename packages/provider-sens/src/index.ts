@@ -1,5 +1,5 @@
 import { definePlugin } from '@munja/provider-kit';
-import { PROFILES } from '@munja/rules';
+import { PROFILES, SENDER_POLICIES } from '@munja/rules';
 import { PLUGIN_ID, validateSensConfig, type SensConfig } from './config';
 import { MAX_RECIPIENTS_PER_CALL, SensProvider } from './provider';
 
@@ -16,6 +16,9 @@ const sensPlugin = definePlugin<SensConfig>({
   channels: ['SMS', 'LMS', 'MMS'],
   limitProfile: PROFILES.SENS,
   maxRecipientsPerCall: MAX_RECIPIENTS_PER_CALL,
+  // SENS's per-country sender policy abroad (seed 000: random numbers, 【Verify】 inserted for China): declared
+  // so that a route through SENS is reviewed by SENS's own rules (this plugin carries domestic channels today).
+  senderPolicies: SENDER_POLICIES.SENS,
   validateConfig: validateSensConfig,
   create: (config, context) => new SensProvider(config, context),
 });

@@ -6,3 +6,4 @@ export * from './grapheme-cluster';
 export * from './segment';
 export * from './domestic-type';
 export * from './phone-number';
+export * from './sender-policy-table';

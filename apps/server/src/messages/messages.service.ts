@@ -245,8 +245,9 @@ export class MessagesService {
       fileIds.push(row.id);
     }
 
-    // The primary plugin's limits are the ones the rules plan against.
-    const { limitProfile } = this.plugins.route({ countryCode, contentType });
+    // The primary plugin's limits and sender policy are the ones the rules and the law plan against: a text to
+    // China is signed the way that vendor signs it, so the planned (and stored, and sent) text is exact.
+    const { limitProfile, senderPolicies } = this.plugins.route({ countryCode, contentType });
     const [callingNumbers, optOutService] = await Promise.all([
       this.callingNumbers.forSenderCheck(projectId, { reuse: options.reuseSenders }),
       contentType === 'AD' ? this.optOut.serviceForReview(projectId) : Promise.resolve(null),
@@ -268,7 +269,14 @@ export class MessagesService {
       reservation,
       fileIds,
       routeOf,
-      context: { now, callingNumbers, optOutService, policy: this.policy, profile: limitProfile },
+      context: {
+        now,
+        callingNumbers,
+        optOutService,
+        policy: this.policy,
+        profile: limitProfile,
+        senderPolicies,
+      },
     };
   }
 

@@ -1,4 +1,9 @@
-import { isPluginDefinition, type PluginDefinition } from '@munja/provider-kit';
+import {
+  isPluginDefinition,
+  senderPoliciesOf,
+  senderPolicyProblems,
+  type PluginDefinition,
+} from '@munja/provider-kit';
 import { PluginSetupError, type PluginEntry } from './plugin-config';
 
 /**
@@ -28,5 +33,8 @@ export function loadPluginDefinition(entry: PluginEntry, at: string): PluginDefi
       `${at}.package`,
       `package "${entry.package}" does not export a plugin definition`,
     );
+  const [problem] = senderPolicyProblems(senderPoliciesOf(candidate));
+  if (problem !== undefined)
+    throw new PluginSetupError(`${at}.package`, `package "${entry.package}" declares a bad ${problem}`);
   return candidate;
 }

@@ -1,5 +1,5 @@
-import type { Channel, PluginDefinition, Provider } from '@munja/provider-kit';
-import type { LimitProfile } from '@munja/rules';
+import { senderPoliciesOf, type Channel, type PluginDefinition, type Provider } from '@munja/provider-kit';
+import type { LimitProfile, SenderPolicyTable } from '@munja/rules';
 import { ApiError } from '../common/api-error';
 import { NoRouteError, RouteTable, type RouteInput } from './route-table';
 
@@ -17,6 +17,8 @@ export interface RouteAnswer {
   readonly pluginIds: string[];
   /** the primary plugin's limits, which the rules plan the message against */
   readonly limitProfile: LimitProfile;
+  /** the primary plugin's international sender policy, which the review plans the exact text with */
+  readonly senderPolicies: SenderPolicyTable;
 }
 
 export interface PluginSummary {
@@ -63,7 +65,8 @@ export class PluginRegistry {
         throw ApiError.unprocessable('NO_ROUTE', error.message, 'countryCode');
       throw error;
     }
-    return { pluginIds, limitProfile: this.definition(pluginIds[0] as string).limitProfile };
+    const primary = this.definition(pluginIds[0] as string);
+    return { pluginIds, limitProfile: primary.limitProfile, senderPolicies: senderPoliciesOf(primary) };
   }
 
   has(pluginId: string): boolean {

@@ -1,6 +1,7 @@
 import { describe, expect, it, jest } from '@jest/globals';
 import { definePlugin, PluginConfigError, type Provider } from '@munja/provider-kit';
-import { PROFILES } from '@munja/rules';
+import { OMNI_SENDER_POLICIES } from '@munja/provider-omni';
+import { PROFILES, SENDER_POLICIES } from '@munja/rules';
 import { systemClock } from '../common/clock';
 import { readPluginEntries, readRouteRules } from './plugin-config';
 import { buildRegistry } from './plugin-setup';
@@ -27,6 +28,27 @@ jest.mock(
   { virtual: true },
 );
 jest.mock('munja-not-a-plugin', () => ({ hello: 'world' }), { virtual: true });
+// A plain-JavaScript plugin whose sender policy names China's signature the old way (a bare string).
+jest.mock(
+  'munja-plugin-bad-policy',
+  () => ({
+    __esModule: true,
+    default: {
+      id: 'bad',
+      displayName: 'Bad',
+      channels: ['INTL'],
+      limitProfile: PROFILES.SENS,
+      maxRecipientsPerCall: 1,
+      senderPolicies: {
+        countries: { '86': { countryCode: '86', country: 'CN', sender: 'RANDOM', signature: '【X】' } },
+        fallback: null,
+      },
+      validateConfig: (raw: unknown) => raw,
+      create: (): Provider => ({ pluginId: 'bad', send: async () => [] }),
+    },
+  }),
+  { virtual: true },
+);
 
 const sens = (config: Record<string, unknown> = {}) => ({
   package: '@munja/provider-sens',
@@ -56,6 +78,34 @@ describe('buildRegistry', () => {
     expect(registry.ids()).toEqual(['sens', 'acme']);
     expect(registry.route({ countryCode: '1', contentType: 'COMM' }).pluginIds).toEqual(['acme']);
     await registry.closeAll();
+  });
+
+  it("answers the routed plugin's sender policy: its own, or the as-written default when it declares none", async () => {
+    const registry = buildRegistry(
+      [sens(), omni, { package: 'munja-plugin-acme', config: { token: 't' } }],
+      JSON.stringify([
+        { countryCode: '82', plugins: ['sens'] },
+        { countryCode: '86', plugins: ['omni'] },
+        { countryCode: '*', plugins: ['acme'] },
+      ]),
+      systemClock,
+    );
+    expect(registry.route({ countryCode: '86', contentType: 'COMM' }).senderPolicies).toBe(
+      OMNI_SENDER_POLICIES,
+    );
+    expect(registry.route({ countryCode: '1', contentType: 'COMM' }).senderPolicies).toBe(
+      SENDER_POLICIES.AS_WRITTEN,
+    );
+    expect(registry.route({ countryCode: '82', contentType: 'COMM' }).senderPolicies).toBe(
+      SENDER_POLICIES.SENS,
+    );
+    await registry.closeAll();
+  });
+
+  it('refuses at start-up a plugin whose sender policy is malformed, naming what is wrong', () => {
+    expect(() =>
+      buildRegistry([{ package: 'munja-plugin-bad-policy', config: {} }], undefined, systemClock),
+    ).toThrow(/munja-plugin-bad-policy.*senderPolicies\.countries\['86'\]\.signature/);
   });
 
   it('names the plugin and the field of a bad config, never the secret value', () => {

@@ -2,9 +2,16 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { CHANNELS, type Channel } from '../channel';
 import { isFinalDeliveryStatus, type DeliveryReport, type DeliveryStatus } from '../delivery-report';
 import type { OutboundMessage } from '../outbound-message';
-import type { PendingMessage, PluginContext, Provider, UploadableFile } from '../plugin';
+import {
+  senderPoliciesOf,
+  type PendingMessage,
+  type PluginContext,
+  type Provider,
+  type UploadableFile,
+} from '../plugin';
 import { PluginConfigError, ProviderError, type ProviderErrorKind } from '../provider-error';
 import type { AcceptedOutcome, SendOutcome } from '../send-outcome';
+import { senderPolicyProblems } from '../sender-policy-check';
 import type { ConformanceHarness } from './harness';
 
 const silentContext: PluginContext = {
@@ -170,6 +177,10 @@ export function describeConformance<Config>(harness: ConformanceHarness<Config>)
         expect(Number.isInteger(plugin.maxRecipientsPerCall)).toBe(true);
         expect(plugin.maxRecipientsPerCall).toBeGreaterThanOrEqual(1);
         expect(plugin.limitProfile.sms.contentBytes).toBeGreaterThan(0);
+      });
+
+      it('declares a well-formed international sender policy, or none (then the as-written default)', () => {
+        expect(senderPolicyProblems(senderPoliciesOf(plugin))).toEqual([]);
       });
 
       it('accepts the valid config', () => {

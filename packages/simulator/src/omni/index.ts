@@ -57,6 +57,11 @@ export interface OmniControl {
   tokensIssued(): number;
   /** send calls accepted (A000) since the last reset */
   sendCalls(): number;
+  /**
+   * The last messages accepted (A000) since the last reset, oldest first, at most SENT_KEPT: what reached the
+   * vendor, byte for byte (tests compare it with what the service planned).
+   */
+  sent(): readonly OmniSentMessage[];
   setKnobs(knobs: Partial<VendorKnobs>): void;
   /** where to POST reports from now on; undefined sends them to the polling queue */
   setWebhookUrl(url: string | undefined): void;
@@ -72,6 +77,18 @@ export interface OmniControl {
 }
 
 type Endpoint = 'SMS' | 'MMS' | 'INTL';
+
+/** One message as the faked OMNI received it. */
+export interface OmniSentMessage {
+  readonly endpoint: Endpoint;
+  readonly from: string;
+  readonly to: string;
+  readonly text: string;
+  readonly ref?: string;
+}
+
+/** How many accepted messages `sent()` keeps (a bench sends far more; only the latest are kept). */
+export const SENT_KEPT = 1_000;
 
 export function registerOmni(
   app: FastifyInstance,
@@ -94,6 +111,7 @@ export function registerOmni(
   const files = new Map<string, number>();
   let sendCalls = 0;
   let msgSeq = 0;
+  const sent: OmniSentMessage[] = [];
 
   const answer = (reply: FastifyReply, code: OmniCode, result?: string, extra: object = {}) => {
     if (code !== 'A000') ctx.counters.recordRejected();
@@ -144,6 +162,8 @@ export function registerOmni(
       const msgKey = `${kstIso(nowMs).slice(0, 10).replaceAll('-', '')}${String(msgSeq).padStart(8, '0')}${ctx.random.hex(8)}`;
       ctx.counters.recordMessage(msgKey, message.to, message.ref);
       sendCalls += 1;
+      sent.push({ endpoint, from: message.from, to: message.to, text: message.text, ref: message.ref });
+      if (sent.length > SENT_KEPT) sent.shift();
       reports.schedule({
         msgKey,
         kind: message.kind,
@@ -259,6 +279,7 @@ export function registerOmni(
     },
     tokensIssued: () => tokens.issued,
     sendCalls: () => sendCalls,
+    sent: () => [...sent],
     setKnobs(knobs) {
       ctx.knobs = {
         ...ctx.knobs,
@@ -284,6 +305,7 @@ export function registerOmni(
       reports.reset();
       reports.webhookUrl = options.webhookUrl;
       sendCalls = 0;
+      sent.length = 0;
     },
   };
   registerOmniControlRoutes(app, control);

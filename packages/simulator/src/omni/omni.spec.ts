@@ -116,6 +116,29 @@ describe('OMNI fake: sending', () => {
     expect(snap).toMatchObject({ messages: 3, distinctRecipients: 3, duplicateRefs: 0 });
     expect(sim.omni.ctx.counters.byRef.get('ref-3')).toBe(1);
     expect(sim.omni.sendCalls()).toBe(3);
+    expect(sim.omni.sent().map((m) => [m.endpoint, m.to, m.text.length, m.ref])).toEqual([
+      ['SMS', '01011112222', expect.any(Number), 'ref-1'],
+      ['MMS', '01011113333', 1000, undefined],
+      ['INTL', '+14155550100', 765, 'ref-3'],
+    ]);
+  });
+
+  it('keeps the text of the last accepted sends exactly as received, and forgets them on reset', async () => {
+    const t = await token();
+    const text = '【BB商店】您的验证码是 1234';
+    await call('POST', '/v1/send/international', {
+      token: t,
+      body: JSON.stringify({ from: '01012345678', to: '+8613800138000', text, ref: 'cn-1' }),
+    });
+    expect(sim.omni.sent().at(-1)).toEqual({
+      endpoint: 'INTL',
+      from: '01012345678',
+      to: '+8613800138000',
+      text,
+      ref: 'cn-1',
+    });
+    sim.omni.reset();
+    expect(sim.omni.sent()).toEqual([]);
   });
 
   it.each([
