@@ -9,6 +9,7 @@ import { ErrorFilter } from './common/error.filter';
 import { buildOpenApiDocument } from './openapi/openapi-document';
 import { answerClientError } from './common/client-error';
 import { configureHttpEdge } from './common/http-edge';
+import { consoleDistDirectory, serveConsole } from './console/serve-console';
 
 /** Largest request body: 1,000 recipients with long contents fit comfortably. */
 const BODY_LIMIT = 8 * 1024 * 1024;
@@ -28,6 +29,7 @@ export async function createApp(
   app.useLogger(app.get(Logger));
   configureHttpEdge(app.getHttpAdapter().getInstance());
   await app.register(multipart, { limits: { fileSize: MULTIPART_FILE_LIMIT, files: 1, fields: 10 } });
+  await serveConsole(app, consoleDistDirectory());
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ErrorFilter());
   // Tests close their apps themselves; a process listens for SIGTERM/SIGINT and closes gracefully.

@@ -19,7 +19,11 @@ async function main(): Promise<void> {
   const actualPort = typeof address === 'object' && address ? address.port : port;
   const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${actualPort}`;
 
-  const lines = [`Munja is running at ${url}`, `API docs:      ${url}/docs`];
+  const lines = [
+    `Munja is running at ${url}`,
+    `Console:       ${url}/console/`,
+    `API docs:      ${url}/docs`,
+  ];
   const location = app.get<DatabaseLocation>(DATABASE_LOCATION, { strict: false });
   lines.push(
     location.embedded

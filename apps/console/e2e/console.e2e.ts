@@ -1,0 +1,259 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ARTIFACTS, launchBrowser, screenshot, type Browser } from './support/browser';
+import { startService, type RunningService } from './support/service';
+
+let service: RunningService;
+let browser: Browser;
+let page: Page;
+
+/** The demo project's approved calling number (seeded by the service). */
+const DEMO_NUMBER = '0212345678';
+
+async function signIn(key: string, role: 'project' | 'operator' = 'project') {
+  await page.goto(`${service.url}/console/`);
+  await choose(role === 'project' ? '프로젝트' : '운영자');
+  await page.getByLabel(role === 'project' ? '프로젝트 API 키' : '운영자 키').fill(key);
+  await page.getByRole('button', { name: '로그인' }).click();
+  await page.getByRole('button', { name: '로그아웃' }).waitFor();
+}
+
+async function signOut() {
+  await page.getByRole('button', { name: '로그아웃' }).click();
+  await page.getByRole('button', { name: '로그인' }).waitFor();
+}
+
+async function open(pageName: string) {
+  await page.getByRole('navigation').getByRole('link', { name: pageName }).click();
+  await page.getByRole('heading', { level: 2, name: pageName }).waitFor();
+}
+
+/** Picks a segmented-control option (its radio input is visually hidden; the label is what people click). */
+async function choose(option: string) {
+  await page
+    .locator('label')
+    .filter({ hasText: new RegExp(`^${option}$`) })
+    .click();
+}
+
+const content = () => page.getByRole('textbox', { name: '내용' });
+
+beforeAll(async () => {
+  [service, browser] = await Promise.all([startService(), launchBrowser()]);
+  page = await browser.context.newPage();
+  page.setDefaultTimeout(30_000);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await service?.stop();
+});
+
+describe('the console in chromium against the service', () => {
+  it('signs in with the project key; the compose page is interactive within a second', async () => {
+    await signIn(service.demoKey);
+    // Interactive: the counter (the lazily loaded rules chunk) answers. Measured from a fresh navigation.
+    await page.goto(`${service.url}/console/#/compose`);
+    await page.getByTestId('byte-count').waitFor();
+    const interactiveMs = await page.evaluate(
+      () => performance.getEntriesByName('munja:compose-interactive')[0]?.startTime ?? Number.NaN,
+    );
+    console.log(
+      `compose interactive ${interactiveMs.toFixed(0)} ms after navigation start (loopback, loaded machine)`,
+    );
+    expect(await page.evaluate(() => sessionStorage.length)).toBe(1);
+    expect(await page.evaluate(() => localStorage.getItem('munja.console.session'))).toBeNull();
+    await screenshot(page, '01-compose');
+  });
+
+  it('counts 91 bytes of Korean as LMS', async () => {
+    await content().fill('가'.repeat(45));
+    await expect.poll(() => page.getByTestId('message-type').textContent()).toBe('SMS');
+    await content().pressSequentially('a');
+    await expect.poll(() => page.getByTestId('message-type').textContent()).toBe('LMS');
+    expect(await page.getByTestId('byte-count').textContent()).toContain('91 / 2000');
+    await content().pressSequentially('😀');
+    await page.getByTestId('unencodable-preview').locator('mark').waitFor();
+    await screenshot(page, '02-compose-lms-unencodable');
+  });
+
+  it('keeps a keystroke in a 2,000-byte text quick (printed, not asserted)', async () => {
+    await content().fill('가나다라마바사아자차'.repeat(99) + 'ab');
+    await expect.poll(() => page.getByTestId('byte-count').textContent()).toContain('1982 / 2000');
+    // Per keystroke: from the keydown to the frame after React rendered the new text and its counter.
+    await page.evaluate(() => {
+      const w = window as unknown as { keystrokes: number[] };
+      w.keystrokes = [];
+      const area = document.querySelector('textarea[data-testid="content"]') as HTMLTextAreaElement;
+      area.addEventListener('keydown', () => {
+        performance.mark('key');
+        requestAnimationFrame(() =>
+          setTimeout(() => w.keystrokes.push(performance.measure('keystroke', 'key').duration), 0),
+        );
+      });
+    });
+    await content().press('End');
+    await content().pressSequentially('x'.repeat(15), { delay: 30 });
+    await expect
+      .poll(() => page.evaluate(() => (window as unknown as { keystrokes: number[] }).keystrokes.length))
+      .toBe(16);
+    const times = await page.evaluate(() =>
+      (window as unknown as { keystrokes: number[] }).keystrokes.slice(1),
+    );
+    times.sort((a, b) => a - b);
+    const median = times[Math.floor(times.length / 2)] ?? 0;
+    const max = times[times.length - 1] ?? 0;
+    console.log(
+      `keystroke in a 2,000-byte text: median ${median.toFixed(1)} ms, max ${max.toFixed(1)} ms over ${times.length} keys (loaded machine)`,
+    );
+    mkdirSync(ARTIFACTS, { recursive: true });
+    writeFileSync(join(ARTIFACTS, 'keystroke-ms.json'), JSON.stringify({ median, max, times }, null, 2));
+    expect(await page.getByTestId('byte-count').textContent()).toContain('1997 / 2000');
+    await screenshot(page, '03-compose-2000-bytes');
+  });
+
+  it('sends an SMS and shows it COMPLETED in the history', async () => {
+    await content().fill('콘솔에서 보낸 문자');
+    await page.getByRole('textbox', { name: '받는 번호 (한 줄에 하나)' }).fill('010-2000-0001');
+    await page.getByRole('button', { name: '보내기' }).click();
+    await page.getByTestId('send-result').waitFor();
+    await open('발송 내역');
+    await expect
+      .poll(async () => page.getByTestId('history-status').first().textContent(), {
+        timeout: 60_000,
+        interval: 1000,
+      })
+      .toBe('COMPLETED');
+    await page.getByRole('button', { name: '01020000001에게 보낸 메시지 보기' }).click();
+    await page.getByTestId('message-details').getByText('DELIVERED').first().waitFor();
+    await screenshot(page, '04-history-details');
+    await page.keyboard.press('Escape');
+  });
+
+  it('previews an AD with its label and 080 footer, and lists blocked and refused recipients', async () => {
+    await open('메시지 보내기');
+    await choose('광고');
+    await choose('예약 발송');
+    await page.getByLabel('시각').fill('10:00');
+    await content().fill('겨울 할인 행사');
+    const adText = page.getByTestId('ad-text');
+    await adText.waitFor();
+    expect(await adText.textContent()).toMatch(/^\(광고\)/);
+    expect(await adText.textContent()).toContain('무료거부 080');
+    // The opt-out list refuses a number for AD; the dry run lists it before anything is sent.
+    const api = (path: string, body: unknown) =>
+      fetch(`${service.url}${path}`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${service.demoKey}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    expect((await api('/v1/opt-out/blocklist', { number: '01030000003' })).ok).toBe(true);
+    await page
+      .getByRole('textbox', { name: '받는 번호 (한 줄에 하나)' })
+      .fill('01030000001\n01030000003\n0101');
+    await page.getByRole('button', { name: '미리보기 (발송 안 함)' }).click();
+    const preview = page.getByTestId('preview');
+    await preview.waitFor();
+    await preview.getByText('BLOCKED', { exact: true }).waitFor();
+    await preview.getByText('INVALID_PHONE_NUMBER', { exact: false }).waitFor();
+    await screenshot(page, '05-compose-ad-preview');
+  });
+
+  it('reserves a message, then cancels the reservation', async () => {
+    await choose('일반');
+    await content().fill('예약 후 취소할 문자');
+    await page.getByRole('textbox', { name: '받는 번호 (한 줄에 하나)' }).fill('01040000001');
+    await page.getByRole('button', { name: '예약하기' }).click();
+    await page.getByTestId('send-result').getByText('예약되었습니다').waitFor();
+    await open('예약 발송');
+    await expect.poll(() => page.getByTestId('reservation-status').first().textContent()).toBe('READY');
+    await screenshot(page, '06-reservations-ready');
+    await page
+      .getByRole('button', { name: /예약 취소$/ })
+      .first()
+      .click();
+    await expect.poll(() => page.getByTestId('reservation-status').first().textContent()).toBe('CANCELED');
+    await screenshot(page, '07-reservations-canceled');
+  });
+
+  it('imports a 1,000-row CSV through the bulk endpoint and follows its progress to the end', async () => {
+    await open('메시지 보내기');
+    await choose('즉시 발송');
+    await content().fill('대량 발송 시험');
+    await page.getByRole('tab', { name: 'CSV 가져오기' }).click();
+    const rows = [
+      'to',
+      ...Array.from({ length: 999 }, (_, i) => `0105${String(i).padStart(7, '0')}`),
+      'not-a-number',
+    ];
+    await page.locator('input[type="file"][accept=".csv,text/csv"]').setInputFiles({
+      name: 'recipients.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(rows.join('\n') + '\n'),
+    });
+    await page.getByTestId('csv-name').getByText('recipients.csv').waitFor();
+    await page.getByRole('button', { name: '보내기' }).click();
+    await page.getByTestId('bulk-progress').waitFor();
+    await expect
+      .poll(() => page.getByTestId('bulk-accepted').textContent(), { timeout: 60_000 })
+      .toContain('접수 999건');
+    await page.getByTestId('bulk-refused').getByText('1001번째 줄', { exact: false }).waitFor();
+    await page.getByTestId('bulk-status').waitFor();
+    await screenshot(page, '08-bulk-progress');
+    await page.getByTestId('bulk-done').waitFor({ timeout: 120_000 });
+    expect(await page.getByTestId('bulk-status').textContent()).toContain('999/999');
+    await screenshot(page, '09-bulk-done');
+  });
+
+  it('registers a calling number as the project and approves it as the operator', async () => {
+    await open('발신번호');
+    await page.getByRole('textbox', { name: '번호' }).fill('031-555-0100');
+    await page.getByRole('button', { name: '발신번호 등록' }).click();
+    const table = page.getByTestId('calling-numbers');
+    await table.getByText('0315550100').waitFor();
+    await table
+      .getByRole('row', { name: /0315550100/ })
+      .getByText('READY')
+      .waitFor();
+    await screenshot(page, '10-calling-numbers-ready');
+
+    await signOut();
+    await signIn(service.operatorKey, 'operator');
+    await page.getByRole('button', { name: '0315550100 승인' }).click();
+    await page
+      .getByTestId('operator-numbers')
+      .getByRole('row', { name: /0315550100/ })
+      .getByText('APPROVED')
+      .waitFor();
+    await screenshot(page, '11-operator');
+
+    await signOut();
+    await signIn(service.demoKey);
+    await open('발신번호');
+    await page
+      .getByTestId('calling-numbers')
+      .getByRole('row', { name: /0315550100/ })
+      .getByText('APPROVED')
+      .waitFor();
+    await screenshot(page, '12-calling-numbers-approved');
+  });
+
+  it('shows every other page (screenshots), in Korean and in English', async () => {
+    for (const [name, file] of [
+      ['반복 발송', '13-schedules'],
+      ['080 수신거부', '14-opt-out'],
+      ['웹훅', '15-webhooks'],
+      ['프로젝트 키', '16-keys'],
+    ] as const) {
+      await open(name);
+      await screenshot(page, file);
+    }
+    await choose('English');
+    await page.getByRole('heading', { level: 2, name: 'Project key' }).waitFor();
+    await open('Compose');
+    await screenshot(page, '17-compose-english');
+    expect(DEMO_NUMBER).toHaveLength(10);
+  });
+});

@@ -1,0 +1,75 @@
+import { Alert, Group, SegmentedControl, Select, Stack, TextInput } from '@mantine/core';
+import { useT } from '../i18n';
+
+export interface SendTime {
+  mode: 'now' | 'reserve';
+  date: string;
+  time: string;
+  zone: string;
+}
+
+export const TIME_ZONES = [
+  'Asia/Seoul',
+  'UTC',
+  'Asia/Tokyo',
+  'America/Los_Angeles',
+  'America/New_York',
+  'Europe/London',
+];
+
+/** Send now, or reserve for a date and time in a zone; for AD the night window (21:00–08:00 KST) is explained. */
+export function SendTimeField({
+  value,
+  onChange,
+  ad,
+}: {
+  value: SendTime;
+  onChange: (value: SendTime) => void;
+  ad: boolean;
+}) {
+  const t = useT();
+  return (
+    <Stack gap="xs">
+      <SegmentedControl
+        aria-label={t('compose.when')}
+        value={value.mode}
+        onChange={(mode) => onChange({ ...value, mode: mode as SendTime['mode'] })}
+        data={[
+          { value: 'now', label: t('compose.sendNow') },
+          { value: 'reserve', label: t('compose.reserve') },
+        ]}
+      />
+      {value.mode === 'reserve' && (
+        <Group align="flex-end">
+          <TextInput
+            type="date"
+            label={t('compose.date')}
+            value={value.date}
+            onChange={(event) => onChange({ ...value, date: event.currentTarget.value })}
+            required
+          />
+          <TextInput
+            type="time"
+            label={t('compose.time')}
+            value={value.time}
+            onChange={(event) => onChange({ ...value, time: event.currentTarget.value })}
+            required
+          />
+          <Select
+            label={t('compose.zone')}
+            data={TIME_ZONES}
+            value={value.zone}
+            onChange={(zone) => onChange({ ...value, zone: zone ?? 'Asia/Seoul' })}
+            allowDeselect={false}
+            searchable
+          />
+        </Group>
+      )}
+      {ad && (
+        <Alert color="yellow" title={t('compose.nightTitle')}>
+          {t('compose.nightRule')}
+        </Alert>
+      )}
+    </Stack>
+  );
+}

@@ -1,0 +1,342 @@
+import {
+  Alert,
+  Button,
+  Code,
+  FileButton,
+  Grid,
+  Group,
+  Paper,
+  SegmentedControl,
+  Select,
+  Stack,
+  Tabs,
+  Text,
+  TextInput,
+  Textarea,
+  Title,
+} from '@mantine/core';
+import { useDebouncedValue } from '@mantine/hooks';
+import { useQuery } from '@tanstack/react-query';
+import { useMemo, useState } from 'react';
+import { uploadBulk } from '../api/client';
+import { useApi } from '../api/context';
+import type { BulkAnswer, DryRun, SendAnswer, SendBody } from '../api/types';
+import { BulkProgress } from '../compose/bulk-progress';
+import { ContentField } from '../compose/content-field';
+import { ImagePicker, type PickedImage } from '../compose/image-picker';
+import { PreviewPanel } from '../compose/preview-panel';
+import { csvRecipients, parseRecipientList, recipientsCsv } from '../compose/recipients';
+import { SendTimeField, type SendTime } from '../compose/send-time';
+import { ErrorNotice } from '../components/ErrorNotice';
+import { downloadText } from '../components/format';
+import { useT } from '../i18n';
+
+/** The JSON send takes at most 1,000 recipients; a longer list, or a CSV, goes through the bulk endpoint. */
+const JSON_SEND_LIMIT = 1000;
+/** A number the AD text preview can be planned for before any recipient is entered. */
+const SAMPLE_RECIPIENT = '01000000000';
+
+function tomorrow(): string {
+  const date = new Date(Date.now() + 24 * 3600 * 1000);
+  return date.toISOString().slice(0, 10);
+}
+
+export function ComposePage() {
+  const t = useT();
+  const api = useApi();
+  const numbers = useQuery({ queryKey: ['calling-numbers'], queryFn: () => api.callingNumbers() });
+  const approved = (numbers.data?.items ?? []).filter((n) => n.status === 'APPROVED').map((n) => n.number);
+
+  const [contentType, setContentType] = useState<'COMM' | 'AD'>('COMM');
+  const [destination, setDestination] = useState<'domestic' | 'international'>('domestic');
+  const [countryCode, setCountryCode] = useState('1');
+  const [from, setFrom] = useState<string | null>(null);
+  const [subject, setSubject] = useState('');
+  const [content, setContent] = useState('');
+  const [images, setImages] = useState<PickedImage[]>([]);
+  const [recipientMode, setRecipientMode] = useState<string | null>('list');
+  const [listText, setListText] = useState('');
+  const [csvFile, setCsvFile] = useState<File | null>(null);
+  const [sendTime, setSendTime] = useState<SendTime>({
+    mode: 'now',
+    date: tomorrow(),
+    time: '10:00',
+    zone: 'Asia/Seoul',
+  });
+
+  const [preview, setPreview] = useState<DryRun | null>(null);
+  const [result, setResult] = useState<SendAnswer | null>(null);
+  const [bulk, setBulk] = useState<{ upload: number; answer: BulkAnswer | null } | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState<'preview' | 'send' | null>(null);
+
+  const international = destination === 'international';
+  const sender = from ?? approved[0] ?? '';
+  const listRecipients = useMemo(() => parseRecipientList(listText), [listText]);
+  const showSubject = !international;
+
+  const baseBody = (): Omit<SendBody, 'messages'> => ({
+    contentType,
+    countryCode: international ? countryCode : '82',
+    from: sender,
+    content,
+    ...(showSubject && subject ? { subject } : {}),
+    ...(sendTime.mode === 'reserve'
+      ? { reserveTime: `${sendTime.date} ${sendTime.time}`, reserveTimeZone: sendTime.zone }
+      : {}),
+  });
+
+  // AD: the exact text with the label and the 080 footer, from the server's own dry run (never guessed here).
+  const [adContent] = useDebouncedValue(contentType === 'AD' && !international ? content : '', 400);
+  const adBody = adContent
+    ? { ...baseBody(), content: adContent, messages: [{ to: listRecipients[0] ?? SAMPLE_RECIPIENT }] }
+    : null;
+  const adPreview = useQuery({
+    queryKey: ['ad-preview', adBody],
+    queryFn: () => api.dryRun(adBody as SendBody),
+    enabled: Boolean(adBody && sender),
+    retry: false,
+  });
+  const adText = adPreview.data?.recipients.find((r) => r.outcome === 'PLANNED');
+
+  const recipientsForPreview = async (): Promise<string[]> => {
+    if (recipientMode === 'csv' && csvFile)
+      return csvRecipients(await csvFile.text()).slice(0, JSON_SEND_LIMIT);
+    return listRecipients.slice(0, JSON_SEND_LIMIT);
+  };
+
+  const runPreview = async () => {
+    setBusy('preview');
+    setError(null);
+    try {
+      const to = await recipientsForPreview();
+      setPreview(await api.dryRun({ ...baseBody(), messages: to.map((number) => ({ to: number })) }));
+    } catch (caught) {
+      setPreview(null);
+      setError(caught);
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  const send = async () => {
+    setBusy('send');
+    setError(null);
+    setResult(null);
+    setBulk(null);
+    try {
+      const files = [];
+      for (const image of images) files.push({ fileId: (await api.uploadFile(image.file)).fileId });
+      const body = { ...baseBody(), ...(files.length ? { files } : {}) };
+      const csv =
+        recipientMode === 'csv' && csvFile
+          ? csvFile
+          : listRecipients.length > JSON_SEND_LIMIT
+            ? new Blob([recipientsCsv(listRecipients)], { type: 'text/csv' })
+            : null;
+      if (csv) {
+        setBulk({ upload: 0, answer: null });
+        const answer = await uploadBulk(api, body, csv, (upload) => setBulk({ upload, answer: null }));
+        setBulk({ upload: 1, answer });
+      } else {
+        setResult(await api.send({ ...body, messages: listRecipients.map((to) => ({ to })) }));
+      }
+    } catch (caught) {
+      setError(caught);
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  const downloadTemplate = async () => {
+    try {
+      downloadText('munja-recipients-template.csv', await api.bulkTemplate());
+    } catch (caught) {
+      setError(caught);
+    }
+  };
+
+  const imageProblems = images.some((image) => image.problems.length > 0);
+  const hasRecipients = recipientMode === 'csv' ? Boolean(csvFile) : listRecipients.length > 0;
+  const canSend = Boolean(sender && content && hasRecipients && !imageProblems && busy === null);
+
+  return (
+    <Stack>
+      <Title order={2}>{t('nav.compose')}</Title>
+      <Grid>
+        <Grid.Col span={{ base: 12, md: 7 }}>
+          <Paper
+            withBorder
+            p="md"
+            component="form"
+            aria-label={t('compose.form')}
+            onSubmit={(event) => {
+              event.preventDefault();
+              if (canSend) void send();
+            }}
+          >
+            <Stack>
+              <Group grow align="flex-start">
+                <SegmentedControl
+                  aria-label={t('compose.contentType')}
+                  value={contentType}
+                  onChange={(value) => setContentType(value as 'COMM' | 'AD')}
+                  data={[
+                    { value: 'COMM', label: t('compose.comm') },
+                    { value: 'AD', label: t('compose.ad') },
+                  ]}
+                />
+                <SegmentedControl
+                  aria-label={t('compose.destination')}
+                  value={destination}
+                  onChange={(value) => setDestination(value as 'domestic' | 'international')}
+                  data={[
+                    { value: 'domestic', label: t('compose.domestic') },
+                    { value: 'international', label: t('compose.international') },
+                  ]}
+                />
+              </Group>
+              <Group grow>
+                <Select
+                  label={t('compose.from')}
+                  data={approved}
+                  value={sender || null}
+                  onChange={setFrom}
+                  placeholder={numbers.isLoading ? t('loading') : t('compose.noApproved')}
+                  allowDeselect={false}
+                  required
+                />
+                {international && (
+                  <TextInput
+                    label={t('compose.countryCode')}
+                    value={countryCode}
+                    onChange={(event) => setCountryCode(event.currentTarget.value.replace(/\D/g, ''))}
+                    inputMode="numeric"
+                  />
+                )}
+              </Group>
+              {showSubject && (
+                <TextInput
+                  label={t('compose.subject')}
+                  description={t('compose.subjectHint')}
+                  value={subject}
+                  onChange={(event) => setSubject(event.currentTarget.value)}
+                />
+              )}
+              <ContentField
+                content={content}
+                subject={showSubject ? subject : ''}
+                fileCount={international ? 0 : images.length}
+                international={international}
+                onContent={setContent}
+              />
+              {contentType === 'AD' && !international && (
+                <Paper
+                  withBorder
+                  p="sm"
+                  bg="yellow.0"
+                  aria-label={t('compose.adPreview')}
+                  component="section"
+                >
+                  <Text size="sm" fw={600}>
+                    {t('compose.adPreview')}
+                  </Text>
+                  {adPreview.error ? (
+                    <ErrorNotice error={adPreview.error} />
+                  ) : adText ? (
+                    <Code block data-testid="ad-text">
+                      {adText.content}
+                    </Code>
+                  ) : (
+                    <Text size="sm" c="dimmed">
+                      {t('compose.adPreviewHint')}
+                    </Text>
+                  )}
+                </Paper>
+              )}
+              {!international && <ImagePicker images={images} onChange={setImages} />}
+
+              <Tabs value={recipientMode} onChange={setRecipientMode}>
+                <Tabs.List aria-label={t('compose.recipients')}>
+                  <Tabs.Tab value="list">{t('compose.pasteList')}</Tabs.Tab>
+                  <Tabs.Tab value="csv">{t('compose.importCsv')}</Tabs.Tab>
+                </Tabs.List>
+                <Tabs.Panel value="list" pt="xs">
+                  <Textarea
+                    label={t('compose.recipientList')}
+                    description={t('compose.recipientListHint', { count: listRecipients.length })}
+                    value={listText}
+                    onChange={(event) => setListText(event.currentTarget.value)}
+                    autosize
+                    minRows={3}
+                    maxRows={10}
+                  />
+                </Tabs.Panel>
+                <Tabs.Panel value="csv" pt="xs">
+                  <Group>
+                    <FileButton onChange={setCsvFile} accept=".csv,text/csv">
+                      {(props) => (
+                        <Button {...props} variant="default">
+                          {t('compose.chooseCsv')}
+                        </Button>
+                      )}
+                    </FileButton>
+                    <Text size="sm" data-testid="csv-name">
+                      {csvFile
+                        ? `${csvFile.name} (${Math.ceil(csvFile.size / 1024)} KB)`
+                        : t('compose.noFile')}
+                    </Text>
+                    <Button variant="subtle" onClick={() => void downloadTemplate()}>
+                      {t('compose.template')}
+                    </Button>
+                  </Group>
+                </Tabs.Panel>
+              </Tabs>
+
+              <SendTimeField value={sendTime} onChange={setSendTime} ad={contentType === 'AD'} />
+              <ErrorNotice error={error} />
+              <Group>
+                <Button
+                  variant="default"
+                  onClick={() => void runPreview()}
+                  loading={busy === 'preview'}
+                  disabled={!sender || !content || !hasRecipients}
+                >
+                  {t('compose.preview')}
+                </Button>
+                <Button type="submit" loading={busy === 'send'} disabled={!canSend}>
+                  {sendTime.mode === 'reserve' ? t('compose.reserveSubmit') : t('compose.send')}
+                </Button>
+              </Group>
+            </Stack>
+          </Paper>
+        </Grid.Col>
+        <Grid.Col span={{ base: 12, md: 5 }}>
+          <Stack>
+            {result && (
+              <Alert
+                color="green"
+                title={result.statusName === 'reserved' ? t('compose.reserved') : t('compose.sent')}
+                data-testid="send-result"
+              >
+                <Text size="sm">
+                  {t('compose.resultCounts', { accepted: result.accepted, rejected: result.rejected.length })}
+                </Text>
+                <Text size="xs" ff="monospace">
+                  {result.requestId}
+                </Text>
+                {result.rejected.map((r) => (
+                  <Text size="xs" c="red" key={r.index}>
+                    {r.to}: {r.code} — {r.message}
+                  </Text>
+                ))}
+              </Alert>
+            )}
+            {bulk && <BulkProgress upload={bulk.upload} answer={bulk.answer} />}
+            {preview && <PreviewPanel plan={preview} />}
+          </Stack>
+        </Grid.Col>
+      </Grid>
+    </Stack>
+  );
+}

@@ -1,0 +1,15 @@
+import { defineConfig, mergeConfig } from 'vitest/config';
+import viteConfig from './vite.config';
+
+// Component and unit tests in jsdom (the browser flows are in e2e/, see vitest.e2e.config.ts).
+export default mergeConfig(
+  viteConfig,
+  defineConfig({
+    test: {
+      environment: 'jsdom',
+      include: ['src/**/*.spec.{ts,tsx}'],
+      setupFiles: ['src/test-setup.ts'],
+      testTimeout: 20_000,
+    },
+  }),
+);
