@@ -7,7 +7,7 @@
 // sends to the built service (on in-memory PGlite, its plugins pointed at that simulator).
 // Usage: npm run test:pack [-- --keep]  (--keep leaves the temporary project for a look)
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,6 +33,19 @@ const PUBLISHED = [
 
 function step(text) {
   console.log(`== pack-install [${((Date.now() - started) / 1000).toFixed(1)} s] ${text}`);
+}
+
+/** The README blocks marked runnable, as files of the consumer project (`// example.cjs` marks CommonJS). */
+function readmeExamples() {
+  const marked = /<!-- runnable-example[^>]*-->\s*```js\n([\s\S]*?)```/g;
+  return PUBLISHED.flatMap((name) =>
+    [...readFileSync(join(root, 'packages', name, 'README.md'), 'utf8').matchAll(marked)].map(
+      ([, code], i) => ({
+        file: `readme-${name}-${i + 1}.${code.startsWith('// example.cjs') ? 'cjs' : 'mjs'}`,
+        code,
+      }),
+    ),
+  );
 }
 
 function run(cmd, args, options = {}) {
@@ -71,6 +84,8 @@ try {
     join(app, 'package.json'),
     JSON.stringify({ name: 'munja-pack-install-consumer', version: '1.0.0', private: true }, null, 2),
   );
+  const examples = readmeExamples();
+  for (const { file, code } of examples) writeFileSync(join(app, file), code);
   run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', ...packed], { cwd: app });
 
   step('type-check an ESM (.mts) and a CommonJS (.cts) TypeScript consumer against the packed declarations');
@@ -98,12 +113,25 @@ try {
       omni: DEFAULT_OMNI_CREDENTIALS,
     }),
     MUNJA_SERVICE: JSON.stringify({ url: service.url, apiKey: project.key, from: project.from }),
+    // what the README examples of the plugins read
+    SENS_BASE_URL: simulator.url,
+    SENS_SERVICE_ID: SENS_DEFAULTS.serviceId,
+    SENS_ACCESS_KEY: SENS_DEFAULTS.accessKey,
+    SENS_SECRET_KEY: SENS_DEFAULTS.secretKey,
+    SENS_FROM: CALLING_NUMBER,
+    OMNI_BASE_URL: simulator.url,
+    OMNI_CLIENT_ID: DEFAULT_OMNI_CREDENTIALS.clientId,
+    OMNI_PASSWORD: DEFAULT_OMNI_CREDENTIALS.password,
+    OMNI_FROM: '0310000000',
   };
 
   for (const script of ['esm.mjs', 'cjs.cjs']) {
     step(`node ${script}`);
     run(process.execPath, [script], { cwd: app, env });
   }
+  step(`the README examples: ${examples.map((e) => e.file).join(', ')}`);
+  for (const { file } of examples)
+    run(process.execPath, [file], { cwd: app, env, stdio: ['ignore', 'ignore', 'inherit'] });
   step('passed');
 } finally {
   await service?.stop();
