@@ -47,7 +47,7 @@ if (!pnpmOnPath()) {
 function manifestsHash() {
   const hash = createHash('sha256');
   const files = ['package.json', 'pnpm-lock.yaml', 'pnpm-workspace.yaml'];
-  for (const group of ['apps', 'packages']) {
+  for (const group of ['apps', 'packages', 'examples']) {
     const dir = join(root, group);
     if (!existsSync(dir)) continue;
     for (const name of readdirSync(dir).sort()) files.push(join(group, name, 'package.json'));
