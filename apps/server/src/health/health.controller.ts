@@ -1,5 +1,5 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckResult, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { Public } from '../auth/principal';
 import { READINESS_CHECKS, ReadinessCheck } from './readiness';
@@ -17,6 +17,7 @@ export class HealthController {
 
   /** The process is up and serving HTTP. */
   @Get('live')
+  @ApiOperation({ summary: 'Liveness: the process is up and serving HTTP' })
   @HealthCheck()
   live(): Promise<HealthCheckResult> {
     return this.health.check([]);
@@ -24,6 +25,7 @@ export class HealthController {
 
   /** The process can do its work: the database answers (and, once wired, each plugin). */
   @Get('ready')
+  @ApiOperation({ summary: 'Readiness: the database (and each readiness check) answers; 503 otherwise' })
   @HealthCheck()
   ready(): Promise<HealthCheckResult> {
     return this.health.check([

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
-import type { MessageState, MessageStatus, MessageType } from './message.entity';
+import { STATUS_OF_STATE, type MessageState, type MessageStatus, type MessageType } from './message.entity';
 
 const toInteger = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value;
@@ -91,7 +91,10 @@ export class MessageView {
   @ApiProperty({ type: String, nullable: true }) subject!: string | null;
   @ApiProperty({ description: 'the text as sent, labels included' }) content!: string;
   @ApiProperty({ enum: ['READY', 'PROCESSING', 'COMPLETED'] }) status!: MessageStatus;
-  @ApiProperty({ description: 'why it is where it is (RESERVED, QUEUED, SENT, DELIVERED, BLOCKED, …)' })
+  @ApiProperty({
+    enum: Object.keys(STATUS_OF_STATE),
+    description: 'why it is where it is: the state behind `status`',
+  })
   state!: MessageState;
   @ApiProperty({ type: String, nullable: true, enum: ['success', 'fail'] }) statusName!: string | null;
   @ApiProperty({ type: String, nullable: true }) statusCode!: string | null;

@@ -15,9 +15,14 @@ describe('OpenAPI 3.0 schemas in 3.1 form', () => {
       { description: 'd', anyOf: [{ $ref: '#/components/schemas/X' }, { type: 'null' }] },
     ],
     [
-      'a nullable allOf',
-      { allOf: [{ $ref: '#/components/schemas/X' }], nullable: true },
-      { anyOf: [{ allOf: [{ $ref: '#/components/schemas/X' }] }, { type: 'null' }] },
+      'a nullable allOf of one reference',
+      { type: 'object', allOf: [{ $ref: '#/components/schemas/X' }], nullable: true },
+      { anyOf: [{ $ref: '#/components/schemas/X' }, { type: 'null' }] },
+    ],
+    [
+      'a nullable allOf of two',
+      { allOf: [{ $ref: '#/a' }, { $ref: '#/b' }], nullable: true },
+      { anyOf: [{ allOf: [{ $ref: '#/a' }, { $ref: '#/b' }] }, { type: 'null' }] },
     ],
     ['nullable: false', { type: 'integer', nullable: false }, { type: 'integer' }],
     ['an example', { type: 'string', example: 'x' }, { type: 'string', examples: ['x'] }],

@@ -70,8 +70,11 @@ function withNull(schema: Json): Json {
   delete schema.nullable;
   if (typeof schema.$ref === 'string' || Array.isArray(schema.allOf)) {
     // A reference cannot take a type; the null goes beside it. Annotations (description…) stay outside.
-    const { $ref, allOf, ...rest } = schema;
-    const target = $ref !== undefined ? { $ref } : { allOf };
+    // @nestjs/swagger writes `type: object` beside a class reference; the type belongs to the referenced schema.
+    const { $ref, allOf, type: _type, ...rest } = schema;
+    const parts = allOf as unknown[] | undefined;
+    // A single-member allOf is how @nestjs/swagger wraps a reference; the reference itself is enough.
+    const target = $ref !== undefined ? { $ref } : parts?.length === 1 ? parts[0] : { allOf };
     return { ...rest, anyOf: [target, { type: 'null' }] };
   }
   if (Array.isArray(schema.enum) && !schema.enum.includes(null)) schema.enum = [...schema.enum, null];

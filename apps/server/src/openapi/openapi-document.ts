@@ -13,7 +13,21 @@ export const API_KEY_SCHEME = 'apiKey';
 export const OPERATOR_KEY_SCHEME = 'operatorKey';
 
 /** Codes of the global validation pipe and of Fastify's body parsing (common/validation.ts, error.filter.ts). */
-const VALIDATION_CODES = ['REQUIRED', 'UNKNOWN_FIELD', 'INVALID_VALUE', 'TOO_LONG', 'TOO_LARGE', 'TOO_SMALL'];
+const VALIDATION_CODES = [
+  'REQUIRED',
+  'UNKNOWN_FIELD',
+  'INVALID_VALUE',
+  'INVALID_STRING',
+  'INVALID_INT',
+  'INVALID_BOOLEAN',
+  'INVALID_ARRAY',
+  'TOO_LONG',
+  'TOO_SHORT',
+  'TOO_LARGE',
+  'TOO_SMALL',
+  'TOO_MANY',
+  'TOO_FEW',
+];
 const JSON_BODY_CODES = ['INVALID_JSON', ...VALIDATION_CODES];
 
 const EXAMPLE_MESSAGES: Record<string, { message: string; field?: string }> = {
@@ -147,6 +161,8 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     )
     .setVersion('0.1.0')
     .setLicense('Apache-2.0', 'https://www.apache.org/licenses/LICENSE-2.0')
+    // Served by the service it describes: a relative URL is the origin the document was fetched from.
+    .addServer('/', 'the service serving this document')
     .addBearerAuth(
       {
         type: 'http',

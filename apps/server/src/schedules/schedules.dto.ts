@@ -11,7 +11,17 @@ import {
   Max,
   Min,
 } from 'class-validator';
-import type { Weekday } from '@munja/scheduling';
+import { WEEKDAYS, type Weekday } from '@munja/scheduling';
+
+/** `weekdays`: a list of days, or the word EVERY_DAY. */
+const WEEKDAYS_SCHEMA = {
+  oneOf: [
+    { type: 'array' as const, items: { type: 'string' as const, enum: [...WEEKDAYS] }, minItems: 1 },
+    { type: 'string' as const, enum: ['EVERY_DAY'] },
+  ],
+  example: ['MON', 'WED'],
+  description: 'MON…SUN, or the word EVERY_DAY',
+};
 
 /**
  * Presence and JSON types are checked here; the meaning (code characters, weekdays, `HH:mm`, the zone, the
@@ -25,7 +35,7 @@ export class CreateScheduleDto {
   @IsString()
   code!: string;
 
-  @ApiProperty({ example: ['MON', 'WED'], description: 'MON…SUN, or the word EVERY_DAY' })
+  @ApiProperty(WEEKDAYS_SCHEMA)
   @IsDefined()
   weekdays!: Weekday[] | 'EVERY_DAY';
 
@@ -66,7 +76,7 @@ export class UpdateScheduleDto {
   @IsString()
   code?: string;
 
-  @ApiPropertyOptional({ example: ['MON', 'WED'] })
+  @ApiPropertyOptional(WEEKDAYS_SCHEMA)
   @IsOptional()
   @Allow()
   weekdays?: Weekday[] | 'EVERY_DAY';
