@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import type { Access } from '../auth/principal';
+import { DATABASE_RETRY_AFTER_SECONDS } from '../common/database-unavailable';
 import { ERRORS_EXTENSION, ErrorBodySchema, type DocumentedCode, type RouteErrors } from './api-errors';
 import { documentTo31 } from './openapi-31';
 import { routeAccess } from './route-access';
@@ -28,7 +29,7 @@ const VALIDATION_CODES = [
   'TOO_MANY',
   'TOO_FEW',
 ];
-const JSON_BODY_CODES = ['INVALID_JSON', ...VALIDATION_CODES];
+const JSON_BODY_CODES = ['INVALID_JSON', 'TOO_DEEP', 'INVALID_CHARACTER', ...VALIDATION_CODES];
 
 const EXAMPLE_MESSAGES: Record<string, { message: string; field?: string }> = {
   UNAUTHENTICATED: { message: 'Send the API key as `Authorization: Bearer <key>`', field: 'Authorization' },
@@ -40,6 +41,11 @@ const EXAMPLE_MESSAGES: Record<string, { message: string; field?: string }> = {
   PAYLOAD_TOO_LARGE: { message: 'Request body is too large' },
   UNSUPPORTED_MEDIA_TYPE: { message: 'Unsupported Media Type: text/plain' },
   INTERNAL_ERROR: { message: 'Internal server error' },
+  DATABASE_UNAVAILABLE: {
+    message: `The database cannot be reached right now; nothing was changed. Retry in ${DATABASE_RETRY_AFTER_SECONDS} s`,
+  },
+  INVALID_CHARACTER: { message: 'content contains a NUL character; remove it', field: 'content' },
+  TOO_DEEP: { message: 'The JSON body is nested deeper than 32 levels' },
   REQUIRED: { message: 'name should not be empty', field: 'name' },
   UNKNOWN_FIELD: { message: 'property colour should not exist', field: 'colour' },
 };
@@ -67,6 +73,16 @@ function errorResponse(status: number, codes: readonly DocumentedCode[]): Json {
   const unique = [...new Map(entries.map((entry) => [entry.code, entry])).values()];
   return {
     description: `${STATUS_TEXT[status] ?? 'Refused'}. Codes: ${unique.map((e) => `\`${e.code}\``).join(', ')}.`,
+    ...(status === 429 || status === 503
+      ? {
+          headers: {
+            'Retry-After': {
+              description: 'seconds to wait before trying again',
+              schema: { type: 'integer', minimum: 0 },
+            },
+          },
+        }
+      : {}),
     content: {
       'application/json': {
         schema: { $ref: '#/components/schemas/ErrorBody' },
@@ -104,12 +120,20 @@ function implicitErrors(operation: Json, access: Access): Map<number, Documented
     add(415, 'UNSUPPORTED_MEDIA_TYPE');
   }
   if (parameters.some((p) => p.in === 'query')) add(400, ...VALIDATION_CODES);
+  // NUL and unpaired surrogates are refused in any path parameter or query value (common/http-edge.ts).
+  if (parameters.some((p) => p.in === 'query' || p.in === 'path')) add(400, 'INVALID_CHARACTER');
+  if (body?.['multipart/form-data']) {
+    add(400, 'MULTIPART_BOUNDARY_REQUIRED');
+    add(415, 'UNSUPPORTED_MEDIA_TYPE');
+  }
   if (access !== 'public') {
     add(401, 'UNAUTHENTICATED', 'INVALID_API_KEY');
     add(403, access === 'operator' ? 'OPERATOR_KEY_REQUIRED' : 'PROJECT_KEY_REQUIRED');
   }
   if (parameters.some((p) => p.in === 'path')) add(404, 'NOT_FOUND');
   add(500, 'INTERNAL_ERROR');
+  // Health documents its own 503 (the readiness checks' report).
+  if (!isObject(operation.responses) || !('503' in operation.responses)) add(503, 'DATABASE_UNAVAILABLE');
   return errors;
 }
 
