@@ -37,5 +37,8 @@ module.exports = function preset(packageDir) {
         path.join(workspace, 'packages/$1/src/$2'),
     },
     moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
+    // `npm test` runs on 2 cores shared with other work: a property test or a loopback HTTP test can take
+    // many times its usual time there, so a test fails on its assertions, never on Jest's 5-second default.
+    testTimeout: 60_000,
   };
 };

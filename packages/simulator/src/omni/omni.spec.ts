@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { FormData, request } from 'undici';
@@ -7,9 +7,10 @@ import { DEFAULT_OMNI_CREDENTIALS } from './index';
 import { internationalParts } from './validation';
 
 // loopback HTTP on a shared 2-core machine: generous per-test time, never a timing assertion
-jest.setTimeout(30_000);
+jest.setTimeout(60_000);
 
-let clock = Date.parse('2026-11-22T00:00:00Z');
+const START = Date.parse('2026-11-22T00:00:00Z');
+let clock = START;
 let sim: RunningSimulator;
 
 async function call(
@@ -46,14 +47,14 @@ async function token(): Promise<string> {
 const sms = (to: string, ref: string, text = 'hello') =>
   JSON.stringify({ from: '0310000000', to, text, ref });
 
-beforeAll(async () => {
+// Each test owns its simulator and clock: a test that times out while its requests are still running
+// cannot leave sends, reports or knobs behind for the next one.
+beforeEach(async () => {
+  clock = START;
   sim = await startSimulator({ now: () => clock, seed: 7 });
 });
-afterAll(async () => {
+afterEach(async () => {
   await sim.stop();
-});
-afterEach(() => {
-  sim.omni.reset();
 });
 
 describe('OMNI fake: token', () => {
@@ -258,11 +259,18 @@ describe('OMNI fake: MMS files', () => {
 describe('OMNI fake: reports', () => {
   it('polls in batches of at most 1,000 and gives the next batch only after the DELETE', async () => {
     const t = await token();
-    for (let i = 0; i < 1001; i += 1)
-      await call('POST', '/v1/send/sms', {
-        token: t,
-        body: sms(`010${String(i).padStart(8, '0')}`, `p${i}`),
-      });
+    // 1,001 sends, ten at a time: each stays an ordinary loopback request, without 1,001 round trips in a row
+    const next = { i: 0 };
+    const sender = async () => {
+      for (let i = next.i++; i < 1001; i = next.i++) {
+        const sent = await call('POST', '/v1/send/sms', {
+          token: t,
+          body: sms(`010${String(i).padStart(8, '0')}`, `p${i}`),
+        });
+        expect(sent.body.code).toBe('A000');
+      }
+    };
+    await Promise.all(Array.from({ length: 10 }, sender));
     sim.omni.flushReports();
     const first = await call('GET', '/v1/report/polling', { token: t });
     expect(first.body.data.report).toHaveLength(1000);
@@ -277,7 +285,6 @@ describe('OMNI fake: reports', () => {
     const second = await call('GET', '/v1/report/polling', { token: t });
     expect(second.body.data.report).toHaveLength(1);
     expect(second.body.data.report[0]).toMatchObject({
-      ref: 'p1000',
       serviceType: 'SMS',
       msgType: 'SM',
       reportCode: '10000',
@@ -285,6 +292,10 @@ describe('OMNI fake: reports', () => {
     await call('DELETE', `/v1/report/polling/${second.body.data.reportId}`, { token: t });
     const empty = await call('GET', '/v1/report/polling', { token: t });
     expect(empty.body.data).toEqual({ reportId: '', report: null });
+    // the two batches together: every message's report exactly once
+    const refs = [...first.body.data.report, ...second.body.data.report].map((r: { ref: string }) => r.ref);
+    expect(new Set(refs)).toEqual(new Set(Array.from({ length: 1001 }, (_, i) => `p${i}`)));
+    expect(refs).toHaveLength(1001);
     expect(sim.omni.ctx.counters.reportsDelivered).toBe(1001);
   });
 
