@@ -2,15 +2,17 @@
 // The root commands (`npm start`, `npm test`, `npm run lint`, `npm run bench`) go through this script so
 // that a machine with only Node 20 and npm needs nothing else: it brings the pinned pnpm through npx,
 // installs the workspace when the lockfile or a manifest changed, then hands over to turbo or the server.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const PNPM_VERSION = '10.34.8';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const [command = 'help', ...rest] = process.argv.slice(2);
+// turbo's first run otherwise prints a telemetry notice in the middle of `npm test`
+process.env.TURBO_TELEMETRY_DISABLED ??= '1';
 
 function run(cmd, args, options = {}) {
   const result = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', ...options });
@@ -28,20 +30,26 @@ function pnpmOnPath() {
   return probe.status === 0 && probe.stdout.trim() === PNPM_VERSION;
 }
 
-// Re-enter through npx once, so that pnpm (and so turbo's child tasks) find the pinned pnpm on PATH.
+// Without the pinned pnpm on PATH, fetch it through npx once and put its folder on this process's PATH, so
+// pnpm, turbo's child tasks and the server all run under this one process (Ctrl-C stays simple).
 if (!pnpmOnPath()) {
-  if (process.env.MUNJA_VIA_NPX) {
+  const probe = spawnSync(
+    'npx',
+    ['--yes', `--package=pnpm@${PNPM_VERSION}`, 'node', '-e', 'process.stdout.write(process.env.PATH)'],
+    { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const folder = (probe.stdout ?? '')
+    .split(delimiter)
+    .find((dir) => existsSync(join(dir, process.platform === 'win32' ? 'pnpm.cmd' : 'pnpm')));
+  if (probe.status !== 0 || !folder) {
     console.error(`munja: could not bring pnpm ${PNPM_VERSION} through npx`);
     process.exit(1);
   }
-  const status = run(
-    'npx',
-    ['--yes', `pnpm@${PNPM_VERSION}`, 'exec', 'node', fileURLToPath(import.meta.url), command, ...rest],
-    {
-      env: { ...process.env, MUNJA_VIA_NPX: '1' },
-    },
-  );
-  process.exit(status);
+  process.env.PATH = `${folder}${delimiter}${process.env.PATH ?? ''}`;
+  if (!pnpmOnPath()) {
+    console.error(`munja: pnpm ${PNPM_VERSION} from npx does not run`);
+    process.exit(1);
+  }
 }
 
 function manifestsHash() {
@@ -70,6 +78,46 @@ function ensureInstalled() {
 
 const turbo = (...args) => runOrExit('pnpm', ['exec', 'turbo', ...args]);
 
+/**
+ * Runs the built server in this process's place: started directly (not through pnpm, which reported Ctrl-C
+ * as a failed run and returned before the service had closed) in a process group of its own, so that a
+ * Ctrl-C reaches it once, through here. The first SIGINT/SIGTERM is passed on and the service closes
+ * gracefully (NestJS re-raises the signal once closed): that ends this command with status 0. A second
+ * signal, a moment later, stops the service at once.
+ */
+function startServer(args) {
+  const server = join(root, 'apps', 'server');
+  const child = spawn(process.execPath, [join(server, 'dist', 'main.js'), ...args], {
+    cwd: server,
+    stdio: 'inherit',
+    detached: true,
+  });
+  let stopping;
+  const onSignal = (signal) => {
+    if (!stopping) {
+      stopping = { signal, at: Date.now() };
+      child.kill(signal);
+    } else if (Date.now() - stopping.at > 1000) {
+      // the terminal and npm may each pass on the same Ctrl-C: only a later one means "now"
+      process.stderr.write('munja: stopping the service now\n');
+      child.kill('SIGKILL');
+    }
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  process.on('SIGHUP', onSignal);
+  // this process ending for another reason must not leave the service running on its own
+  process.on('exit', () => child.exitCode === null && child.signalCode === null && child.kill('SIGTERM'));
+  child.on('error', (error) => {
+    process.stderr.write(`munja: could not start the server: ${error.message}\n`);
+    process.exit(1);
+  });
+  child.on('exit', (code, signal) => {
+    if (stopping && (code === 0 || signal === stopping.signal)) process.exit(0);
+    process.exit(code ?? 1);
+  });
+}
+
 ensureInstalled();
 switch (command) {
   case 'install':
@@ -83,11 +131,13 @@ switch (command) {
       break;
     }
     turbo('run', 'build', '--filter=@munja/server...', '--output-logs=errors-only');
-    process.exit(run('pnpm', ['--filter', '@munja/server', 'run', 'start:prod', ...rest]));
+    startServer(rest);
     break;
   }
   case 'test':
-    turbo('run', 'test', ...rest);
+    // Two tasks at a time on the 2 cores the project targets (jest workers are set per package); every package
+    // runs even when one fails, each package's output in one piece, and turbo lists the failed ones last.
+    turbo('run', 'test', '--continue', '--concurrency=2', '--log-order=grouped', ...rest);
     break;
   case 'lint':
     runOrExit('pnpm', ['exec', 'eslint', '.', ...rest]);
