@@ -6,10 +6,8 @@ import { Logger } from 'nestjs-pino';
 import { AppModule, AppOptions } from './app.module';
 import { createValidationPipe } from './common/validation';
 import { ErrorFilter } from './common/error.filter';
+import { QuietFrameworkLogger } from './common/framework-logger';
 import { buildOpenApiDocument } from './openapi/openapi-document';
-import { answerClientError } from './common/client-error';
-import { configureHttpEdge } from './common/http-edge';
-import { consoleDistDirectory, serveConsole } from './console/serve-console';
 
 /** Largest request body: 1,000 recipients with long contents fit comfortably. */
 const BODY_LIMIT = 8 * 1024 * 1024;
@@ -22,14 +20,11 @@ export async function createApp(
 ): Promise<NestFastifyApplication> {
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(options),
-    new FastifyAdapter({ bodyLimit: BODY_LIMIT, clientErrorHandler: answerClientError }),
-    // Nest's own parsers (JSON, urlencoded) are replaced by the edge's (configureHttpEdge).
-    { bufferLogs: true, abortOnError: false, bodyParser: false },
+    new FastifyAdapter({ bodyLimit: BODY_LIMIT }),
+    { bufferLogs: true, abortOnError: false },
   );
-  app.useLogger(app.get(Logger));
-  configureHttpEdge(app.getHttpAdapter().getInstance());
+  app.useLogger(new QuietFrameworkLogger(app.get(Logger)));
   await app.register(multipart, { limits: { fileSize: MULTIPART_FILE_LIMIT, files: 1, fields: 10 } });
-  await serveConsole(app, consoleDistDirectory());
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ErrorFilter());
   // Tests close their apps themselves; a process listens for SIGTERM/SIGINT and closes gracefully.

@@ -23,7 +23,7 @@ import { QueryLogger } from './query-logger';
         migrations: MIGRATIONS,
         migrationsRun: true,
         migrationsTransactionMode: 'each' as const,
-        logging: ['error' as const, 'warn' as const, 'migration' as const],
+        logging: ['error' as const, 'migration' as const],
         logger: new QueryLogger(),
         extra: { max: config.get('MUNJA_DB_POOL_SIZE', { infer: true }) },
         // Fail fast instead of retrying nine times when the database is unreachable.

@@ -23,7 +23,8 @@ export class QueryLogger implements TypeOrmLogger {
   logSchemaBuild(): void {}
 
   logMigration(message: string): void {
-    this.logger.log(message);
+    // start-up stays one screen: migration progress only at LOG_LEVEL=debug
+    this.logger.debug(message);
   }
 
   log(level: 'log' | 'info' | 'warn', message: unknown): void {
