@@ -1,12 +1,11 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { IN_MEMORY, startEmbeddedPostgres } from '../src/database/embedded-postgres';
 import { MIGRATIONS } from '../src/database/migrations';
-
-const MIGRATIONS_DIR = join(__dirname, '../src/database/migrations');
+import { migrationsKey } from './migrations-key';
 
 /**
  * A migrated, empty PGlite database as a dump, shared by the e2e files through a file in the temp folder
@@ -14,11 +13,7 @@ const MIGRATIONS_DIR = join(__dirname, '../src/database/migrations');
  * from a copy instead of running initdb and every migration again, which costs seconds per file.
  */
 export async function pgliteTemplate(): Promise<Blob> {
-  const hash = createHash('sha256');
-  for (const name of readdirSync(MIGRATIONS_DIR).sort()) {
-    hash.update(name).update(readFileSync(join(MIGRATIONS_DIR, name)));
-  }
-  const file = join(tmpdir(), `munja-pglite-template-${hash.digest('hex').slice(0, 16)}.tar`);
+  const file = join(tmpdir(), `munja-pglite-template-${migrationsKey()}.tar`);
   if (!existsSync(file)) {
     const embedded = await startEmbeddedPostgres({ dataDir: IN_MEMORY, maxConnections: 2 });
     try {

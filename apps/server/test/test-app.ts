@@ -7,6 +7,7 @@ import { createApp } from '../src/app.factory';
 import { OPERATOR_KEY } from '../src/auth/operator-key';
 import type { Clock } from '../src/common/clock';
 import { pgliteTemplate } from './pglite-template';
+import { postgresTemplate } from './postgres-template';
 import { TestClock } from './test-clock';
 
 export interface TestAppOptions {
@@ -41,13 +42,17 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** Creates a throw-away database on the PostgreSQL server in `serverUrl`; returns its URL and a dropper. */
+/**
+ * Creates a throw-away database on the PostgreSQL server in `serverUrl`, as a copy of the migrated template
+ * (`test/postgres-template.ts`); returns its URL and a dropper.
+ */
 async function createScratchDatabase(serverUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
+  const template = await postgresTemplate(serverUrl);
   const name = `munja_test_${randomBytes(6).toString('hex')}`;
   const admin = new Client({ connectionString: serverUrl });
   await admin.connect();
   try {
-    await admin.query(`CREATE DATABASE ${name}`);
+    await admin.query(`CREATE DATABASE ${name} TEMPLATE ${template}`);
   } finally {
     await admin.end();
   }
