@@ -130,7 +130,18 @@ switch (command) {
       console.log('embedded PGlite with the SENS and OMNI plugins pointed at an in-process simulator.');
       break;
     }
-    turbo('run', 'build', '--filter=@munja/server...', '--output-logs=errors-only');
+    // turbo's own header and summary only when the build fails: the screen is for the start banner
+    process.stdout.write('munja: building the server and its packages (cached after the first time)…\n');
+    const build = spawnSync(
+      'pnpm',
+      ['exec', 'turbo', 'run', 'build', '--filter=@munja/server...', '--output-logs=errors-only'],
+      { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    if (build.status !== 0) {
+      process.stdout.write(build.stdout ?? '');
+      process.stderr.write(build.stderr ?? '');
+      process.exit(build.status ?? 1);
+    }
     startServer(rest);
     break;
   }
