@@ -7,6 +7,7 @@ import { AppModule, AppOptions } from './app.module';
 import { createValidationPipe } from './common/validation';
 import { ErrorFilter } from './common/error.filter';
 import { QuietFrameworkLogger } from './common/framework-logger';
+import { stopEmbeddedOnFailure } from './database/embedded-postgres';
 import { buildOpenApiDocument } from './openapi/openapi-document';
 
 /** Largest request body: 1,000 recipients with long contents fit comfortably. */
@@ -15,9 +16,13 @@ const BODY_LIMIT = 8 * 1024 * 1024;
 export const MULTIPART_FILE_LIMIT = 2 * 1024 * 1024;
 
 /** Builds the whole application (used by main.ts and the e2e tests), not yet listening. */
-export async function createApp(
+export function createApp(
   options: AppOptions & { shutdownHooks?: boolean } = {},
 ): Promise<NestFastifyApplication> {
+  return stopEmbeddedOnFailure(() => buildApp(options));
+}
+
+async function buildApp(options: AppOptions & { shutdownHooks?: boolean }): Promise<NestFastifyApplication> {
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(options),
     new FastifyAdapter({ bodyLimit: BODY_LIMIT }),

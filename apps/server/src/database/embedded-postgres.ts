@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
@@ -26,12 +27,38 @@ export const IN_MEMORY = 'memory://';
  * the first commits and sees its rows already taken) but never concurrent, and code must never wait, inside
  * a transaction, on a query sent through another connection (it would wait forever).
  */
-export async function startEmbeddedPostgres(options: {
+export function startEmbeddedPostgres(options: EmbeddedOptions): Promise<EmbeddedPostgres> {
+  const started = startPglite(options);
+  startsOfThisAttempt.getStore()?.push(started);
+  return started;
+}
+
+/** The embedded databases started inside one stopEmbeddedOnFailure call (an app's start-up). */
+const startsOfThisAttempt = new AsyncLocalStorage<Promise<EmbeddedPostgres>[]>();
+
+/**
+ * Runs a start-up; if it fails, stops every embedded database it started. A start-up that fails elsewhere
+ * (a plugin's configuration, say) has no application to close, and its PGlite, still starting in parallel,
+ * would otherwise keep running and hold the process open.
+ */
+export async function stopEmbeddedOnFailure<T>(startUp: () => Promise<T>): Promise<T> {
+  const started: Promise<EmbeddedPostgres>[] = [];
+  try {
+    return await startsOfThisAttempt.run(started, startUp);
+  } catch (error) {
+    await Promise.allSettled(started.map(async (embedded) => (await embedded).stop()));
+    throw error;
+  }
+}
+
+interface EmbeddedOptions {
   dataDir: string;
   maxConnections: number;
   /** an in-memory database starts as a copy of this dump (tests: skips initdb and the migrations) */
   loadDataDir?: Blob;
-}): Promise<EmbeddedPostgres> {
+}
+
+async function startPglite(options: EmbeddedOptions): Promise<EmbeddedPostgres> {
   const dataDir = options.dataDir === IN_MEMORY ? undefined : resolve(options.dataDir);
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   const db = dataDir
