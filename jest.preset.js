@@ -40,5 +40,9 @@ module.exports = function preset(packageDir) {
     // `npm test` runs on 2 cores shared with other work: a property test or a loopback HTTP test can take
     // many times its usual time there, so a test fails on its assertions, never on Jest's 5-second default.
     testTimeout: 60_000,
+    // A worker holding PGlite's WebAssembly heap can take longer than Jest's 500 ms to exit on a loaded
+    // machine, which Jest reports as "failed to exit gracefully" although nothing leaked (no handle is left
+    // open after the files' apps close). A worker that really hangs is still ended, after 10 s.
+    workerGracefulExitTimeout: 10_000,
   };
 };

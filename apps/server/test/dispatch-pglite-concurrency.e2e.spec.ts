@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { Pool } from 'pg';
 import { startEmbeddedPostgres } from '../src/database/embedded-postgres';
+import { pgliteTemplate } from './pglite-template';
 
 /**
  * The dispatcher, the report poller and the API query the embedded PGlite concurrently through one pool.
@@ -9,7 +10,12 @@ import { startEmbeddedPostgres } from '../src/database/embedded-postgres';
  */
 describe('embedded PGlite under concurrent queries', () => {
   it('runs 400 concurrent parameterized queries and transactions from 8 connections without a protocol error', async () => {
-    const embedded = await startEmbeddedPostgres({ dataDir: 'memory://', maxConnections: 10 });
+    // from the shared migrated dump: no initdb of its own (a minute on a loaded machine)
+    const embedded = await startEmbeddedPostgres({
+      dataDir: 'memory://',
+      maxConnections: 10,
+      loadDataDir: await pgliteTemplate(),
+    });
     const pool = new Pool({ connectionString: embedded.url, max: 8 });
     pool.on('error', () => undefined);
     try {
