@@ -1,7 +1,19 @@
+import { isDeepStrictEqual } from 'node:util';
 import { senderPoliciesOf, type Channel, type PluginDefinition, type Provider } from '@munja/provider-kit';
 import type { LimitProfile, SenderPolicyTable } from '@munja/rules';
 import { ApiError } from '../common/api-error';
-import { NoRouteError, RouteTable, type RouteInput } from './route-table';
+import { DOMESTIC_COUNTRY_CODE, NoRouteError, RouteTable, type RouteInput } from './route-table';
+
+/** How a table treats one country (sender shown, signature), or null when it refuses the country. */
+function countryPolicy(table: SenderPolicyTable, countryCode: string): object | null {
+  const policy = table.countries[countryCode] ?? table.fallback;
+  if (!policy) return null;
+  return {
+    sender: policy.sender,
+    fixedSender: policy.fixedSender ?? null,
+    signature: policy.signature ?? null,
+  };
+}
 
 /** A plugin loaded from configuration and connected to its vendor account. */
 export interface LoadedPlugin {
@@ -54,7 +66,11 @@ export class PluginRegistry {
 
   /**
    * The ordered plugins for a message. Without `type` (before the rules chose SMS/LMS/MMS) it answers the
-   * route for any domestic type, so its limitProfile is the one to plan against. Throws 422 NO_ROUTE.
+   * route for any domestic type, so its limitProfile is the one to plan against. Abroad, a fallback whose
+   * sender policy for the country differs from the primary's is left out: the text is planned (signed) by the
+   * primary's policy and a fallback would send it as is, so only a plugin that treats it the same may take
+   * it over (OMNI, which sends a China text as written, is never followed by a plugin that would put 【Verify】
+   * in front). Throws 422 NO_ROUTE.
    */
   route(input: RouteInput): RouteAnswer {
     let pluginIds: string[];
@@ -66,7 +82,16 @@ export class PluginRegistry {
       throw error;
     }
     const primary = this.definition(pluginIds[0] as string);
-    return { pluginIds, limitProfile: primary.limitProfile, senderPolicies: senderPoliciesOf(primary) };
+    const senderPolicies = senderPoliciesOf(primary);
+    if (input.countryCode !== DOMESTIC_COUNTRY_CODE) {
+      const planned = countryPolicy(senderPolicies, input.countryCode);
+      pluginIds = pluginIds.filter(
+        (id, index) =>
+          index === 0 ||
+          isDeepStrictEqual(countryPolicy(senderPoliciesOf(this.definition(id)), input.countryCode), planned),
+      );
+    }
+    return { pluginIds, limitProfile: primary.limitProfile, senderPolicies };
   }
 
   has(pluginId: string): boolean {

@@ -102,6 +102,19 @@ describe('buildRegistry', () => {
     await registry.closeAll();
   });
 
+  it('abroad, keeps only the fallbacks that treat the country as the primary does (the text is planned once)', async () => {
+    const registry = buildRegistry(
+      [omni, { package: 'munja-plugin-acme', config: { token: 't' } }],
+      JSON.stringify([{ countryCode: '*', plugins: ['omni', 'acme'] }]),
+      systemClock,
+    );
+    // China: OMNI wants the sender's own signature, acme (no declared policy) sends as written → acme left out
+    expect(registry.route({ countryCode: '86', contentType: 'COMM' }).pluginIds).toEqual(['omni']);
+    // elsewhere both send the text as written, the number as entered → acme stays the fallback
+    expect(registry.route({ countryCode: '1', contentType: 'COMM' }).pluginIds).toEqual(['omni', 'acme']);
+    await registry.closeAll();
+  });
+
   it('refuses at start-up a plugin whose sender policy is malformed, naming what is wrong', () => {
     expect(() =>
       buildRegistry([{ package: 'munja-plugin-bad-policy', config: {} }], undefined, systemClock),
