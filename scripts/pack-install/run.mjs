@@ -11,10 +11,6 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writ
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { benchProject, serviceClient } from '../../bench/service-client.mjs';
-import { startServiceProcess } from '../../bench/service-process.mjs';
-import { CALLING_NUMBER, startSimulatorProcess } from '../../bench/simulator-process.mjs';
-import { simulatorDefaults } from '../../bench/workspace.mjs';
 import { checkManifest } from './manifest.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -94,6 +90,11 @@ try {
   step(
     'start @munja/simulator and the service (apps/server/dist/main.js, PGlite in memory) from the workspace',
   );
+  // the bench's process helpers load the built simulator and server as they are imported: after the build
+  const { benchProject, serviceClient } = await import('../../bench/service-client.mjs');
+  const { startServiceProcess } = await import('../../bench/service-process.mjs');
+  const { CALLING_NUMBER, startSimulatorProcess } = await import('../../bench/simulator-process.mjs');
+  const { simulatorDefaults } = await import('../../bench/workspace.mjs');
   simulator = await startSimulatorProcess();
   service = await startServiceProcess({ simulatorUrl: simulator.url, dispatch: true });
   const client = serviceClient(service.url);
