@@ -1,22 +1,38 @@
-import { AppShell, Burger, Group, NavLink, SegmentedControl, Title, Button, Text } from '@mantine/core';
+import {
+  AppShell,
+  Burger,
+  Button,
+  Group,
+  Loader,
+  NavLink,
+  SegmentedControl,
+  Text,
+  Title,
+} from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { useQueryClient } from '@tanstack/react-query';
-import { useMemo, useState } from 'react';
+import { lazy, Suspense, useMemo, useState } from 'react';
 import { createApi } from './api/client';
 import { ApiProvider } from './api/context';
 import { useLanguage, useT } from './i18n';
 import { ComposePage } from './pages/ComposePage';
-import { HistoryPage } from './pages/HistoryPage';
-import { ReservationsPage } from './pages/ReservationsPage';
-import { SchedulesPage } from './pages/SchedulesPage';
-import { CallingNumbersPage } from './pages/CallingNumbersPage';
-import { OptOutPage } from './pages/OptOutPage';
-import { WebhooksPage } from './pages/WebhooksPage';
-import { KeysPage } from './pages/KeysPage';
-import { OperatorPage } from './pages/OperatorPage';
 import { SignInPage } from './pages/SignInPage';
 import { PAGE_TITLES, PROJECT_PAGES, useHashPage, type ProjectPage } from './routes';
 import { clearSession, loadSession, saveSession, type Session } from './session';
+
+// Compose (the first page) comes with the first script; the other pages load when opened.
+const HistoryPage = lazy(() => import('./pages/HistoryPage').then((m) => ({ default: m.HistoryPage })));
+const ReservationsPage = lazy(() =>
+  import('./pages/ReservationsPage').then((m) => ({ default: m.ReservationsPage })),
+);
+const SchedulesPage = lazy(() => import('./pages/SchedulesPage').then((m) => ({ default: m.SchedulesPage })));
+const CallingNumbersPage = lazy(() =>
+  import('./pages/CallingNumbersPage').then((m) => ({ default: m.CallingNumbersPage })),
+);
+const OptOutPage = lazy(() => import('./pages/OptOutPage').then((m) => ({ default: m.OptOutPage })));
+const WebhooksPage = lazy(() => import('./pages/WebhooksPage').then((m) => ({ default: m.WebhooksPage })));
+const KeysPage = lazy(() => import('./pages/KeysPage').then((m) => ({ default: m.KeysPage })));
+const OperatorPage = lazy(() => import('./pages/OperatorPage').then((m) => ({ default: m.OperatorPage })));
 
 function LanguageSwitch() {
   const { language, setLanguage } = useLanguage();
@@ -142,7 +158,9 @@ export function App() {
           </AppShell.Navbar>
         )}
         <AppShell.Main>
-          {session.role === 'operator' ? <OperatorPage /> : <ProjectPageView page={page} />}
+          <Suspense fallback={<Loader aria-label={t('loading')} />}>
+            {session.role === 'operator' ? <OperatorPage /> : <ProjectPageView page={page} />}
+          </Suspense>
         </AppShell.Main>
       </AppShell>
     </ApiProvider>

@@ -1,212 +1,170 @@
-// Every call the console makes to the service goes through this module (and only this one), so that the
-// transport can move to @munja/client in one place.
+// Every call the console makes to the service goes through here, and through @munja/client (typed from the
+// service's OpenAPI document): its errors (MunjaError: status, code, field) are what the pages show.
+import { Munja, MunjaError } from '@munja/client';
 import type {
   ApiKey,
-  BlockListPage,
-  BlockedNumber,
   BulkAnswer,
-  CallingNumber,
   DryRun,
-  ErrorBody,
   HistoryFilter,
   Message,
-  Occurrence,
-  OptOutService,
   Page,
-  Progress,
-  Project,
   Reservation,
-  Schedule,
   ScheduleInput,
   SendAnswer,
   SendBody,
-  UploadedFile,
   WebhookDelivery,
   WebhookEndpoint,
 } from './types';
 
-/** An answer that is not 2xx, with the service's error shape (code, message, field). */
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly field?: string,
-  ) {
-    super(message);
-    this.name = 'ApiError';
-  }
+export { MunjaError as ApiError };
+
+interface Result<T> {
+  data?: T;
+  error?: unknown;
+  response: Response;
 }
 
-function toApiError(status: number, body: unknown): ApiError {
-  const error = (body ?? {}) as Partial<ErrorBody>;
-  return new ApiError(
-    status,
-    error.code ?? `HTTP_${status}`,
-    error.message ?? `the service answered ${status}`,
-    error.field,
-  );
+/** The answer's data, or the service's refusal as a MunjaError. */
+async function unwrap<T>(pending: Promise<Result<T>>): Promise<T> {
+  const result = await pending;
+  if (result.response.ok) return result.data as T;
+  const body = (result.error ?? {}) as { code?: unknown; message?: unknown; field?: unknown };
+  throw new MunjaError({
+    status: result.response.status,
+    code: typeof body.code === 'string' ? body.code : `HTTP_${result.response.status}`,
+    message: typeof body.message === 'string' ? body.message : `HTTP ${result.response.status}`,
+    ...(typeof body.field === 'string' ? { field: body.field } : {}),
+  });
 }
 
-type Query = Record<string, string | number | undefined>;
-
-function withQuery(path: string, query?: Query): string {
-  if (!query) return path;
-  const params = new URLSearchParams();
-  for (const [name, value] of Object.entries(query)) {
-    if (value !== undefined && value !== '') params.set(name, String(value));
-  }
-  const text = params.toString();
-  return text ? `${path}?${text}` : path;
+/** crypto.randomUUID exists only in secure contexts; the console may be opened over plain http on a LAN. */
+function newIdempotencyKey(): string {
+  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  bytes[6] = ((bytes[6] ?? 0) & 0x0f) | 0x40;
+  bytes[8] = ((bytes[8] ?? 0) & 0x3f) | 0x80;
+  const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
 export interface ApiOptions {
   /** the service's origin; the console is served by it, so the page's own origin by default */
   baseUrl?: string;
   key: string;
-  fetch?: typeof fetch;
+  fetch?: (request: Request) => Promise<Response>;
 }
 
 export type Api = ReturnType<typeof createApi>;
 
-export function createApi({
-  baseUrl = '',
-  key,
-  fetch: fetchImpl = globalThis.fetch.bind(globalThis),
-}: ApiOptions) {
-  async function call<T>(method: string, path: string, options: { query?: Query; body?: unknown } = {}) {
-    const headers: Record<string, string> = { Authorization: `Bearer ${key}` };
-    let body: BodyInit | undefined;
-    if (options.body instanceof FormData) body = options.body;
-    else if (options.body !== undefined) {
-      headers['Content-Type'] = 'application/json';
-      body = JSON.stringify(options.body);
-    }
-    const response = await fetchImpl(baseUrl + withQuery(path, options.query), { method, headers, body });
-    const text = await response.text();
-    let parsed: unknown = undefined;
-    if (text && (response.headers.get('content-type') ?? '').includes('json')) parsed = JSON.parse(text);
-    else if (text) parsed = text;
-    if (!response.ok) throw toApiError(response.status, parsed);
-    return parsed as T;
-  }
+export function createApi({ baseUrl = window.location.origin, key, fetch }: ApiOptions) {
+  const munja = new Munja({
+    baseUrl,
+    apiKey: key,
+    idempotencyKey: newIdempotencyKey,
+    // the person is waiting on the page: one quick retry at most
+    retry: { retries: 1 },
+    ...(fetch ? { fetch } : {}),
+  });
+  const { GET, POST, PATCH, DELETE } = munja.raw;
+  const project = (projectId: string) => ({ params: { path: { projectId } } });
 
   return {
     key,
     // projects and keys
-    project: () => call<Project>('GET', '/v1/project'),
-    projects: () => call<{ items: Project[] }>('GET', '/v1/projects'),
-    createProject: (name: string) => call<Project>('POST', '/v1/projects', { body: { name } }),
-    keys: (projectId: string) => call<{ items: ApiKey[] }>('GET', `/v1/projects/${projectId}/keys`),
-    issueKey: (projectId: string, name: string) =>
-      call<ApiKey>('POST', `/v1/projects/${projectId}/keys`, { body: { name } }),
+    project: () => unwrap(GET('/v1/project')),
+    projects: () => unwrap(GET('/v1/projects')),
+    createProject: (name: string) => unwrap(POST('/v1/projects', { body: { name } })),
+    keys: (projectId: string) => unwrap(GET('/v1/projects/{projectId}/keys', project(projectId))),
+    issueKey: (projectId: string, name: string): Promise<ApiKey> =>
+      unwrap(POST('/v1/projects/{projectId}/keys', { ...project(projectId), body: { name } })),
     revokeKey: (projectId: string, keyId: string) =>
-      call<void>('DELETE', `/v1/projects/${projectId}/keys/${keyId}`),
+      unwrap(DELETE('/v1/projects/{projectId}/keys/{keyId}', { params: { path: { projectId, keyId } } })),
 
     // calling numbers
-    callingNumbers: () => call<{ items: CallingNumber[] }>('GET', '/v1/calling-numbers'),
+    callingNumbers: () => unwrap(GET('/v1/calling-numbers')),
     registerCallingNumber: (number: string, method: 'SMS' | 'DOCUMENT') =>
-      call<CallingNumber>('POST', '/v1/calling-numbers', { body: { number, method } }),
+      unwrap(POST('/v1/calling-numbers', { body: { number, method } })),
     projectCallingNumbers: (projectId: string) =>
-      call<{ items: CallingNumber[] }>('GET', `/v1/projects/${projectId}/calling-numbers`),
+      unwrap(GET('/v1/projects/{projectId}/calling-numbers', project(projectId))),
     approveCallingNumber: (projectId: string, id: string) =>
-      call<CallingNumber>('POST', `/v1/projects/${projectId}/calling-numbers/${id}/approve`),
+      unwrap(
+        POST('/v1/projects/{projectId}/calling-numbers/{id}/approve', {
+          params: { path: { projectId, id } },
+        }),
+      ),
     rejectCallingNumber: (projectId: string, id: string, reason?: string) =>
-      call<CallingNumber>('POST', `/v1/projects/${projectId}/calling-numbers/${id}/reject`, {
-        body: reason ? { reason } : {},
-      }),
+      unwrap(
+        POST('/v1/projects/{projectId}/calling-numbers/{id}/reject', {
+          params: { path: { projectId, id } },
+          body: reason ? { reason } : {},
+        }),
+      ),
 
     // 080 opt-out service and block list
-    optOutService: () => call<OptOutService | null>('GET', '/v1/opt-out/service'),
+    optOutService: () => unwrap(GET('/v1/opt-out/service')),
     applyOptOutService: (companyName: string) =>
-      call<OptOutService>('POST', '/v1/opt-out/service', { body: { companyName } }),
-    cancelOptOutService: () => call<OptOutService>('POST', '/v1/opt-out/service/cancel'),
-    stopOptOutService: () => call<OptOutService>('POST', '/v1/opt-out/service/stop'),
+      unwrap(POST('/v1/opt-out/service', { body: { companyName } })),
+    cancelOptOutService: () => unwrap(POST('/v1/opt-out/service/cancel')),
+    stopOptOutService: () => unwrap(POST('/v1/opt-out/service/stop')),
     projectOptOutService: (projectId: string) =>
-      call<OptOutService | null>('GET', `/v1/projects/${projectId}/opt-out/service`),
+      unwrap(GET('/v1/projects/{projectId}/opt-out/service', project(projectId))),
     completeOptOutService: (projectId: string, number080: string) =>
-      call<OptOutService>('POST', `/v1/projects/${projectId}/opt-out/service/complete`, {
-        body: { number080 },
-      }),
+      unwrap(
+        POST('/v1/projects/{projectId}/opt-out/service/complete', {
+          ...project(projectId),
+          body: { number080 },
+        }),
+      ),
     blockList: (query: { page?: number; size?: number; number?: string } = {}) =>
-      call<BlockListPage>('GET', '/v1/opt-out/blocklist', { query }),
-    block: (number: string) => call<BlockedNumber>('POST', '/v1/opt-out/blocklist', { body: { number } }),
-    unblock: (number: string) => call<void>('DELETE', `/v1/opt-out/blocklist/${encodeURIComponent(number)}`),
+      unwrap(GET('/v1/opt-out/blocklist', { params: { query } })),
+    block: (number: string) => unwrap(POST('/v1/opt-out/blocklist', { body: { number } })),
+    unblock: (number: string) =>
+      unwrap(DELETE('/v1/opt-out/blocklist/{number}', { params: { path: { number } } })),
 
     // sending
-    send: (body: SendBody) => call<SendAnswer>('POST', '/v1/messages', { body }),
-    dryRun: (body: SendBody) => call<DryRun>('POST', '/v1/messages', { body, query: { dryRun: 'true' } }),
+    send: (body: SendBody) => munja.messages.send(body) as Promise<SendAnswer>,
+    // without scheduleCode the dry run answers the plan
+    dryRun: (body: SendBody) =>
+      unwrap(POST('/v1/messages', { body, params: { query: { dryRun: 'true' } } })) as Promise<DryRun>,
     uploadFile: (file: File) => {
       const form = new FormData();
       form.append('file', file, file.name);
-      return call<UploadedFile>('POST', '/v1/files', { body: form });
+      // multipart: openapi-fetch passes FormData through as it is (the browser writes the boundary)
+      return unwrap(
+        POST('/v1/files', { body: form as never, bodySerializer: (body: unknown) => body as FormData }),
+      );
     },
-    bulkTemplate: () => call<string>('GET', '/v1/messages/bulk/template'),
-    progress: (requestId: string) => call<Progress>('GET', `/v1/requests/${requestId}/progress`),
+    bulkTemplate: () => unwrap(GET('/v1/messages/bulk/template', { parseAs: 'text' })) as Promise<string>,
+    bulkSend: (request: Omit<SendBody, 'messages'>, recipients: Blob): Promise<BulkAnswer> =>
+      munja.bulk.send({ request, recipients, filename: 'recipients.csv' }),
+    progress: (requestId: string) => munja.bulk.progress(requestId),
 
     // results
     history: (filter: HistoryFilter & { limit?: number; cursor?: string }) =>
-      call<Page<Message>>('GET', '/v1/messages', { query: { ...filter } }),
-    message: (messageId: string) => call<Message>('GET', `/v1/messages/${messageId}`),
+      unwrap(GET('/v1/messages', { params: { query: filter } })) as Promise<Page<Message>>,
+    message: (messageId: string) => munja.messages.get(messageId),
 
     // reservations and schedules
-    reservations: (query: { status?: string; cursor?: string; limit?: number } = {}) =>
-      call<Page<Reservation>>('GET', '/v1/reservations', { query }),
-    cancelReservation: (reservationId: string) =>
-      call<Reservation>('POST', `/v1/reservations/${reservationId}/cancel`),
-    schedules: () => call<Schedule[]>('GET', '/v1/schedules'),
-    createSchedule: (input: ScheduleInput) => call<Schedule>('POST', '/v1/schedules', { body: input }),
+    reservations: (query: { status?: Reservation['status']; cursor?: string; limit?: number } = {}) =>
+      unwrap(GET('/v1/reservations', { params: { query } })) as Promise<Page<Reservation>>,
+    cancelReservation: (reservationId: string) => munja.reservations.cancel(reservationId),
+    schedules: () => unwrap(GET('/v1/schedules')),
+    createSchedule: (input: ScheduleInput) => unwrap(POST('/v1/schedules', { body: input as never })),
     occurrences: (code: string) =>
-      call<Occurrence[]>('GET', `/v1/schedules/${encodeURIComponent(code)}/occurrences`),
+      unwrap(GET('/v1/schedules/{code}/occurrences', { params: { path: { code } } })),
     deleteSchedule: (code: string, confirmCode: string) =>
-      call<void>('DELETE', `/v1/schedules/${encodeURIComponent(code)}`, { query: { confirmCode } }),
+      unwrap(DELETE('/v1/schedules/{code}', { params: { path: { code }, query: { confirmCode } } })),
 
     // webhooks
-    webhooks: () => call<{ items: WebhookEndpoint[] }>('GET', '/v1/webhooks'),
+    webhooks: () => unwrap(GET('/v1/webhooks')),
     createWebhook: (input: { url: string; eventTypes: string[]; description?: string }) =>
-      call<WebhookEndpoint>('POST', '/v1/webhooks', { body: input }),
+      unwrap(POST('/v1/webhooks', { body: input as never })) as Promise<WebhookEndpoint>,
     setWebhookEnabled: (id: string, enabled: boolean) =>
-      call<WebhookEndpoint>('PATCH', `/v1/webhooks/${id}`, { body: { enabled } }),
-    deleteWebhook: (id: string) => call<void>('DELETE', `/v1/webhooks/${id}`),
+      unwrap(PATCH('/v1/webhooks/{id}', { params: { path: { id } }, body: { enabled } })),
+    deleteWebhook: (id: string) => unwrap(DELETE('/v1/webhooks/{id}', { params: { path: { id } } })),
     deliveries: (query: { endpointId?: string; cursor?: string } = {}) =>
-      call<Page<WebhookDelivery>>('GET', '/v1/webhooks/deliveries', { query }),
+      unwrap(GET('/v1/webhooks/deliveries', { params: { query } })) as Promise<Page<WebhookDelivery>>,
   };
-}
-
-/**
- * The bulk send (multipart: the request's JSON, then the CSV) through XMLHttpRequest, whose upload events give
- * the progress bar while the file travels; fetch has none.
- */
-export function uploadBulk(
-  api: Pick<Api, 'key'>,
-  request: Omit<SendBody, 'messages'>,
-  csv: Blob,
-  onProgress: (fraction: number) => void,
-  baseUrl = '',
-): Promise<BulkAnswer> {
-  const form = new FormData();
-  form.append('request', JSON.stringify(request));
-  form.append('recipients', csv, 'recipients.csv');
-  return new Promise((resolve, reject) => {
-    const xhr = new XMLHttpRequest();
-    xhr.open('POST', `${baseUrl}/v1/messages/bulk`);
-    xhr.setRequestHeader('Authorization', `Bearer ${api.key}`);
-    xhr.upload.onprogress = (event) => {
-      if (event.lengthComputable) onProgress(event.loaded / event.total);
-    };
-    xhr.onerror = () => reject(new ApiError(0, 'NETWORK_ERROR', 'the service could not be reached'));
-    xhr.onload = () => {
-      let body: unknown;
-      try {
-        body = JSON.parse(xhr.responseText);
-      } catch {
-        body = undefined;
-      }
-      if (xhr.status >= 200 && xhr.status < 300) resolve(body as BulkAnswer);
-      else reject(toApiError(xhr.status, body));
-    };
-    xhr.send(form);
-  });
 }
 
 /** The answer, or null when the service says 404 (a project with no 080 service yet). */
@@ -214,7 +172,7 @@ export async function orNullIfNotFound<T>(answer: Promise<T>): Promise<T | null>
   try {
     return await answer;
   } catch (error) {
-    if (error instanceof ApiError && error.status === 404) return null;
+    if (error instanceof MunjaError && error.status === 404) return null;
     throw error;
   }
 }

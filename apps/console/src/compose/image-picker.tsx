@@ -1,5 +1,5 @@
 import { ActionIcon, FileButton, Button, Group, Image, Paper, Stack, Text } from '@mantine/core';
-import { useEffect, useRef } from 'react';
+import { memo, useEffect, useRef } from 'react';
 import { useT } from '../i18n';
 import { IMAGE_LIMITS, checkImageFile, type ImageProblem } from './image-check';
 
@@ -36,7 +36,7 @@ export async function inspectImage(file: File): Promise<PickedImage> {
 }
 
 /** Up to 3 JPEG images with thumbnails; each is checked (type by content, size, pixels, name) when picked. */
-export function ImagePicker({
+export const ImagePicker = memo(function ImagePicker({
   images,
   onChange,
 }: {
@@ -98,4 +98,4 @@ export function ImagePicker({
       </Group>
     </Stack>
   );
-}
+});

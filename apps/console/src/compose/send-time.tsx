@@ -1,4 +1,5 @@
 import { Alert, Group, SegmentedControl, Select, Stack, TextInput } from '@mantine/core';
+import { memo } from 'react';
 import { useT } from '../i18n';
 
 export interface SendTime {
@@ -18,7 +19,7 @@ export const TIME_ZONES = [
 ];
 
 /** Send now, or reserve for a date and time in a zone; for AD the night window (21:00–08:00 KST) is explained. */
-export function SendTimeField({
+export const SendTimeField = memo(function SendTimeField({
   value,
   onChange,
   ad,
@@ -72,4 +73,4 @@ export function SendTimeField({
       )}
     </Stack>
   );
-}
+});

@@ -2,28 +2,25 @@ import {
   Alert,
   Button,
   Code,
-  FileButton,
   Grid,
   Group,
   Paper,
   SegmentedControl,
   Select,
   Stack,
-  Tabs,
   Text,
   TextInput,
-  Textarea,
   Title,
 } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useQuery } from '@tanstack/react-query';
-import { useMemo, useState } from 'react';
-import { uploadBulk } from '../api/client';
+import { useCallback, useMemo, useState } from 'react';
 import { useApi } from '../api/context';
 import type { BulkAnswer, DryRun, SendAnswer, SendBody } from '../api/types';
 import { BulkProgress } from '../compose/bulk-progress';
 import { ContentField } from '../compose/content-field';
 import { ImagePicker, type PickedImage } from '../compose/image-picker';
+import { RecipientsField } from '../compose/recipients-field';
 import { PreviewPanel } from '../compose/preview-panel';
 import { csvRecipients, parseRecipientList, recipientsCsv } from '../compose/recipients';
 import { SendTimeField, type SendTime } from '../compose/send-time';
@@ -135,8 +132,9 @@ export function ComposePage() {
             ? new Blob([recipientsCsv(listRecipients)], { type: 'text/csv' })
             : null;
       if (csv) {
+        // A browser sends the file whole (no upload events through fetch): the bar moves when it has arrived.
         setBulk({ upload: 0, answer: null });
-        const answer = await uploadBulk(api, body, csv, (upload) => setBulk({ upload, answer: null }));
+        const answer = await api.bulkSend(body, csv);
         setBulk({ upload: 1, answer });
       } else {
         setResult(await api.send({ ...body, messages: listRecipients.map((to) => ({ to })) }));
@@ -148,13 +146,12 @@ export function ComposePage() {
     }
   };
 
-  const downloadTemplate = async () => {
-    try {
-      downloadText('munja-recipients-template.csv', await api.bulkTemplate());
-    } catch (caught) {
-      setError(caught);
-    }
-  };
+  const downloadTemplate = useCallback(() => {
+    api
+      .bulkTemplate()
+      .then((csv) => downloadText('munja-recipients-template.csv', csv))
+      .catch(setError);
+  }, [api]);
 
   const imageProblems = images.some((image) => image.problems.length > 0);
   const hasRecipients = recipientMode === 'csv' ? Boolean(csvFile) : listRecipients.length > 0;
@@ -256,42 +253,16 @@ export function ComposePage() {
               )}
               {!international && <ImagePicker images={images} onChange={setImages} />}
 
-              <Tabs value={recipientMode} onChange={setRecipientMode}>
-                <Tabs.List aria-label={t('compose.recipients')}>
-                  <Tabs.Tab value="list">{t('compose.pasteList')}</Tabs.Tab>
-                  <Tabs.Tab value="csv">{t('compose.importCsv')}</Tabs.Tab>
-                </Tabs.List>
-                <Tabs.Panel value="list" pt="xs">
-                  <Textarea
-                    label={t('compose.recipientList')}
-                    description={t('compose.recipientListHint', { count: listRecipients.length })}
-                    value={listText}
-                    onChange={(event) => setListText(event.currentTarget.value)}
-                    autosize
-                    minRows={3}
-                    maxRows={10}
-                  />
-                </Tabs.Panel>
-                <Tabs.Panel value="csv" pt="xs">
-                  <Group>
-                    <FileButton onChange={setCsvFile} accept=".csv,text/csv">
-                      {(props) => (
-                        <Button {...props} variant="default">
-                          {t('compose.chooseCsv')}
-                        </Button>
-                      )}
-                    </FileButton>
-                    <Text size="sm" data-testid="csv-name">
-                      {csvFile
-                        ? `${csvFile.name} (${Math.ceil(csvFile.size / 1024)} KB)`
-                        : t('compose.noFile')}
-                    </Text>
-                    <Button variant="subtle" onClick={() => void downloadTemplate()}>
-                      {t('compose.template')}
-                    </Button>
-                  </Group>
-                </Tabs.Panel>
-              </Tabs>
+              <RecipientsField
+                mode={recipientMode}
+                onMode={setRecipientMode}
+                listText={listText}
+                onListText={setListText}
+                count={listRecipients.length}
+                csvFile={csvFile}
+                onCsvFile={setCsvFile}
+                onTemplate={downloadTemplate}
+              />
 
               <SendTimeField value={sendTime} onChange={setSendTime} ad={contentType === 'AD'} />
               <ErrorNotice error={error} />

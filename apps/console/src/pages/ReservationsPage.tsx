@@ -2,6 +2,7 @@ import { Badge, Button, Group, Paper, Select, Stack, Text, Title } from '@mantin
 import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useApi } from '../api/context';
+import type { Reservation } from '../api/types';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { VirtualList } from '../components/VirtualList';
 import { formatTime } from '../components/format';
@@ -18,7 +19,11 @@ export function ReservationsPage() {
   const query = useInfiniteQuery({
     queryKey: ['reservations', status],
     queryFn: ({ pageParam }) =>
-      api.reservations({ status: status ?? undefined, cursor: pageParam, limit: 100 }),
+      api.reservations({
+        status: (status ?? undefined) as Reservation['status'] | undefined,
+        cursor: pageParam,
+        limit: 100,
+      }),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.nextCursor ?? undefined,
   });

@@ -219,7 +219,7 @@ export function SchedulesPage() {
               <Group gap="xs">
                 <Text fw={600}>{s.code}</Text>
                 <Badge size="sm">
-                  {s.weekdays === 'EVERY_DAY'
+                  {s.weekdays.length === 7
                     ? t('schedules.everyDay')
                     : s.weekdays.map((d) => t(`weekday.${d}` as MessageKey)).join(' ')}
                 </Badge>
