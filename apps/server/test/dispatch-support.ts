@@ -86,3 +86,13 @@ export function simulatorPlugins(sim: RunningSimulator): string {
     },
   ]);
 }
+
+/** How many messages of the requests no vendor took yet (0: every one reached the vendor). */
+export async function unsentCount(t: TestApp, requestIds: readonly string[]): Promise<number> {
+  const [row] = await query<{ open: number }>(
+    t,
+    `SELECT count(*)::int AS open FROM messages WHERE request_id = ANY($1::uuid[]) AND vendor_message_id IS NULL`,
+    [requestIds],
+  );
+  return row?.open ?? -1;
+}

@@ -169,6 +169,17 @@ export class Environment {
   @Max(3600)
   MUNJA_DISPATCH_LEASE_SECONDS: number = 60;
 
+  /**
+   * Recipients out at vendors with their outcome not yet recorded, per process: the most a crash sends twice.
+   * 400 = four SENS calls of 100 recipients.
+   */
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(100000)
+  MUNJA_DISPATCH_IN_FLIGHT: number = 400;
+
   /** Timed sweep (lease recovery, reservations, expiry, and a claim round) when no NOTIFY came, in ms. */
   @IsOptional()
   @Transform(toInteger)

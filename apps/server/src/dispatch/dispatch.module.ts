@@ -101,6 +101,8 @@ class DispatchLifecycle implements OnApplicationBootstrap, BeforeApplicationShut
             // PGlite runs one statement at a time: a second batch in flight only holds a connection longer
             inFlightPerWorker: location.embedded ? 1 : 2,
             leaseMs: config.get('MUNJA_DISPATCH_LEASE_SECONDS', { infer: true }) * 1000,
+            inFlightRecipients: config.get('MUNJA_DISPATCH_IN_FLIGHT', { infer: true }),
+            outcomeWriters: location.embedded ? 1 : 2,
             sweepMs: config.get('MUNJA_DISPATCH_SWEEP_MS', { infer: true }),
             reservationGraceMs: config.get('MUNJA_RESERVATION_GRACE_MINUTES', { infer: true }) * 60_000,
             reportTimeoutMs: config.get('MUNJA_REPORT_TIMEOUT_HOURS', { infer: true }) * 3_600_000,

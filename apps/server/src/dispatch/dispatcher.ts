@@ -8,8 +8,10 @@ import type { PluginRegistry } from '../plugins/plugin-registry';
 import type { ReportStore } from '../reports/report-store';
 import type { DispatchSignal } from './dispatch-signal';
 import { MessageQueue, type ClaimedMessage, type RecordedStep } from './message-queue';
+import { OutcomeRecorder } from './outcome-recorder';
 import { sendPluginBatch } from './plugin-batch';
 import { PluginThrottle } from './plugin-throttle';
+import { RecipientGate } from './recipient-gate';
 import { ReservationRelease } from './reservation-release';
 import type { RetryPolicy } from './retry-policy';
 import { sql } from './sql';
@@ -25,6 +27,13 @@ export interface DispatcherSettings {
   /** claimed batches one worker has out at once (2: the next claim overlaps the current send) */
   readonly inFlightPerWorker: number;
   readonly leaseMs: number;
+  /**
+   * Recipients this process has out at vendors with their outcome not yet committed (vendor calls in flight ×
+   * recipients per call): the most a crash can send twice. 400 by default: four SENS calls of 100.
+   */
+  readonly inFlightRecipients: number;
+  /** outcome writes running at once (1 on PGlite) */
+  readonly outcomeWriters: number;
   readonly sweepMs: number;
   readonly reservationGraceMs: number;
   readonly reportTimeoutMs: number;
@@ -45,9 +54,10 @@ export interface DispatcherStats {
 }
 
 /**
- * The dispatch workers of one process. Each worker claims due rows under a lease, sends them per plugin, and
- * records every outcome in one UPDATE; a timed sweep recovers expired leases, starts due reservations and
- * closes unreported messages. Stop is graceful: no new claims, in-flight sends finish and are recorded,
+ * The dispatch workers of one process. Each worker claims due rows under a lease and sends them one vendor call
+ * at a time per plugin (at most `inFlightRecipients` recipients out at once in the process), recording each
+ * call's outcomes as soon as it returns; a timed sweep recovers expired leases, starts due reservations and
+ * closes unreported messages. Stop is graceful: no new claims, in-flight calls finish and are recorded,
  * claimed rows not yet sent are handed back.
  */
 export class Dispatcher {
@@ -67,6 +77,8 @@ export class Dispatcher {
   private readonly queue: MessageQueue;
   private readonly reservations: ReservationRelease;
   private readonly throttle = new PluginThrottle();
+  private readonly gate: RecipientGate;
+  private readonly recorder: OutcomeRecorder;
   private readonly files: VendorFiles;
   private running = false;
   private stopping = false;
@@ -86,6 +98,25 @@ export class Dispatcher {
     this.queue = new MessageQueue(db);
     this.reservations = new ReservationRelease(db);
     this.files = new VendorFiles(db);
+    this.gate = new RecipientGate(settings.inFlightRecipients);
+    this.recorder = new OutcomeRecorder(
+      (steps) => this.queue.record(this.owner, steps, this.clock.now()).then(() => undefined),
+      () => this.clock.now().getTime(),
+      {
+        firstBackoffMs: 100,
+        maxBackoffMs: 5000,
+        // past this, another worker may already have claimed the rows again
+        leaseMarginMs: Math.min(5000, settings.leaseMs / 4),
+      },
+      (error, steps, givenUp) =>
+        givenUp
+          ? this.logger.error(
+              { err: error, steps },
+              'recording outcomes failed until their lease nearly ended: given up, these messages are sent again',
+            )
+          : this.logger.warn({ err: error, steps }, 'recording outcomes failed: retrying'),
+      settings.outcomeWriters,
+    );
   }
 
   get isRunning(): boolean {
@@ -171,13 +202,15 @@ export class Dispatcher {
         continue;
       }
       let claimed: ClaimedMessage[];
+      let leaseUntil: Date;
       try {
         const now = this.clock.now();
+        leaseUntil = new Date(now.getTime() + this.settings.leaseMs);
         claimed = await this.queue.claim(
           this.owner,
           this.settings.batchSize,
           now,
-          new Date(now.getTime() + this.settings.leaseMs),
+          leaseUntil,
           this.throttle.throttled(now),
         );
       } catch (error) {
@@ -195,7 +228,7 @@ export class Dispatcher {
         continue;
       }
       this.stats.claimed += claimed.length;
-      const sending: Promise<void> = this.dispatch(claimed)
+      const sending: Promise<void> = this.dispatch(claimed, leaseUntil)
         .catch((error: unknown) => {
           // Rows stay SENDING under our lease and come back by the sweep after it expires: never lost.
           this.logger.error(
@@ -209,8 +242,8 @@ export class Dispatcher {
     await Promise.all(inFlight);
   }
 
-  /** Sends one claim, plugin by plugin (concurrently), recording each plugin's outcomes as they come. */
-  private async dispatch(claimed: readonly ClaimedMessage[]): Promise<void> {
+  /** Sends one claim: each plugin's share in vendor calls, all at once within the recipient gate. */
+  private async dispatch(claimed: readonly ClaimedMessage[], leaseUntil: Date): Promise<void> {
     const byPlugin = new Map<string, ClaimedMessage[]>();
     for (const message of claimed) {
       const list = byPlugin.get(message.pluginId) ?? [];
@@ -218,67 +251,89 @@ export class Dispatcher {
       byPlugin.set(message.pluginId, list);
     }
     if (this.embedded) await this.registerCallingNumbers(claimed);
-    await Promise.all([...byPlugin].map(([pluginId, messages]) => this.dispatchPlugin(pluginId, messages)));
+    const calls: Promise<void>[] = [];
+    for (const [pluginId, messages] of byPlugin) {
+      const perCall = Math.min(
+        this.gate.capacity,
+        this.registry.has(pluginId)
+          ? this.registry.definition(pluginId).maxRecipientsPerCall
+          : this.gate.capacity,
+      );
+      for (let i = 0; i < messages.length; i += perCall)
+        calls.push(this.dispatchCall(pluginId, messages.slice(i, i + perCall), leaseUntil));
+    }
+    await Promise.all(calls);
   }
 
-  private async dispatchPlugin(pluginId: string, messages: ClaimedMessage[]): Promise<void> {
-    if (this.stopping) {
-      // shutting down before this plugin's send started: hand the rows back untouched
-      this.stats.released += await this.queue.release(this.owner, messages, this.clock.now());
-      return;
-    }
-    const waitMs = this.throttle.remainingMs(pluginId, this.clock.now());
-    if (waitMs > 0) {
-      // another worker was told to slow down after this claim: requeue without counting an attempt
-      await this.record(
-        messages.map((m) => ({
-          id: m.id,
-          requestTime: m.requestTime,
+  /**
+   * One vendor call's worth of messages: waits for room in the recipient gate, sends, and records the outcomes
+   * before giving the room back, so every recipient whose send is not yet recorded counts against the gate.
+   */
+  private async dispatchCall(pluginId: string, messages: ClaimedMessage[], leaseUntil: Date): Promise<void> {
+    await this.gate.acquire(messages.length);
+    try {
+      if (this.stopping) {
+        // shutting down before this call started: hand the rows back untouched
+        this.stats.released += await this.queue.release(this.owner, messages, this.clock.now());
+        return;
+      }
+      const waitMs = this.throttle.remainingMs(pluginId, this.clock.now());
+      if (waitMs > 0) {
+        // this plugin was told to slow down after the claim: requeue without counting an attempt
+        await this.record(
+          messages.map((m) => ({
+            id: m.id,
+            requestTime: m.requestTime,
+            pluginId,
+            step: {
+              kind: 'RETRY',
+              routeIndex: m.routeIndex,
+              attempts: m.attempts,
+              dueAt: new Date(this.clock.now().getTime() + waitMs),
+              code: 'RATE_LIMITED',
+              message: `plugin ${pluginId} is slowed down`,
+            },
+          })),
+          leaseUntil,
+        );
+        return;
+      }
+      const result = await sendPluginBatch(
+        {
           pluginId,
-          step: {
-            kind: 'RETRY',
-            routeIndex: m.routeIndex,
-            attempts: m.attempts,
-            dueAt: new Date(this.clock.now().getTime() + waitMs),
-            code: 'RATE_LIMITED',
-            message: `plugin ${pluginId} is slowed down`,
-          },
-        })),
+          provider: this.registry.has(pluginId) ? this.registry.provider(pluginId) : undefined,
+          files: this.files,
+          policy: this.settings.policy,
+          now: () => this.clock.now(),
+        },
+        messages,
       );
-      return;
+      if (result.rateLimitedMs !== undefined) {
+        this.throttle.slowDown(pluginId, this.clock.now(), result.rateLimitedMs);
+        this.logger.warn(
+          { pluginId, retryAfterMs: result.rateLimitedMs },
+          'rate limited: slowing this plugin down',
+        );
+      }
+      if (result.authenticationFailure) {
+        this.registry.markUnhealthy(pluginId, `credentials refused: ${result.authenticationFailure}`);
+        this.logger.error(
+          { pluginId },
+          'the vendor refused the plugin credentials; failing over where the route allows',
+        );
+      } else if (result.accepted > 0) {
+        this.registry.markHealthy(pluginId);
+      }
+      await this.record(result.steps, leaseUntil);
+    } finally {
+      this.gate.release(messages.length);
     }
-    const result = await sendPluginBatch(
-      {
-        pluginId,
-        provider: this.registry.has(pluginId) ? this.registry.provider(pluginId) : undefined,
-        files: this.files,
-        policy: this.settings.policy,
-        now: () => this.clock.now(),
-      },
-      messages,
-    );
-    if (result.rateLimitedMs !== undefined) {
-      this.throttle.slowDown(pluginId, this.clock.now(), result.rateLimitedMs);
-      this.logger.warn(
-        { pluginId, retryAfterMs: result.rateLimitedMs },
-        'rate limited: slowing this plugin down',
-      );
-    }
-    if (result.authenticationFailure) {
-      this.registry.markUnhealthy(pluginId, `credentials refused: ${result.authenticationFailure}`);
-      this.logger.error(
-        { pluginId },
-        'the vendor refused the plugin credentials; failing over where the route allows',
-      );
-    } else if (result.accepted > 0) {
-      this.registry.markHealthy(pluginId);
-    }
-    await this.record(result.steps);
   }
 
-  private async record(steps: RecordedStep[]): Promise<void> {
+  /** Records one call's outcomes (retried while the lease allows), then applies reports that came early. */
+  private async record(steps: RecordedStep[], leaseUntil: Date): Promise<void> {
+    if (!(await this.recorder.record(steps, leaseUntil))) return;
     const now = this.clock.now();
-    await this.queue.record(this.owner, steps, now);
     const sentByPlugin = new Map<string, string[]>();
     for (const { step, pluginId } of steps) {
       if (step.kind === 'SENT') {

@@ -1,7 +1,7 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { exactTime, type MessageKey } from './message-key';
 import type { NextStep } from './next-step';
-import { KEYED_UPDATE, ORDERED_CLAIM, sql, sqlPlanned } from './sql';
+import { KEYED_UPDATE, ORDERED_CLAIM, planWith, sql, sqlPlanned } from './sql';
 
 /** A message row claimed for sending (only the columns a send needs). */
 export interface ClaimedMessage extends MessageKey {
@@ -142,6 +142,7 @@ export class MessageQueue {
    * statement, and retries and failures by the general one. A failure or retry only lands while this worker
    * still holds the lease; a vendor acceptance lands even if the lease expired meanwhile (the vendor has the
    * message, and recording it keeps another worker from sending it again if that one has not claimed it yet).
+   * One transaction: a refused write changes nothing and can be tried again whole.
    */
   async record(owner: string, steps: readonly RecordedStep[], now: Date): Promise<number> {
     const sent: SentStep[] = [];
@@ -150,14 +151,17 @@ export class MessageQueue {
       if (s.step.kind === 'SENT') sent.push({ ...s, step: s.step });
       else others.push(s);
     }
-    let affected = 0;
-    if (sent.length > 0) affected += await this.recordSent(sent, now);
-    if (others.length > 0) affected += await this.recordUnsent(owner, others, now);
-    return affected;
+    return this.db.transaction(async (manager) => {
+      await planWith(manager, KEYED_UPDATE);
+      let affected = 0;
+      if (sent.length > 0) affected += await this.recordSent(manager, sent, now);
+      if (others.length > 0) affected += await this.recordUnsent(manager, owner, others, now);
+      return affected;
+    });
   }
 
-  private async recordSent(steps: readonly SentStep[], now: Date): Promise<number> {
-    const { affected } = await sqlPlanned(this.db, KEYED_UPDATE, RECORD_SENT_STATEMENT, [
+  private async recordSent(manager: EntityManager, steps: readonly SentStep[], now: Date): Promise<number> {
+    const { affected } = await sql(manager, RECORD_SENT_STATEMENT, [
       now,
       steps.map((s) => s.id),
       steps.map((s) => s.pluginId),
@@ -168,7 +172,12 @@ export class MessageQueue {
     return affected;
   }
 
-  private async recordUnsent(owner: string, steps: readonly RecordedStep[], now: Date): Promise<number> {
+  private async recordUnsent(
+    manager: EntityManager,
+    owner: string,
+    steps: readonly RecordedStep[],
+    now: Date,
+  ): Promise<number> {
     const ids: string[] = [];
     const requestTimes: string[] = [];
     const states: string[] = [];
@@ -190,9 +199,8 @@ export class MessageQueue {
       codes.push(step.code);
       texts.push(truncate(step.message));
     }
-    const { affected } = await sqlPlanned(
-      this.db,
-      KEYED_UPDATE,
+    const { affected } = await sql(
+      manager,
       `UPDATE messages m SET
           state = v.state,
           status = CASE v.state WHEN 'QUEUED' THEN 'READY' ELSE 'COMPLETED' END,
