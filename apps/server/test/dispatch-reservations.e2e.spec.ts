@@ -112,7 +112,7 @@ describe('reservation release', () => {
     expect(message).toMatchObject({
       status: 'COMPLETED',
       statusName: 'fail',
-      statusCode: 'CALLING_NUMBER_NOT_REGISTERED',
+      statusCode: 'CALLING_NUMBER_NOT_APPROVED',
     });
     expect(embedded.simulator.sens.received('01060000021')).toBe(0);
   });

@@ -8,3 +8,4 @@ export * from './night-window';
 export * from './send-time';
 export * from './sender-policy';
 export * from './review';
+export * from './release-review';

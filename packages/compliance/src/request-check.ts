@@ -4,6 +4,7 @@ import { ComplianceError } from './compliance-error';
 import { attempt, KOREA, nonEmpty, type Settings } from './content-plan';
 import { parseContentType, type ContentType } from './content-type';
 import { judgeNightWindow } from './night-window';
+import { adOptOutServiceProblem } from './release-review';
 import type { CompliancePolicy, Rejection, ReviewContext, ReviewRequest } from './review-types';
 import { DEFAULT_RESERVE_TIME_ZONE, parseReserveTime } from './send-time';
 
@@ -67,15 +68,10 @@ export function checkRequest(
   let deferred = false;
   if (contentType === 'AD') {
     const service = context.optOutService;
-    if (service?.status !== 'COMPLETE' || !service.number080) {
-      errors.push({
-        code: 'AD_OPT_OUT_SERVICE_REQUIRED',
-        field: 'contentType',
-        message: `an AD message needs a COMPLETE 080 opt-out service (it is ${service?.status ?? 'absent'})`,
-      });
-    } else {
+    const problem = adOptOutServiceProblem(service);
+    if (problem) errors.push(problem);
+    else if (service?.number080)
       ad = { senderName: (policy.adSenderName ?? service.companyName).trim(), number080: service.number080 };
-    }
     if (countryCode !== undefined && countryCode !== KOREA) {
       errors.push({
         code: 'AD_INTERNATIONAL_NOT_SUPPORTED',

@@ -1,6 +1,7 @@
 import { normalizeKoreanNumber, parseInternationalNumber, PROFILES, resolveCallingCode } from '@munja/rules';
 import { attempt, KOREA, nonEmpty, planContent, type ContentPlan, type Settings } from './content-plan';
 import { parseContentType } from './content-type';
+import { isBlockedRecipient } from './release-review';
 import { checkRequest } from './request-check';
 import {
   DEFAULT_COMPLIANCE_POLICY,
@@ -83,7 +84,6 @@ export function reviewRequest(request: ReviewRequest, context: ReviewContext): R
   }
 
   const sendAtIso = sendAt.toISOString();
-  const isAd = contentType === 'AD';
   const recipients: RecipientReview[] = new Array(total);
   let planned = 0;
   let blocked = 0;
@@ -114,7 +114,7 @@ export function reviewRequest(request: ReviewRequest, context: ReviewContext): R
       }
       number = r.value;
       // The block list holds domestic digits; only AD is filtered (정보통신망법 제50조 covers ads only).
-      if (isAd && context.blockList.has(number)) {
+      if (isBlockedRecipient(contentType, number, context.blockList)) {
         blocked++;
         reject({ code: 'BLOCKED', field, message: `${number} is on the project's 080 opt-out list` });
         continue;

@@ -1,5 +1,7 @@
+import { reviewRelease, type Rejection } from '@munja/compliance';
 import { decideStart } from '@munja/scheduling';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import { readReleaseContexts } from './release-state';
 import { sql } from './sql';
 
 export interface ReleaseResult {
@@ -14,9 +16,9 @@ export interface ReleaseResult {
 /**
  * Starts due reservations. Each READY reservation whose time came is claimed with SKIP LOCKED (any number of
  * processes may run this) and decided by @munja/scheduling: START within the grace window — its messages go
- * to the queue after re-checking what may have changed since it was accepted (calling number still
- * APPROVED; for AD the 080 service still COMPLETE and the recipient not added to the block list meanwhile) —
- * or STALE past it: never sent late, its messages closed with code STALE.
+ * to the queue after @munja/compliance re-checked what may have changed since it was accepted (reviewRelease:
+ * calling number still APPROVED; for AD the 080 service still COMPLETE and the recipient not added to the
+ * block list meanwhile) — or STALE past it: never sent late, its messages closed with code STALE.
  */
 export class ReservationRelease {
   constructor(private readonly db: DataSource) {}
@@ -57,37 +59,7 @@ export class ReservationRelease {
           `UPDATE reservations SET status = 'PROCESSING', updated_at = $1 WHERE id = ANY($2::uuid[])`,
           [now, start],
         );
-        await sql(
-          manager,
-          `UPDATE messages m SET state = v.state, status = 'COMPLETED', status_name = 'fail', status_code = v.code,
-                  status_message = v.text, complete_time = $1, updated_at = $1
-             FROM (
-               SELECT m2.id,
-                      CASE
-                        WHEN NOT EXISTS (SELECT 1 FROM calling_numbers c
-                                          WHERE c.project_id = m2.project_id AND c.number = r.from_number
-                                            AND c.status = 'APPROVED')
-                          THEN 'CALLING_NUMBER_NOT_REGISTERED'
-                        WHEN m2.content_type = 'AD' AND NOT EXISTS (SELECT 1 FROM opt_out_services o
-                                          WHERE o.project_id = m2.project_id AND o.status = 'COMPLETE')
-                          THEN 'AD_OPT_OUT_SERVICE_REQUIRED'
-                        WHEN m2.content_type = 'AD' AND m2.country_code = '82' AND EXISTS (SELECT 1 FROM opt_out_blocklist b
-                                          WHERE b.project_id = m2.project_id AND b.number = m2.to_number)
-                          THEN 'BLOCKED'
-                      END AS code
-                 FROM messages m2 JOIN send_requests r ON r.id = m2.request_id
-                WHERE m2.reservation_id = ANY($2::uuid[]) AND m2.state = 'RESERVED'
-             ) c0
-             CROSS JOIN LATERAL (SELECT CASE c0.code WHEN 'BLOCKED' THEN 'BLOCKED' ELSE 'REJECTED' END AS state,
-                                        c0.code,
-                                        CASE c0.code
-                                          WHEN 'BLOCKED' THEN 'the recipient joined the 080 opt-out list before the send time'
-                                          WHEN 'AD_OPT_OUT_SERVICE_REQUIRED' THEN 'the 080 opt-out service is no longer active'
-                                          ELSE 'the calling number is no longer approved'
-                                        END AS text) v
-            WHERE m.id = c0.id AND c0.code IS NOT NULL`,
-          [now, start],
-        );
+        await this.refuseChanged(manager, start, now);
         const result = await sql(
           manager,
           `UPDATE messages SET state = 'QUEUED', status = 'READY', updated_at = $1
@@ -98,6 +70,60 @@ export class ReservationRelease {
       }
       return { started: start.length, stale: stale.length, queued };
     });
+  }
+
+  /**
+   * Reviews the started reservations' messages with @munja/compliance against the projects' state now (read in
+   * three batched queries) and closes the refused ones: BLOCKED for a recipient on the 080 list, REJECTED with
+   * the review's code otherwise. The rest stay RESERVED for the caller to queue.
+   */
+  private async refuseChanged(manager: EntityManager, reservationIds: string[], now: Date): Promise<void> {
+    const { rows: messages } = await sql<{
+      id: string;
+      project_id: string;
+      from_number: string;
+      content_type: 'COMM' | 'AD';
+      country_code: string;
+      to_number: string;
+    }>(
+      manager,
+      `SELECT m.id, m.project_id, r.from_number, m.content_type, m.country_code, m.to_number
+         FROM messages m JOIN send_requests r ON r.id = m.request_id
+        WHERE m.reservation_id = ANY($1::uuid[]) AND m.state = 'RESERVED'`,
+      [reservationIds],
+    );
+    if (messages.length === 0) return;
+    const contexts = await readReleaseContexts(
+      manager,
+      messages.map((m) => m.project_id),
+      messages
+        .filter((m) => m.content_type === 'AD' && m.country_code === '82')
+        .map((m) => ({ projectId: m.project_id, number: m.to_number })),
+    );
+    const refused: { id: string; rejection: Rejection }[] = [];
+    for (const m of messages) {
+      const rejection = reviewRelease(
+        { from: m.from_number, contentType: m.content_type, countryCode: m.country_code, to: m.to_number },
+        contexts.get(m.project_id)!,
+      );
+      if (rejection) refused.push({ id: m.id, rejection });
+    }
+    if (refused.length === 0) return;
+    await sql(
+      manager,
+      `UPDATE messages m SET state = v.state, status = 'COMPLETED', status_name = 'fail', status_code = v.code,
+              status_message = v.text, complete_time = $1, updated_at = $1
+         FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[]) AS v(id, state, code, text)
+        WHERE m.id = v.id AND m.reservation_id = ANY($6::uuid[]) AND m.state = 'RESERVED'`,
+      [
+        now,
+        refused.map((r) => r.id),
+        refused.map((r) => (r.rejection.code === 'BLOCKED' ? 'BLOCKED' : 'REJECTED')),
+        refused.map((r) => r.rejection.code),
+        refused.map((r) => r.rejection.message),
+        reservationIds,
+      ],
+    );
   }
 
   /**
