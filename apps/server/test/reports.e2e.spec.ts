@@ -114,6 +114,29 @@ describe('delivery reports in', () => {
     }
   });
 
+  it('never reports a completeTime before the sendTime, though the vendor reports whole seconds', async () => {
+    // the message is due 700 ms into a second; SENS reports its completion truncated to the second
+    clock.set(new Date(Math.ceil(clock.now().getTime() / 1000) * 1000 + 700));
+    const accepted = await t.http
+      .post('/v1/messages')
+      .set(project.auth)
+      .send(sendBody({ messages: [{ to: '010-5555-0700' }] }))
+      .expect(202);
+    const [message] = await completed(t, project, accepted.body.requestId as string);
+    expect(message).toMatchObject({ status: 'COMPLETED', statusName: 'success' });
+    const [report] = await query<{ completed_at: Date }>(
+      t,
+      `SELECT completed_at FROM delivery_reports WHERE status = 'DELIVERED' AND plugin_id = 'sens'
+          AND vendor_message_id = (SELECT vendor_message_id FROM messages WHERE request_id = $1)`,
+      [accepted.body.requestId],
+    );
+    // the vendor's own time is earlier than the send time: the clamp is what keeps the order
+    expect(report!.completed_at.getTime()).toBeLessThan(Date.parse(message!.sendTime as string));
+    expect(Date.parse(message!.completeTime!)).toBeGreaterThanOrEqual(
+      Date.parse(message!.sendTime as string),
+    );
+  });
+
   it('never moves a final status back: duplicate, contradicting and late intermediate reports are kept but change nothing', async () => {
     const requestId = await sendAbroad('2025550113');
     await completed(t, project, requestId);

@@ -241,7 +241,8 @@ export class ReportStore {
           status_code = v.code,
           status_message = v.text,
           telco_code = COALESCE(v.telco, m.telco_code),
-          complete_time = COALESCE(v.completed_at, $1),
+          -- never before the message's send time: the vendor reports whole seconds (issue 19's clamp)
+          complete_time = GREATEST(COALESCE(v.completed_at, $1), m.due_at, m.sent_at),
           vendor_message_id = COALESCE(v.vendor_message_id, m.vendor_message_id),
           lease_owner = NULL, lease_expires_at = NULL,
           updated_at = $1
