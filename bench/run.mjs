@@ -19,6 +19,7 @@ import { fuzzFigures } from './figures/fuzz.mjs';
 import { benchOptions } from './options.mjs';
 import { watchMemory } from './rss.mjs';
 import { createScratchDatabase } from './scratch-database.mjs';
+import { watchDatabaseActivity } from './database-activity.mjs';
 import { HttpError, benchProject, serviceClient } from './service-client.mjs';
 import { startServiceProcess } from './service-process.mjs';
 import { startSimulatorProcess } from './simulator-process.mjs';
@@ -130,6 +131,7 @@ async function loadRecipients(full) {
 async function bulkFigures(simulator, apiPeakMb) {
   const databaseUrl = await database();
   const full = await service(databaseUrl, simulator, true);
+  const activity = postgres ? await watchDatabaseActivity(databaseUrl) : undefined;
   const since = new Date(Date.now() - 1000);
   const loaded = await loadRecipients(full);
   note(`waiting for ${loaded.recipients} messages to be COMPLETED`);
@@ -137,6 +139,13 @@ async function bulkFigures(simulator, apiPeakMb) {
   for (const line of dispatch) {
     if (line.skipped) printSkipped(line.figure, line.skipped);
     else printFigure(line);
+  }
+  if (activity) {
+    for (const line of await activity.finish(loaded.recipients, 'bulk accept to all COMPLETED'))
+      printFigure(line);
+  } else {
+    for (const figure of ['wal_per_message', 'index_writes_per_message'])
+      printSkipped(figure, 'the WAL and table statistics are read on PostgreSQL (--database postgres)');
   }
   const history = await historyFigures(full.client, full.project, {
     count: options.searches,

@@ -1,0 +1,85 @@
+// What the database wrote over a phase of the run: WAL bytes (pg_current_wal_lsn(): the whole server, so
+// writes of other databases on a shared server count too) and index entries written, derived per relation
+// from pg_stat_all_tables: every inserted row and every update that was not HOT adds one entry to each index
+// of its relation (PostgreSQL 15 counts no index inserts itself). Partial-index predicates are not evaluated,
+// so the count is an upper bound when a table has partial indexes. PostgreSQL only: PGlite has no WAL to read.
+import { setTimeout as sleep } from 'node:timers/promises';
+import { pg } from './workspace.mjs';
+
+const SNAPSHOT = `
+  SELECT pg_current_wal_lsn()::text AS lsn,
+         COALESCE(sum((t.n_tup_ins + t.n_tup_upd - t.n_tup_hot_upd) * i.indexes), 0)::bigint AS index_writes,
+         COALESCE(sum(t.n_tup_ins), 0)::bigint AS inserts,
+         COALESCE(sum(t.n_tup_upd), 0)::bigint AS updates,
+         COALESCE(sum(t.n_tup_hot_upd), 0)::bigint AS hot_updates,
+         COALESCE(sum(t.n_tup_del), 0)::bigint AS deletes
+    FROM pg_stat_all_tables t
+    JOIN (SELECT indrelid, count(*) AS indexes FROM pg_index GROUP BY indrelid) i ON i.indrelid = t.relid
+   WHERE t.schemaname = 'public'`;
+
+async function snapshot(client) {
+  // counters reach the shared statistics up to a second after a transaction ends (PostgreSQL 15)
+  await sleep(1500);
+  await client.query('SELECT pg_stat_clear_snapshot()');
+  const { rows } = await client.query(SNAPSHOT);
+  const [row] = rows;
+  return {
+    lsn: row.lsn,
+    indexWrites: Number(row.index_writes),
+    inserts: Number(row.inserts),
+    updates: Number(row.updates),
+    hotUpdates: Number(row.hot_updates),
+    deletes: Number(row.deletes),
+  };
+}
+
+/** Starts counting; `finish(messages)` answers the wal_per_message and index_writes_per_message figures. */
+export async function watchDatabaseActivity(databaseUrl) {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  const before = await snapshot(client);
+  return {
+    async finish(messages, phase) {
+      try {
+        const after = await snapshot(client);
+        const { rows } = await client.query('SELECT pg_wal_lsn_diff($1, $2)::bigint AS bytes', [
+          after.lsn,
+          before.lsn,
+        ]);
+        const wal = Number(rows[0].bytes);
+        const delta = (key) => after[key] - before[key];
+        return [
+          {
+            figure: 'wal_per_message',
+            value: Math.round(wal / messages),
+            unit: 'bytes',
+            target: 2500,
+            atMost: true,
+            messages,
+            walBytes: wal,
+            phase,
+            measuredBy:
+              'pg_current_wal_lsn() difference (server-wide: other databases on a shared server add to it)',
+          },
+          {
+            figure: 'index_writes_per_message',
+            value: Number((delta('indexWrites') / messages).toFixed(1)),
+            unit: 'index entries',
+            target: 12,
+            atMost: true,
+            messages,
+            phase,
+            rowsInsertedPerMessage: Number((delta('inserts') / messages).toFixed(2)),
+            rowsUpdatedPerMessage: Number((delta('updates') / messages).toFixed(2)),
+            hotUpdatesPerMessage: Number((delta('hotUpdates') / messages).toFixed(2)),
+            rowsDeletedPerMessage: Number((delta('deletes') / messages).toFixed(2)),
+            measuredBy:
+              'pg_stat_all_tables deltas: (inserts + non-HOT updates) x indexes of each relation; partial predicates not evaluated (upper bound)',
+          },
+        ];
+      } finally {
+        await client.end();
+      }
+    },
+  };
+}
