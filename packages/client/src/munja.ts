@@ -150,6 +150,12 @@ export class MessagesApi {
    * requestId and the recipients refused by line. One Idempotency-Key per call, kept across its retries, so a
    * retried send is never sent twice.
    */
+  send(
+    body: SendMessageRequest & { scheduleCode: string },
+    options?: SendOptions,
+  ): Promise<ScheduleAttachAnswer>;
+  send(body: SendMessageRequest & { scheduleCode?: undefined }, options?: SendOptions): Promise<SendAnswer>;
+  send(body: SendMessageRequest, options?: SendOptions): Promise<SendAnswer | ScheduleAttachAnswer>;
   async send(
     body: SendMessageRequest,
     options: SendOptions = {},

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { WebhookReceiver, waitFor } from '../../../apps/server/test/webhooks-receiver';
 import type { SendingProject } from '../../../apps/server/test/messages-fixtures';
 import type { TestApp } from '../../../apps/server/test/test-app';
-import { Munja, MunjaError, type SendAnswer, type UploadProgress } from '../src';
+import { Munja, MunjaError, type UploadProgress } from '../src';
 import { CALLING_NUMBER, RefusingProxy, startService } from './service';
 
 /** @munja/client against the real service (apps/server on PGlite, or DATABASE_URL), dispatching to its simulator. */
@@ -25,11 +25,11 @@ describe('@munja/client against the service', () => {
     (await munja.messages.request(requestId)).messages.map((message) => message.to);
 
   it('sends: 202 with the request id, the refused recipient listed by line and field', async () => {
-    const answer = (await munja.messages.send({
+    const answer = await munja.messages.send({
       from: CALLING_NUMBER,
       content: '안녕하세요',
       messages: [{ to: '010-1111-2222' }, { to: '12' }],
-    })) as SendAnswer;
+    });
     expect(answer).toMatchObject({ statusCode: '202', statusName: 'success', accepted: 1 });
     expect(answer.rejected).toEqual([
       expect.objectContaining({ index: 1, to: '12', field: 'messages[1].to', code: expect.any(String) }),
@@ -70,11 +70,11 @@ describe('@munja/client against the service', () => {
       },
     });
     const before = await munja.messages.list({ to: '01033334444' }).toArray();
-    const answer = (await flaky.messages.send({
+    const answer = await flaky.messages.send({
       from: CALLING_NUMBER,
       content: 'once',
       messages: [{ to: '010-3333-4444' }],
-    })) as SendAnswer;
+    });
     expect(calls).toBe(2);
     expect(keys[0]).toMatch(/^[0-9a-f-]{36}$/);
     expect(keys[1]).toBe(keys[0]);
@@ -96,11 +96,11 @@ describe('@munja/client against the service', () => {
         onRetry: ({ delayMs }) => waits.push(delayMs),
       });
       const started = Date.now();
-      const answer = (await viaProxy.messages.send({
+      const answer = await viaProxy.messages.send({
         from: CALLING_NUMBER,
         content: `after ${status}`,
         messages: [{ to: '010-5555-6666' }],
-      })) as SendAnswer;
+      });
       expect(Date.now() - started).toBeGreaterThanOrEqual(Number(retryAfter) * 1000 - 20);
       expect(waits).toEqual([Number(retryAfter) * 1000]);
       expect(proxy.seen).toHaveLength(2);
@@ -131,11 +131,11 @@ describe('@munja/client against the service', () => {
 
   it('iterates the whole history a page at a time', async () => {
     const recipients = Array.from({ length: 7 }, (_, i) => ({ to: `010-7777-000${i}` }));
-    const answer = (await munja.messages.send({
+    const answer = await munja.messages.send({
       from: CALLING_NUMBER,
       content: 'page',
       messages: recipients,
-    })) as SendAnswer;
+    });
     const list = munja.messages.list({ from: CALLING_NUMBER, limit: 3 });
     const pages: number[] = [];
     for await (const page of list.pages()) pages.push(page.items.length);
@@ -159,12 +159,12 @@ describe('@munja/client against the service', () => {
     }).format(sendAt);
     const reserved: string[] = [];
     for (let i = 0; i < 3; i++) {
-      const answer = (await munja.messages.send({
+      const answer = await munja.messages.send({
         from: CALLING_NUMBER,
         content: `later ${i}`,
         messages: [{ to: '010-8888-9999' }],
         reserveTime: local,
-      })) as SendAnswer;
+      });
       expect(answer.statusName).toBe('reserved');
       reserved.push(answer.reservationId!);
     }

@@ -6,11 +6,18 @@ import { startTestApp, type TestApp } from '../../../apps/server/test/test-app';
 
 export { CALLING_NUMBER } from '../../../apps/server/test/messages-fixtures';
 
-/** The real service (apps/server's createApp) on PGlite or DATABASE_URL, with the system clock. */
+/**
+ * The real service (apps/server's createApp) on the embedded PGlite a user gets from `npm start`, even when the
+ * suite runs with DATABASE_URL (the server's own tests cover PostgreSQL), with the system clock.
+ */
 export async function startService(
   env: Record<string, string> = {},
 ): Promise<{ t: TestApp; p: SendingProject }> {
-  const t = await startTestApp({ clock: systemClock, env: { MUNJA_WEBHOOK_ALLOW_PRIVATE: 'true', ...env } });
+  const t = await startTestApp({
+    clock: systemClock,
+    database: 'pglite',
+    env: { MUNJA_WEBHOOK_ALLOW_PRIVATE: 'true', ...env },
+  });
   try {
     return { t, p: await sendingProject(t, 'Client') };
   } catch (error) {

@@ -113,7 +113,40 @@ export class MessagesController {
       'service, AD at night under the reject policy, bad content) is a 4xx and nothing is stored. ' +
       '`?dryRun=true` answers 200 with the full plan and stores nothing.',
   })
-  @ApiBody({ type: SendMessageDto })
+  @ApiBody({
+    type: SendMessageDto,
+    examples: {
+      sms: {
+        summary: 'One text to two recipients',
+        value: {
+          from: '0212345678',
+          content: '안녕하세요',
+          messages: [{ to: '010-1234-5678' }, { to: '01022223333' }],
+        },
+      },
+      reserved: {
+        summary: 'An LMS reserved for a Seoul wall time',
+        value: {
+          type: 'LMS',
+          from: '0212345678',
+          subject: '공지',
+          content: '내일 오전 10시에 점검이 있습니다.',
+          messages: [{ to: '010-1234-5678' }],
+          reserveTime: '2026-03-05 14:30',
+          reserveTimeZone: 'Asia/Seoul',
+        },
+      },
+      ad: {
+        summary: 'An AD send (labels and the 080 notice added under the insert policy)',
+        value: {
+          contentType: 'AD',
+          from: '0212345678',
+          content: '봄 세일 50%',
+          messages: [{ to: '010-1234-5678' }],
+        },
+      },
+    },
+  })
   @ApiQuery({ name: 'dryRun', required: false, enum: ['true', 'false'] })
   @ApiHeader(IDEMPOTENCY_KEY_HEADER)
   @ApiResponse({
