@@ -3,6 +3,7 @@ import {
   PermanentError,
   ProviderError,
   TransientError,
+  rejectedByCall,
   type DeliveryReport,
   type OutboundMessage,
   type PluginContext,
@@ -109,14 +110,14 @@ export class OmniProvider implements Provider {
           outcomes[index] = { ref: message.ref, accepted: true, vendorMessageId: msgKey };
         } catch (error) {
           if (!(error instanceof ProviderError)) throw error;
-          outcomes[index] = rejection(message.ref, error);
+          outcomes[index] = rejectedByCall(message.ref, error);
           if (error.kind !== 'PERMANENT') callFailures.push(error);
           // a rate limit or dead credentials will refuse the rest too: do not hammer the vendor
           if (error.kind === 'RATE_LIMITED' || error.kind === 'AUTHENTICATION') stop ??= error;
         }
       },
       (message, index) => {
-        outcomes[index] = rejection(message.ref, stop as ProviderError);
+        outcomes[index] = rejectedByCall(message.ref, stop as ProviderError);
       },
     );
 
@@ -242,18 +243,6 @@ export class OmniProvider implements Provider {
     for (const field of TOKEN_EXPIRY_FIELDS) expiresAt ??= parseOmniTime(data[field])?.getTime();
     return { value: data.token, schema, expiresAt: expiresAt ?? now + TOKEN_FALLBACK_LIFETIME_MS };
   }
-}
-
-function rejection(ref: string, error: ProviderError): SendOutcome {
-  return {
-    ref,
-    accepted: false,
-    code: error.vendorCode,
-    message: error.message,
-    // dead credentials: the message itself is fine and may go once they are fixed (or by another plugin)
-    retryable: error.kind !== 'PERMANENT',
-    ...(error.retryAfterMs !== undefined ? { retryAfterMs: error.retryAfterMs } : {}),
-  };
 }
 
 function parseJsonOrThrow(text: string): unknown {
