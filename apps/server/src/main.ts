@@ -30,12 +30,14 @@ async function main(): Promise<void> {
       ? `Database:      embedded PGlite in ${location.embedded.dataDir ?? 'memory'}`
       : 'Database:      PostgreSQL (DATABASE_URL)',
   );
+  let next: string[] = [];
   if (config.get('MUNJA_DEMO', { infer: true })) {
     const demo = await app.get(DemoService).seed();
     lines.push(
       `Demo project:  ${demo.projectId} (calling number ${demo.callingNumber} APPROVED, 080 ${demo.optOutNumber} COMPLETE)`,
       `Demo API key:  ${demo.apiKey}`,
     );
+    next = nextStep(url, demo.apiKey, demo.callingNumber);
   }
   if (!config.get('MUNJA_OPERATOR_KEY', { infer: true })) {
     lines.push(`Operator key:  ${app.get<string>(OPERATOR_KEY, { strict: false })}`);
@@ -43,7 +45,23 @@ async function main(): Promise<void> {
     lines.push('Operator key:  from MUNJA_OPERATOR_KEY');
   }
   // The banner goes to stdout as plain text on purpose: it is for the person who just ran `npm start`.
-  process.stdout.write(`\n${lines.join('\n')}\n\n`);
+  process.stdout.write(`\n${[...lines, ...next].join('\n')}\n\n`);
+}
+
+/** The banner's last lines: a send to copy and paste with the printed key, and where to watch it complete. */
+function nextStep(url: string, apiKey: string, callingNumber: string): string[] {
+  const body = JSON.stringify({
+    from: callingNumber,
+    content: 'Hello from Munja',
+    messages: [{ to: '010-1234-5678' }],
+  });
+  return [
+    '',
+    'Next step: send a text, then watch it reach COMPLETED (the simulator delivers within seconds)',
+    `  export MUNJA_URL=${url} MUNJA_KEY=${apiKey}`,
+    `  curl -s -X POST "$MUNJA_URL/v1/messages" -H "Authorization: Bearer $MUNJA_KEY" -H 'Content-Type: application/json' -d '${body}'`,
+    `  curl -s "$MUNJA_URL/v1/messages" -H "Authorization: Bearer $MUNJA_KEY"     # history, or ${url}/console/`,
+  ];
 }
 
 main().catch((error: unknown) => {
