@@ -27,8 +27,9 @@ export class QueryLogger implements TypeOrmLogger {
     this.logger.debug(message);
   }
 
-  log(level: 'log' | 'info' | 'warn', message: unknown): void {
-    if (level === 'warn') this.logger.warn(String(message));
-    else this.logger.debug(String(message));
+  // TypeORM calls this whatever the `logging` option says; its one warning here (PGlite cannot install
+  // uuid-ossp, which the migrations do not need: gen_random_uuid is built in) printed at every start.
+  log(_level: 'log' | 'info' | 'warn', message: unknown): void {
+    this.logger.debug(String(message));
   }
 }
