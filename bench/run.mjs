@@ -1,5 +1,5 @@
 // `pnpm bench`: the service on PostgreSQL (or PGlite) and the vendor simulator, each in its own process, and one
-// JSON line per figure on stdout (progress on stderr). See the Benchmarks section of the root README.
+// JSON line per figure on stdout (progress on stderr). See docs/benchmarks.md.
 //
 // Order: the ceilings this machine allows (COPY rows/s, a bare loopback HTTP server), then an API-only service
 // process (MUNJA_DISPATCH=false, so no dispatch competes for the CPU) for the 1,000-recipient JSON requests and
