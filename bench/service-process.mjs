@@ -18,6 +18,8 @@ export async function startServiceProcess({ databaseUrl, simulatorUrl, dispatch 
     MUNJA_DISPATCH: String(dispatch),
     MUNJA_REPORT_POLL_MS: '200',
     MUNJA_WEBHOOKS: 'false',
+    // The limiter runs on every request (its cost is in the figures) with a budget the load never reaches.
+    MUNJA_RATE_LIMIT: '10000000',
     MUNJA_PLUGINS: JSON.stringify([
       {
         package: '@munja/provider-sens',

@@ -69,7 +69,10 @@ function resolve(document, schema) {
 
 /** A value the schema accepts (roughly), or — with `mutation` odds — something hostile in its place. */
 function fromSchema(document, schema, depth = 0) {
-  const s = resolve(document, schema);
+  const resolved = resolve(document, schema);
+  // OpenAPI 3.1: `type` may be a list (`['string', 'null']`), `examples` a list.
+  const type = Array.isArray(resolved.type) ? resolved.type.find((t) => t !== 'null') : resolved.type;
+  const s = { ...resolved, type, example: resolved.example ?? resolved.examples?.[0] };
   let valid;
   if (s.enum) valid = fc.constantFrom(...s.enum);
   else if (s.type === 'object' || s.properties) {

@@ -1,12 +1,18 @@
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import multipart from '@fastify/multipart';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { NestFactory } from '@nestjs/core';
 import { SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppModule, AppOptions } from './app.module';
+import { registerRateLimits } from './auth/rate-limits';
+import { answerClientError } from './common/client-error';
 import { createValidationPipe } from './common/validation';
 import { ErrorFilter } from './common/error.filter';
 import { QuietFrameworkLogger } from './common/framework-logger';
+import { configureHttpEdge } from './common/http-edge';
+import { createHttpServer, gatedHandler } from './common/http-server';
+import { validateEnvironment } from './config/environment';
 import { stopEmbeddedOnFailure } from './database/embedded-postgres';
 import { buildOpenApiDocument } from './openapi/openapi-document';
 
@@ -15,20 +21,43 @@ const BODY_LIMIT = 8 * 1024 * 1024;
 /** Largest multipart file part; the SENS profile allows 300 KB, so this leaves room for a clear 400. */
 export const MULTIPART_FILE_LIMIT = 2 * 1024 * 1024;
 
-/** Builds the whole application (used by main.ts and the e2e tests), not yet listening. */
-export function createApp(
-  options: AppOptions & { shutdownHooks?: boolean } = {},
-): Promise<NestFastifyApplication> {
+type CreateOptions = AppOptions & { shutdownHooks?: boolean; server?: Server };
+
+/**
+ * Builds the whole application (used by main.ts and the e2e tests). Given `server` already listening (main.ts
+ * binds the port before anything else), requests are answered 503 STARTING until the app is ready, then served;
+ * otherwise the app is not yet listening (call app.listen).
+ */
+export function createApp(options: CreateOptions = {}): Promise<NestFastifyApplication> {
   return stopEmbeddedOnFailure(() => buildApp(options));
 }
 
-async function buildApp(options: AppOptions & { shutdownHooks?: boolean }): Promise<NestFastifyApplication> {
+async function buildApp(options: CreateOptions): Promise<NestFastifyApplication> {
+  const environment = validateEnvironment(options.env ?? process.env);
+  const server = options.server ?? createHttpServer(environment);
+  const gate = gatedHandler(server);
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(options),
-    new FastifyAdapter({ bodyLimit: BODY_LIMIT }),
-    { bufferLogs: true, abortOnError: false },
+    new FastifyAdapter({
+      bodyLimit: BODY_LIMIT,
+      clientErrorHandler: answerClientError,
+      serverFactory: (handler: (request: IncomingMessage, response: ServerResponse) => void) =>
+        gate.attach(handler),
+    }),
+    // Nest's own parsers (JSON, urlencoded) are replaced by the edge's (configureHttpEdge).
+    { bufferLogs: true, abortOnError: false, bodyParser: false },
   );
   app.useLogger(new QuietFrameworkLogger(app.get(Logger)));
+  const fastify = app.getHttpAdapter().getInstance();
+  configureHttpEdge(fastify);
+  // Fastify closes only a server it made listen itself; a bound one passed in is closed with the app.
+  if (options.server) {
+    fastify.addHook('onClose', (_instance, done) => {
+      server.closeAllConnections();
+      server.close(() => done());
+    });
+  }
+  await registerRateLimits(app, environment);
   await app.register(multipart, { limits: { fileSize: MULTIPART_FILE_LIMIT, files: 1, fields: 10 } });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ErrorFilter());
@@ -37,5 +66,7 @@ async function buildApp(options: AppOptions & { shutdownHooks?: boolean }): Prom
 
   SwaggerModule.setup('docs', app, buildOpenApiDocument(app));
   await app.init();
+  await fastify.ready();
+  gate.open();
   return app;
 }

@@ -3,6 +3,7 @@ import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { LoggerModule } from 'nestjs-pino';
 import { ApiKeyCache } from './auth/api-key-cache';
+import { AuthFailures } from './auth/auth-failures';
 import { AuthGuard } from './auth/auth.guard';
 import { OPERATOR_KEY, resolveOperatorKey } from './auth/operator-key';
 import { CLOCK, Clock, systemClock } from './common/clock';
@@ -47,6 +48,7 @@ class CoreModule {
       providers: [
         { provide: CLOCK, useValue: clock },
         ApiKeyCache,
+        AuthFailures,
         { provide: EMBEDDED_TEMPLATE, useValue: embeddedTemplate },
         {
           provide: OPERATOR_KEY,
@@ -59,7 +61,7 @@ class CoreModule {
           },
         },
       ],
-      exports: [CLOCK, OPERATOR_KEY, EMBEDDED_TEMPLATE, ApiKeyCache],
+      exports: [CLOCK, OPERATOR_KEY, EMBEDDED_TEMPLATE, ApiKeyCache, AuthFailures],
     };
   }
 }

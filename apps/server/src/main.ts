@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { ConfigService } from '@nestjs/config';
 import { createApp } from './app.factory';
+import { bindPort, createHttpServer } from './common/http-server';
 import { OPERATOR_KEY } from './auth/operator-key';
 import { Environment, validateEnvironment } from './config/environment';
 import { DATABASE_LOCATION, DatabaseLocation } from './database/database-location';
@@ -9,12 +10,16 @@ import { applyHeapGrowing } from './memory-policy';
 
 async function main(): Promise<void> {
   // Before anything is allocated: V8 computes the next heap limit at each full collection, with the flag then.
-  applyHeapGrowing(validateEnvironment(process.env).MUNJA_HEAP_GROWING_PERCENT);
-  const app = await createApp();
+  const environment = validateEnvironment(process.env);
+  applyHeapGrowing(environment.MUNJA_HEAP_GROWING_PERCENT);
+  // The port first: a start that cannot have it (EADDRINUSE) stops here, before the data folder is opened,
+  // the migrations run or dispatch starts. Until the app is ready, requests are answered 503 STARTING.
+  const server = createHttpServer(environment);
+  await bindPort(server, environment.PORT, environment.HOST);
+  const app = await createApp({ server });
   const config = app.get<ConfigService<Environment, true>>(ConfigService);
   const port = config.get('PORT', { infer: true });
   const host = config.get('HOST', { infer: true });
-  await app.listen({ port, host });
   const address = app.getHttpServer().address();
   const actualPort = typeof address === 'object' && address ? address.port : port;
   const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${actualPort}`;

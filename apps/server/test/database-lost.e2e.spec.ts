@@ -51,5 +51,11 @@ describe('a database lost during requests', () => {
         message: expect.stringContaining('Retry'),
       });
     }
+    // Readiness names the failing check and why, in the error shape.
+    const ready = await t.http.get('/health/ready').expect(503);
+    expect(ready.body).toMatchObject({ statusCode: 503, code: 'NOT_READY' });
+    expect(ready.body.message).toMatch(/^not ready: database: \S/);
+    expect(ready.body.checks.database).toEqual({ status: 'down', reason: expect.any(String) });
+    expect(ready.body.checks['plugin:sens']).toEqual({ status: 'up' });
   });
 });

@@ -1,23 +1,7 @@
 // A second Munja process for the kill test: compiles the server's TypeScript on the fly with @swc/core
 // (decorators and their metadata, as the build does), boots the app on the database and plugins given in
 // its environment, and runs its dispatcher until it is killed. Prints READY once started.
-const fs = require('node:fs');
-const { transformSync } = require('@swc/core');
-
-require.extensions['.ts'] = function compile(module, filename) {
-  const { code } = transformSync(fs.readFileSync(filename, 'utf8'), {
-    filename,
-    module: { type: 'commonjs' },
-    jsc: {
-      target: 'es2022',
-      parser: { syntax: 'typescript', decorators: true },
-      transform: { legacyDecorator: true, decoratorMetadata: true },
-      keepClassNames: true,
-    },
-  });
-  module._compile(code, filename);
-};
-
+require('./support/register-ts.cjs');
 require('reflect-metadata');
 const { createApp } = require('../src/app.factory.ts');
 

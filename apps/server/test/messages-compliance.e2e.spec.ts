@@ -93,7 +93,9 @@ describe('send: advertising (080 opt-out list, labels, night window)', () => {
       clock.set(NIGHT);
       const before = await count(ad);
       const now = await send(ad, adBody).expect(422);
-      expect(now.body).toMatchObject({ code: 'AD_NIGHT_WINDOW', field: 'reserveTime' });
+      // No reserveTime was sent: the field named is the AD type, and the message says what would go.
+      expect(now.body).toMatchObject({ code: 'AD_NIGHT_WINDOW', field: 'contentType' });
+      expect(now.body.message).toContain('set reserveTime to a time in that window');
       expect(await count(ad)).toBe(before);
       // COMM is not advertising: it goes at night.
       await send(ad, { ...adBody, contentType: 'COMM' }).expect(202);

@@ -110,7 +110,7 @@ describe('projects and API keys', () => {
   it('serves health and the API docs without a key', async () => {
     await t.http.get('/health/live').expect(200);
     const ready = await t.http.get('/health/ready').expect(200);
-    expect(ready.body.info.database.status).toBe('up');
+    expect(ready.body.checks.database.status).toBe('up');
     const docs = await t.http.get('/docs-json').expect(200);
     expect(docs.body.paths['/v1/projects']).toBeDefined();
     expect(t.http.get('/docs').expect(200)).toBeDefined();

@@ -53,6 +53,7 @@ export function judgeNightWindow(
   throw new ComplianceError(
     'AD_NIGHT_WINDOW',
     field,
-    `an AD message may not be sent between 21:00 and 08:00 Korea time; the send time is ${local} Asia/Seoul`,
+    `an AD message may not be sent between 21:00 and 08:00 Korea time; the send time is ${local} Asia/Seoul. ` +
+      'Send it between 08:00 and 21:00, or set reserveTime to a time in that window',
   );
 }

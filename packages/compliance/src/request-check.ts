@@ -80,7 +80,9 @@ export function checkRequest(
       });
     }
     if (requested) {
-      const decision = collect(() => judgeNightWindow(requested, policy.nightWindow, 'reserveTime'));
+      // Without a reserveTime the send time is now: the field to change is then the AD type, not a time never sent.
+      const field = nonEmpty(request?.reserveTime) === undefined ? 'contentType' : 'reserveTime';
+      const decision = collect(() => judgeNightWindow(requested, policy.nightWindow, field));
       if (decision) {
         sendAt = new Date(decision.sendAt);
         deferred = decision.deferred;

@@ -311,8 +311,9 @@ describe('reviewRequest: AD in the night window, judged at the send time', () =>
       request({ contentType: 'AD' }),
       context({ now: at('2026-03-10T12:00:00Z') }),
     );
+    // no reserveTime was sent: the field to change is the AD type
     expect(result.errors).toEqual([
-      expect.objectContaining({ code: 'AD_NIGHT_WINDOW', field: 'reserveTime' }),
+      expect.objectContaining({ code: 'AD_NIGHT_WINDOW', field: 'contentType' }),
     ]);
   });
 

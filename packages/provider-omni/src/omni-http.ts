@@ -5,7 +5,7 @@ import {
   RateLimitedError,
   TransientError,
 } from '@munja/provider-kit';
-import { Pool, type Dispatcher, type FormData } from 'undici';
+import { Pool, request, type Dispatcher, type FormData } from 'undici';
 import { kindForUnknownCode } from './unconfirmed';
 import { CODES, type OmniResultBody } from './wire';
 
@@ -42,6 +42,21 @@ export class OmniHttp {
       headersTimeout: options.requestTimeoutMs,
       bodyTimeout: options.requestTimeoutMs,
     });
+  }
+
+  /**
+   * Whether the endpoint answers at all within `timeoutMs` (any HTTP status counts): a GET of the base path on
+   * its own connection, so a probe never waits behind busy sends in the pool. Rejects with why not.
+   */
+  async probe(timeoutMs: number): Promise<void> {
+    const res = await request(`${new URL(this.options.baseUrl).origin}${this.basePath}/`, {
+      method: 'GET',
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs,
+      signal: AbortSignal.timeout(timeoutMs),
+      reset: true,
+    });
+    await res.body.dump();
   }
 
   /** the A000 body of the call, or a ProviderError */

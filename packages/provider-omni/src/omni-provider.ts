@@ -52,12 +52,17 @@ async function forEachBounded<T>(
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
+/** How long a health answer is reused, and how long the endpoint probe may take. */
+export const HEALTH_CACHE_MS = 5000;
+export const HEALTH_PROBE_TIMEOUT_MS = 2000;
+
 export class OmniProvider implements Provider {
   readonly pluginId = PLUGIN_ID;
   readonly pollReports?: (request: PollRequest) => Promise<PollResult>;
   readonly parseWebhook?: (request: WebhookRequest) => DeliveryReport[];
   private readonly http: OmniHttp;
   private readonly tokens: TokenCache;
+  private lastHealth: { at: number; health: ProviderHealth } | undefined;
 
   constructor(
     private readonly config: OmniConfig,
@@ -141,13 +146,25 @@ export class OmniProvider implements Provider {
     return { fileId: data.fileKey, expiresAt: parseOmniTime(data.expired) };
   }
 
+  /**
+   * Whether OMNI answers now: a real probe of its endpoint with a short timeout (a cached token says nothing
+   * about an endpoint that froze or refuses connections), then a token when none is held. The answer is kept
+   * HEALTH_CACHE_MS, so frequent readiness probes do not each call the vendor.
+   */
   async health(): Promise<ProviderHealth> {
+    const now = this.context.now().getTime();
+    if (this.lastHealth && now - this.lastHealth.at < HEALTH_CACHE_MS) return this.lastHealth.health;
+    let health: ProviderHealth;
     try {
-      await this.tokens.get();
-      return { ok: true };
+      await this.http.probe(HEALTH_PROBE_TIMEOUT_MS);
+      if (this.tokens.peek() === undefined) await this.tokens.get();
+      health = { ok: true };
     } catch (error) {
-      return { ok: false, detail: error instanceof Error ? error.message : 'token call failed' };
+      const reason = error instanceof Error ? error.message : String(error);
+      health = { ok: false, detail: `OMNI does not answer: ${reason}` };
     }
+    this.lastHealth = { at: now, health };
+    return health;
   }
 
   close(): Promise<void> {

@@ -66,7 +66,16 @@ const verdictByDigits = new Map<string, string | { not: string }>();
 function judgeKoreanDigits(compacted: string): string | { not: string } {
   let digits = compacted;
   if (digits.startsWith('+')) {
-    if (!digits.startsWith(`+${KOREA_CALLING_CODE}`)) return { not: 'a Korean number' };
+    if (!digits.startsWith(`+${KOREA_CALLING_CODE}`)) {
+      const abroad = parsePhoneNumberFromString(digits);
+      return {
+        not:
+          'a Korean number; to send abroad, set countryCode' +
+          (abroad
+            ? ` to "${abroad.countryCallingCode}" and give the number as "${abroad.nationalNumber}"`
+            : ''),
+      };
+    }
     digits = digits.slice(1 + KOREA_CALLING_CODE.length);
     if (REPRESENTATIVE_NUMBER.test(digits)) return digits;
     if (!digits.startsWith('0')) digits = `0${digits}`;

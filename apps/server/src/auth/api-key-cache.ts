@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { LRUCache } from 'lru-cache';
 import { ConfigService } from '@nestjs/config';
 import { ShortLivedCache } from '../common/short-lived-cache';
 import type { Environment } from '../config/environment';
@@ -12,16 +13,36 @@ import type { ProjectPrincipal } from './principal';
 @Injectable()
 export class ApiKeyCache {
   private readonly keys: ShortLivedCache<ProjectPrincipal>;
+  /**
+   * Hashes of keys found unknown, for MUNJA_UNKNOWN_KEY_CACHE_MS: a client retrying a wrong key (or guessing)
+   * does not reach the database each time. Bounded, so a flood of distinct keys only cycles it.
+   */
+  private readonly unknown: LRUCache<string, true> | null;
 
   constructor(config: ConfigService<Environment, true>) {
     this.keys = new ShortLivedCache(config.get('MUNJA_AUTH_CACHE_MS', { infer: true }));
+    const unknownMs = config.get('MUNJA_UNKNOWN_KEY_CACHE_MS', { infer: true });
+    this.unknown = unknownMs > 0 ? new LRUCache({ max: 10_000, ttl: unknownMs }) : null;
   }
 
-  lookup(
+  async lookup(
     keyHash: string,
     read: () => Promise<ProjectPrincipal | undefined>,
   ): Promise<ProjectPrincipal | undefined> {
-    return this.keys.get(keyHash, read);
+    if (this.unknown?.has(keyHash)) return undefined;
+    const found = await this.keys.get(keyHash, read);
+    if (!found) this.unknown?.set(keyHash, true);
+    return found;
+  }
+
+  /** The project of a key read recently, without reading it. */
+  known(keyHash: string): ProjectPrincipal | undefined {
+    return this.keys.peek(keyHash);
+  }
+
+  /** A key was issued in this process: it is no longer unknown. */
+  created(keyHash: string): void {
+    this.unknown?.delete(keyHash);
   }
 
   /** A key was revoked: forget them all (revocations are rare; the revoked key's hash is not at hand). */

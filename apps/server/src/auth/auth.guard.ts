@@ -3,7 +3,9 @@ import { Reflector } from '@nestjs/core';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { ApiError } from '../common/api-error';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiKeyCache } from './api-key-cache';
+import { AuthFailures } from './auth-failures';
 import { timingSafeEqual } from 'node:crypto';
 import { hashApiKey } from './api-key-secret';
 import { ACCESS, Access, AuthenticatedRequest, Principal, ProjectPrincipal } from './principal';
@@ -23,6 +25,7 @@ export class AuthGuard implements CanActivate {
     private readonly reflector: Reflector,
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly keys: ApiKeyCache,
+    private readonly failures: AuthFailures,
     @Inject(OPERATOR_KEY) operatorKey: string,
   ) {
     this.operatorKeyHash = Buffer.from(hashApiKey(operatorKey), 'hex');
@@ -35,8 +38,22 @@ export class AuthGuard implements CanActivate {
         context.getClass(),
       ]) ?? 'project';
     if (access === 'public') return true;
-    const request = context.switchToHttp().getRequest<RequestWithHeaders>();
-    const principal = await this.authenticate(request.headers.authorization);
+    const http = context.switchToHttp();
+    const request = http.getRequest<RequestWithHeaders & FastifyRequest>();
+    const reply = http.getResponse<FastifyReply>();
+    let principal: Principal;
+    try {
+      // An address that has failed too often is refused before its key is looked up (a key already known
+      // good in this process skips the check: the hot path costs no counter read).
+      principal = await this.authenticate(request.headers.authorization, () =>
+        this.failures.refuseIfBlocked(request, reply),
+      );
+    } catch (error) {
+      if (error instanceof ApiError && error.statusCode === 401) {
+        throw await this.failures.failed(request, reply, error);
+      }
+      throw error;
+    }
     if (access === 'operator' && principal.kind !== 'operator') {
       throw new ApiError(403, 'OPERATOR_KEY_REQUIRED', 'This action needs the operator key');
     }
@@ -47,11 +64,15 @@ export class AuthGuard implements CanActivate {
     return true;
   }
 
-  private async authenticate(header: string | string[] | undefined): Promise<Principal> {
+  private async authenticate(
+    header: string | string[] | undefined,
+    beforeLookup: () => Promise<void>,
+  ): Promise<Principal> {
     const value = Array.isArray(header) ? header[0] : header;
     const match = value ? /^Bearer\s+(\S+)\s*$/i.exec(value) : null;
     const key = match?.[1];
     if (!key) {
+      await beforeLookup();
       throw new ApiError(
         401,
         'UNAUTHENTICATED',
@@ -61,6 +82,9 @@ export class AuthGuard implements CanActivate {
     }
     const keyHash = hashApiKey(key);
     if (timingSafeEqual(Buffer.from(keyHash, 'hex'), this.operatorKeyHash)) return { kind: 'operator' };
+    const known = this.keys.known(keyHash);
+    if (known) return known;
+    await beforeLookup();
     const found = await this.keys.lookup(keyHash, () => this.read(keyHash));
     if (!found)
       throw new ApiError(401, 'INVALID_API_KEY', 'The API key is unknown or revoked', 'Authorization');

@@ -75,18 +75,43 @@ describe('readRecipientCsv', () => {
     expect(got[3]).toMatchObject({ field: 'content', to: '010-4' });
   });
 
-  it('keeps a stray quote inside a cell, and reports an unclosed quote where its row starts', async () => {
-    const got = await rows(
-      'to,content\n010-1,say "hi\n010-2,"bad"x\n010-3,fine\n\n010-4,"never closed\n010-5,z\n',
-    );
+  it('keeps a stray quote inside a cell', async () => {
+    const got = await rows('to,content\n010-1,say "hi\n010-2,"bad"x\n010-3,fine\n');
     expect(got.map((r) => [r.line, r.kind, r.to])).toEqual([
       [2, 'recipient', '010-1'],
       [3, 'recipient', '010-2'],
       [4, 'recipient', '010-3'],
-      [6, 'malformed', ''],
     ]);
     expect(got[0]).toMatchObject({ content: 'say "hi' });
-    expect(got[3]).toMatchObject({ code: 'CSV_MALFORMED', field: 'recipients' });
+  });
+
+  it('refuses a file with an unclosed quote, naming the line where it opened', async () => {
+    const error = await refusal('to,content\n010-1,a\n\n010-4,"never closed\n010-5,z\n');
+    expect(error).toMatchObject({ statusCode: 422, code: 'CSV_MALFORMED', field: 'recipients' });
+    expect(error.message).toMatch(/^line 4: /);
+  });
+
+  it('refuses an unclosed quote early: a long file after it is not held (the record bound stops it)', async () => {
+    const tail = '010-1234-5678,hello there\n'.repeat(200_000); // ~5 MB that would become one record
+    let read = 0;
+    const source = Readable.from(
+      (function* () {
+        yield Buffer.from('to,content\n010-1,"never closed\n');
+        for (let i = 0; i < tail.length; i += 65_536) {
+          read += 1;
+          yield Buffer.from(tail.slice(i, i + 65_536));
+        }
+      })(),
+    );
+    let caught: unknown;
+    try {
+      for await (const row of readRecipientCsv(source)) void row;
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toMatchObject({ code: 'CSV_MALFORMED' });
+    expect((caught as Error).message).toMatch(/^line 2: /);
+    expect(read).toBeLessThan(40); // of 80 chunks: refused long before the end (streams read a little ahead)
   });
 
   it('refuses a file without a usable header', async () => {

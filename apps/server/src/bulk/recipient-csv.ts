@@ -10,6 +10,15 @@ type Column = (typeof CSV_COLUMNS)[number];
 /** Cell bounds: the same generous bounds as the JSON send body (the real limits are the rules' bytes). */
 export const CELL_LIMITS: Readonly<Record<Column, number>> = { to: 40, subject: 1_000, content: 20_000 };
 
+/**
+ * The longest record csv-parse assembles (characters): every cell at its limit plus quoting. A quote opened and
+ * never closed makes the rest of the file one record; this bound stops it there instead of holding the file.
+ */
+export const MAX_RECORD_CHARS = 2 * (CELL_LIMITS.to + CELL_LIMITS.subject + CELL_LIMITS.content) + 64;
+
+/** csv-parse errors after which nothing further in the file can be read reliably: the file is refused. */
+const FATAL_CSV_ERRORS = new Set(['CSV_MAX_RECORD_SIZE', 'CSV_QUOTE_NOT_CLOSED']);
+
 /** A data row of the file: its recipient, and the physical line the row starts on. */
 export interface CsvRecipient {
   readonly kind: 'recipient';
@@ -128,8 +137,8 @@ function occurrences(cells: readonly string[], text: string): number {
  * skipped. Yields every data row in file order with the physical line it starts on; a row that cannot be read
  * is yielded as malformed and the rows after it still come. A file whose first row is neither a header with
  * `to` nor a number is refused (400). csv-parse's relaxed quoting keeps a stray quote inside a cell; an
- * opening quote never closed swallows the rest of the file (RFC 4180 leaves no other reading), and is
- * reported as one malformed row.
+ * opening quote never closed swallows the rest of the file (RFC 4180 leaves no other reading): the file is
+ * refused (422 CSV_MALFORMED naming the line it starts on) as soon as the row passes MAX_RECORD_CHARS.
  */
 export async function* readRecipientCsv(source: Readable): AsyncGenerator<CsvRow> {
   const parser = parse({
@@ -141,6 +150,7 @@ export async function* readRecipientCsv(source: Readable): AsyncGenerator<CsvRow
     relax_column_count: true,
     relax_quotes: true,
     skip_records_with_error: true,
+    max_record_size: MAX_RECORD_CHARS,
   });
   // csv-parse reports a skipped record synchronously while parsing: pushed into its own output, the error
   // comes out in file order among the records.
@@ -162,6 +172,15 @@ export async function* readRecipientCsv(source: Readable): AsyncGenerator<CsvRow
         const line = lastLine + 1 + (emptyLines - lastEmptyLines);
         lastLine = typeof skipped.lines === 'number' ? skipped.lines - overcount : line;
         lastEmptyLines = emptyLines;
+        if (FATAL_CSV_ERRORS.has(skipped.code)) {
+          // Refused as soon as it is seen (one transaction: nothing of the file is kept).
+          throw ApiError.unprocessable(
+            'CSV_MALFORMED',
+            `line ${line}: a quoted cell opened on this line is never closed (or the row is longer than ` +
+              `${MAX_RECORD_CHARS} characters); nothing after it can be read, so the file is refused`,
+            'recipients',
+          );
+        }
         yield {
           kind: 'malformed',
           line,

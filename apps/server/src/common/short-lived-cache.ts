@@ -24,6 +24,11 @@ export class ShortLivedCache<V extends object> {
     return value;
   }
 
+  /** The cached value, if any (no read). */
+  peek(key: string): V | undefined {
+    return this.entries?.get(key);
+  }
+
   forget(key: string): void {
     this.entries?.delete(key);
   }

@@ -59,7 +59,13 @@ function firstFailure(
     const missing = error.value === undefined || error.value === null;
     const chosen = constraints[0];
     if (chosen) {
-      const [name, message] = chosen;
+      const [name, text] = chosen;
+      // class-validator names only the last property ("name must be a string"): the whole path, once.
+      const message = missing
+        ? `${field} is required`
+        : text.startsWith(`${error.property} `)
+          ? `${field}${text.slice(error.property.length)}`
+          : `${field}: ${text}`;
       return { field, code: missing ? 'REQUIRED' : constraintCode(name), message };
     }
     const nested = firstFailure(error.children ?? [], field);

@@ -52,6 +52,30 @@ export class Environment {
   @MinLength(1)
   MUNJA_PGLITE_DIR: string = './.munja-data/pglite';
 
+  /** Request headers must arrive within this (ms); then 408 and the connection is closed. */
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  MUNJA_HEADERS_TIMEOUT_MS: number = 10_000;
+
+  /** The whole request, body included, must arrive within this (ms): a CSV upload of the largest size too. */
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(100)
+  @Max(3_600_000)
+  MUNJA_REQUEST_TIMEOUT_MS: number = 300_000;
+
+  /** A connection with no bytes either way for this long is closed (ms): a client that stops mid-body. */
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(100)
+  @Max(3_600_000)
+  MUNJA_IDLE_TIMEOUT_MS: number = 60_000;
+
   /** Connections in the pool (and the embedded server's connection limit). */
   @IsOptional()
   @Transform(toInteger)
@@ -95,6 +119,57 @@ export class Environment {
   @Min(0)
   @Max(60_000)
   MUNJA_AUTH_CACHE_MS: number = 5000;
+
+  /** How long a key found unknown is answered 401 without asking the database again (ms; 0: always ask). */
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(0)
+  @Max(60_000)
+  MUNJA_UNKNOWN_KEY_CACHE_MS: number = 2000;
+
+  /** Requests one API key (or, without a key, one client address) may make per MUNJA_RATE_LIMIT_WINDOW_MS; 0: no limit. */
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(0)
+  @Max(10_000_000)
+  MUNJA_RATE_LIMIT: number = 20_000;
+
+  /** The rate limit's window, in ms. */
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(100)
+  @Max(3_600_000)
+  MUNJA_RATE_LIMIT_WINDOW_MS: number = 1000 * 60;
+
+  /** Failed authentications one client address may have per MUNJA_AUTH_FAILURE_WINDOW_MS before 429; 0: no limit. */
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000)
+  MUNJA_AUTH_FAILURE_LIMIT: number = 30;
+
+  /** The failed-authentication window, in ms. */
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(100)
+  @Max(86_400_000)
+  MUNJA_AUTH_FAILURE_WINDOW_MS: number = 60_000;
+
+  /** A Redis server (`redis://…`) holding the rate-limit counters, so processes share one budget; default: in-process. */
+  @IsOptional()
+  @Matches(/^rediss?:\/\/.+/, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
+  REDIS_URL?: string;
+
+  /** Prefix of the rate-limit keys in Redis (several deployments sharing one Redis keep apart). */
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  MUNJA_REDIS_PREFIX: string = 'munja:rate:';
 
   /** V8's heap growth past the last full collection, in percent (0: V8's own policy); see memory-policy.ts. */
   @IsOptional()

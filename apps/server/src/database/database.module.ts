@@ -5,10 +5,11 @@ import { Environment } from '../config/environment';
 import { DATABASE_LOCATION, DatabaseLocation, DatabaseLocationModule } from './database-location';
 import { MIGRATIONS } from './migrations';
 import { QueryLogger } from './query-logger';
+import { openWithLockedMigrations } from './locked-migrations';
 
 /**
  * TypeORM over the `pg` driver, for both a PostgreSQL server and the embedded PGlite. Migrations run at
- * start; `synchronize` is never used. Feature modules register their entities with TypeOrmModule.forFeature.
+ * start, under an advisory lock (locked-migrations.ts); `synchronize` is never used. Feature modules register their entities with TypeOrmModule.forFeature.
  */
 @Module({
   imports: [
@@ -21,7 +22,8 @@ import { QueryLogger } from './query-logger';
         autoLoadEntities: true,
         synchronize: false,
         migrations: MIGRATIONS,
-        migrationsRun: true,
+        // run by openWithLockedMigrations, under an advisory lock
+        migrationsRun: false,
         migrationsTransactionMode: 'each' as const,
         logging: ['error' as const, 'migration' as const],
         logger: new QueryLogger(),
@@ -29,6 +31,10 @@ import { QueryLogger } from './query-logger';
         // Fail fast instead of retrying nine times when the database is unreachable.
         retryAttempts: 1,
       }),
+      dataSourceFactory: async (options) => {
+        if (!options) throw new Error('no data source options');
+        return openWithLockedMigrations(options);
+      },
     }),
   ],
 })

@@ -1,8 +1,9 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { lockDataFolder } from './data-folder-lock';
 import { keepProtocolSequencesTogether } from './pglite-socket-sequencing';
 
 export interface EmbeddedPostgres {
@@ -60,19 +61,29 @@ interface EmbeddedOptions {
 
 async function startPglite(options: EmbeddedOptions): Promise<EmbeddedPostgres> {
   const dataDir = options.dataDir === IN_MEMORY ? undefined : resolve(options.dataDir);
-  if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const db = dataDir
-    ? new PGlite(dataDir)
-    : new PGlite(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {});
-  await db.waitReady;
-  const server = new PGLiteSocketServer({
-    db,
-    host: '127.0.0.1',
-    port: 0,
-    maxConnections: options.maxConnections,
-  });
-  keepProtocolSequencesTogether(server);
-  await server.start();
+  if (dataDir) mkdirSync(dirname(dataDir), { recursive: true });
+  // Before PGlite opens the folder: a second process on it refuses to start, naming the first.
+  const unlock = dataDir ? lockDataFolder(dataDir) : () => undefined;
+  let db: PGlite;
+  let server: PGLiteSocketServer;
+  try {
+    if (dataDir) mkdirSync(dataDir, { recursive: true });
+    db = dataDir
+      ? new PGlite(dataDir)
+      : new PGlite(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {});
+    await db.waitReady;
+    server = new PGLiteSocketServer({
+      db,
+      host: '127.0.0.1',
+      port: 0,
+      maxConnections: options.maxConnections,
+    });
+    keepProtocolSequencesTogether(server);
+    await server.start();
+  } catch (error) {
+    unlock();
+    throw error;
+  }
   const url = `postgres://postgres@${server.getServerConn()}/postgres?sslmode=disable`;
   let stopped = false;
   return {
@@ -82,8 +93,12 @@ async function startPglite(options: EmbeddedOptions): Promise<EmbeddedPostgres> 
     async stop() {
       if (stopped) return;
       stopped = true;
-      await server.stop();
-      await db.close();
+      try {
+        await server.stop();
+        await db.close();
+      } finally {
+        unlock();
+      }
     },
   };
 }

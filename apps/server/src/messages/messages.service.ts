@@ -200,7 +200,10 @@ export class MessagesService {
       throw refusal({
         code: reason.code,
         field: reason.field,
-        message: `no recipient can be sent to; ${reason.field}: ${reason.message}`,
+        // The rules' messages already start with the field path: it is written once.
+        message: `no recipient can be sent to; ${
+          reason.message.startsWith(`${reason.field}`) ? reason.message : `${reason.field}: ${reason.message}`
+        }`,
       });
     }
     return { review, reservation: basis.reservation, fileIds: basis.fileIds, routeOf: basis.routeOf };

@@ -54,10 +54,12 @@ export function firstSendBodyFailure(
     if (chosen) {
       const [name, text] = chosen;
       const code = missing ? 'REQUIRED' : (CODES[name] ?? `INVALID_${name.toUpperCase()}`);
-      // class-validator names only the last property ("to must be a string"); say the whole path.
-      const message = text.startsWith(`${error.property} `)
-        ? `${field}${text.slice(error.property.length)}`
-        : `${field}: ${text}`;
+      // class-validator names only the last property ("to must be a string"); say the whole path, once.
+      const message = missing
+        ? `${field} is required`
+        : text.startsWith(`${error.property} `)
+          ? `${field}${text.slice(error.property.length)}`
+          : `${field}: ${text}`;
       return { field, code, message };
     }
     const nested = firstSendBodyFailure(error.children ?? [], field);

@@ -92,7 +92,9 @@ export class SendMessageDto {
   @ApiProperty({ type: [RecipientDto], minItems: 1, maxItems: MAX_RECIPIENTS })
   @IsArray()
   @ArrayMinSize(1)
-  @ArrayMaxSize(MAX_RECIPIENTS)
+  @ArrayMaxSize(MAX_RECIPIENTS, {
+    message: `messages holds at most ${MAX_RECIPIENTS.toLocaleString('en')} recipients per request; for more, upload them as a CSV to POST /v1/messages/bulk (up to 100,000)`,
+  })
   @ValidateNested({ each: true })
   @Type(() => RecipientDto)
   messages!: RecipientDto[];

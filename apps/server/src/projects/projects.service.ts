@@ -66,6 +66,8 @@ export class ProjectsService {
         revokedAt: null,
       }),
     );
+    // A key tried before it existed is cached as unknown for a moment: this process forgets that at once.
+    this.keyCache.created(saved.keyHash);
     return { ...apiKeyView(saved), key };
   }
 
