@@ -1,5 +1,13 @@
 import { Controller, Get, Inject, Optional, Res } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiExtraModels,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiTags,
+  getSchemaPath,
+} from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { FastifyReply } from 'fastify';
 import { DataSource } from 'typeorm';
@@ -24,12 +32,27 @@ function reasonOf(error: unknown): string {
   return text.split('\n')[0]!.slice(0, 200);
 }
 
-export interface ReadyAnswer {
-  status: 'ok' | 'error';
-  checks: Record<string, CheckOutcome>;
+export class CheckOutcomeView implements CheckOutcome {
+  @ApiProperty({ enum: ['up', 'down'] }) status!: 'up' | 'down';
+  @ApiPropertyOptional({ description: 'why it is down, in a few words' }) reason?: string;
+}
+
+export class LiveView {
+  @ApiProperty({ enum: ['ok'] }) status!: 'ok';
+}
+
+export class ReadyView {
+  @ApiProperty({ enum: ['ok'] }) status!: 'ok';
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { $ref: getSchemaPath(CheckOutcomeView) },
+    description: '`database` and `plugin:<id>`',
+  })
+  checks!: Record<string, CheckOutcomeView>;
 }
 
 @ApiTags('health')
+@ApiExtraModels(CheckOutcomeView)
 @Public()
 @Controller('health')
 export class HealthController {
@@ -43,7 +66,8 @@ export class HealthController {
   /** The process is up and serving HTTP. */
   @Get('live')
   @ApiOperation({ summary: 'Liveness: the process is up and serving HTTP' })
-  live(): { status: 'ok' } {
+  @ApiOkResponse({ type: LiveView })
+  live(): LiveView {
     return { status: 'ok' };
   }
 
@@ -55,6 +79,7 @@ export class HealthController {
   @ApiOperation({
     summary: 'Readiness: the database and each plugin answer; 503 NOT_READY names each failing check and why',
   })
+  @ApiOkResponse({ type: ReadyView })
   async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<unknown> {
     const checks: Record<string, CheckOutcome> = {};
     const database = withTimeout(this.dataSource.query('SELECT 1'), DATABASE_TIMEOUT_MS, 'the database')
@@ -73,7 +98,7 @@ export class HealthController {
     }
     this.state.record(checks);
     const failing = Object.entries(checks).filter(([, outcome]) => outcome.status === 'down');
-    if (failing.length === 0) return { status: 'ok', checks } satisfies ReadyAnswer;
+    if (failing.length === 0) return { status: 'ok', checks } satisfies ReadyView;
     void reply.status(503).header('retry-after', '5');
     return {
       statusCode: 503,
