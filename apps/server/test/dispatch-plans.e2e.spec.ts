@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DataSource } from 'typeorm';
-import { CLAIM_STATEMENT, RECORD_SENT_STATEMENT } from '../src/dispatch/message-queue';
+import { CLAIM_STATEMENT, RECORD_SENT_STATEMENT } from '../src/lifecycle/message-queue';
 import { KEYED_UPDATE, ORDERED_CLAIM, planWith, type PlannerSettings } from '../src/dispatch/sql';
 import { bulkFields, numbersCsv, postBulk } from './bulk-support';
 import { query } from './dispatch-support';

@@ -7,7 +7,7 @@ import type { EmbeddedSimulator } from '../plugins/embedded-simulator';
 import type { PluginRegistry } from '../plugins/plugin-registry';
 import type { ReportStore } from '../reports/report-store';
 import type { DispatchSignal } from './dispatch-signal';
-import { MessageQueue, type ClaimedMessage, type RecordedStep } from './message-queue';
+import { MessageQueue, type ClaimedMessage, type RecordedStep } from '../lifecycle/message-queue';
 import { OutcomeRecorder } from './outcome-recorder';
 import { sendPluginBatch } from './plugin-batch';
 import { PluginThrottle } from './plugin-throttle';

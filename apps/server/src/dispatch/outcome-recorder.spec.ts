@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import type { RecordedStep } from './message-queue';
+import type { RecordedStep } from '../lifecycle/message-queue';
 import { OutcomeRecorder, type OutcomeRetry } from './outcome-recorder';
 
 const RETRY: OutcomeRetry = { firstBackoffMs: 100, maxBackoffMs: 1000, leaseMarginMs: 5000 };

@@ -1,4 +1,4 @@
-import type { RecordedStep } from './message-queue';
+import type { RecordedStep } from '../lifecycle/message-queue';
 
 /** How long the recorder keeps trying a write the database refused. */
 export interface OutcomeRetry {

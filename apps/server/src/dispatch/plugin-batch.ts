@@ -1,6 +1,6 @@
 import type { OutboundMessage, Provider, SendOutcome } from '@munja/provider-kit';
 import { ProviderError } from '@munja/provider-kit';
-import type { ClaimedMessage, RecordedStep } from './message-queue';
+import type { ClaimedMessage, RecordedStep } from '../lifecycle/message-queue';
 import {
   failureOfError,
   failureOfOutcome,

@@ -1,6 +1,7 @@
 import { reviewRelease, type Rejection } from '@munja/compliance';
 import { decideStart } from '@munja/scheduling';
 import type { DataSource, EntityManager } from 'typeorm';
+import { cancelReserved, queueReserved, refuseReserved } from '../lifecycle/reserved-messages';
 import { readReleaseContexts } from './release-state';
 import { sql } from './sql';
 
@@ -43,13 +44,14 @@ export class ReservationRelease {
           `UPDATE reservations SET status = 'STALE', updated_at = $1 WHERE id = ANY($2::uuid[])`,
           [now, stale],
         );
-        await sql(
+        await cancelReserved(
           manager,
-          `UPDATE messages SET state = 'CANCELED', status = 'COMPLETED', status_name = 'fail', status_code = 'STALE',
-                  status_message = 'the reservation was not started within its grace window; never sent late',
-                  complete_time = $1, updated_at = $1
-            WHERE reservation_id = ANY($2::uuid[]) AND state = 'RESERVED'`,
-          [now, stale],
+          stale,
+          {
+            code: 'STALE',
+            text: 'the reservation was not started within its grace window; never sent late',
+          },
+          now,
         );
       }
       let queued = 0;
@@ -60,13 +62,7 @@ export class ReservationRelease {
           [now, start],
         );
         await this.refuseChanged(manager, start, now);
-        const result = await sql(
-          manager,
-          `UPDATE messages SET state = 'QUEUED', status = 'READY', updated_at = $1
-            WHERE reservation_id = ANY($2::uuid[]) AND state = 'RESERVED'`,
-          [now, start],
-        );
-        queued = result.affected;
+        queued = await queueReserved(manager, start, now);
       }
       return { started: start.length, stale: stale.length, queued };
     });
@@ -108,21 +104,16 @@ export class ReservationRelease {
       );
       if (rejection) refused.push({ id: m.id, rejection });
     }
-    if (refused.length === 0) return;
-    await sql(
+    await refuseReserved(
       manager,
-      `UPDATE messages m SET state = v.state, status = 'COMPLETED', status_name = 'fail', status_code = v.code,
-              status_message = v.text, complete_time = $1, updated_at = $1
-         FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[]) AS v(id, state, code, text)
-        WHERE m.id = v.id AND m.reservation_id = ANY($6::uuid[]) AND m.state = 'RESERVED'`,
-      [
-        now,
-        refused.map((r) => r.id),
-        refused.map((r) => (r.rejection.code === 'BLOCKED' ? 'BLOCKED' : 'REJECTED')),
-        refused.map((r) => r.rejection.code),
-        refused.map((r) => r.rejection.message),
-        reservationIds,
-      ],
+      reservationIds,
+      refused.map(({ id, rejection }) => ({
+        id,
+        state: rejection.code === 'BLOCKED' ? 'BLOCKED' : 'REJECTED',
+        code: rejection.code,
+        text: rejection.message,
+      })),
+      now,
     );
   }
 

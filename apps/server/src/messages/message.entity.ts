@@ -2,35 +2,8 @@ import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
 export type MessageType = 'SMS' | 'LMS' | 'MMS' | 'INTL';
 
-/** What the API shows (the SENS result view). */
-export type MessageStatus = 'READY' | 'PROCESSING' | 'COMPLETED';
-
-/** Why a message is where it is (internal; see the send contract for the lifecycle). */
-export type MessageState =
-  | 'RESERVED'
-  | 'QUEUED'
-  | 'SENDING'
-  | 'SENT'
-  | 'DELIVERED'
-  | 'FAILED'
-  | 'BLOCKED'
-  | 'REJECTED'
-  | 'EXPIRED'
-  | 'CANCELED';
-
-/** The API status each internal state shows. */
-export const STATUS_OF_STATE: Readonly<Record<MessageState, MessageStatus>> = {
-  RESERVED: 'READY',
-  QUEUED: 'READY',
-  SENDING: 'PROCESSING',
-  SENT: 'PROCESSING',
-  DELIVERED: 'COMPLETED',
-  FAILED: 'COMPLETED',
-  BLOCKED: 'COMPLETED',
-  REJECTED: 'COMPLETED',
-  EXPIRED: 'COMPLETED',
-  CANCELED: 'COMPLETED',
-};
+export { STATUS_OF_STATE, type MessageState, type MessageStatus } from '../lifecycle/message-states';
+import type { MessageState, MessageStatus } from '../lifecycle/message-states';
 
 /** One recipient of a send request. These rows are the dispatch queue. */
 @Entity('messages')

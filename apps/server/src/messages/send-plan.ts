@@ -1,5 +1,6 @@
 import type { PlannedMessage, RejectedRecipient, ReviewResult } from '@munja/compliance';
 import type { BulkColumn } from './bulk-insert';
+import { STATUS_OF_STATE } from '../lifecycle/message-states';
 import type { MessageState, MessageStatus, MessageType } from './message.entity';
 
 /** The message columns the send path writes, in the order `messageRow` gives them. */
@@ -70,7 +71,7 @@ function rejectedType(context: RowContext): MessageType {
 function plannedRow(context: RowContext, message: PlannedMessage): unknown[] {
   const reserved = context.reservationId !== null;
   const state: MessageState = reserved ? 'RESERVED' : 'QUEUED';
-  const status: MessageStatus = 'READY';
+  const status: MessageStatus = STATUS_OF_STATE[state];
   const type = plannedType(message);
   const domestic = message.channel !== 'INTL';
   return [
@@ -121,7 +122,7 @@ function rejectedRow(context: RowContext, recipient: RejectedRecipient): unknown
     null,
     null,
     [],
-    'COMPLETED' satisfies MessageStatus,
+    STATUS_OF_STATE[state],
     state,
     context.requestTime,
     null,

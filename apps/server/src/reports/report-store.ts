@@ -3,6 +3,7 @@ import { isFinalDeliveryStatus, type DeliveryReport } from '@munja/provider-kit'
 import type { DataSource, EntityManager } from 'typeorm';
 import { exactTime, type MessageKey } from '../dispatch/message-key';
 import { KEYED_UPDATE, planWith, sql } from '../dispatch/sql';
+import { closeByReports, type ReportClosing } from '../lifecycle/report-close';
 import { decisiveReports, messageIdOfRef } from './report-selection';
 
 export type ReportSource = 'webhook' | 'polling';
@@ -15,9 +16,6 @@ export interface AppliedReports {
   /** reports matching no message we know (kept, logged) */
   readonly unknown: number;
 }
-
-/** States a report may still close: not final yet. A final state never moves (no backwards step). */
-const OPEN_STATES = `('SENT', 'SENDING', 'QUEUED')`;
 
 const MAX_TEXT = 500;
 const clip = (text: string | undefined): string | null =>
@@ -232,36 +230,18 @@ export class ReportStore {
     // one message, one decisive report
     const unique = closing.filter((c) => !seen.has(c.message.id) && seen.add(c.message.id));
     if (unique.length === 0) return 0;
-    const { affected } = await sql(
+    return closeByReports(
       manager,
-      `UPDATE messages m SET
-          state = v.state,
-          status = 'COMPLETED',
-          status_name = CASE WHEN v.state = 'DELIVERED' THEN 'success' ELSE 'fail' END,
-          status_code = v.code,
-          status_message = v.text,
-          telco_code = COALESCE(v.telco, m.telco_code),
-          -- never before the message's send time: the vendor reports whole seconds (issue 19's clamp)
-          complete_time = GREATEST(COALESCE(v.completed_at, $1), m.due_at, m.sent_at),
-          vendor_message_id = COALESCE(v.vendor_message_id, m.vendor_message_id),
-          lease_owner = NULL, lease_expires_at = NULL,
-          updated_at = $1
-         FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::text[],
-                     $9::timestamptz[])
-              AS v(id, state, code, text, telco, completed_at, vendor_message_id, request_time)
-        WHERE m.id = v.id AND m.request_time = v.request_time AND m.state IN ${OPEN_STATES}`,
-      [
-        now,
-        unique.map((c) => c.message.id),
-        unique.map((c) => c.report.status),
-        unique.map((c) => clip(c.report.vendorCode) ?? c.report.status),
-        unique.map((c) => clip(c.report.vendorMessage)),
-        unique.map((c) => clip(c.report.telco)),
-        unique.map((c) => validDate(c.report.completedAt)),
-        unique.map((c) => c.report.vendorMessageId),
-        unique.map((c) => c.message.requestTime),
-      ],
+      unique.map(({ message, report }) => ({
+        message,
+        state: report.status as ReportClosing['state'],
+        code: clip(report.vendorCode) ?? report.status,
+        text: clip(report.vendorMessage),
+        telco: clip(report.telco),
+        completedAt: validDate(report.completedAt),
+        vendorMessageId: report.vendorMessageId,
+      })),
+      now,
     );
-    return affected;
   }
 }

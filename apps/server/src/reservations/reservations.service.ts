@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { cancelReservation, SchedulingError } from '@munja/scheduling';
 import { DataSource } from 'typeorm';
 import { ApiError } from '../common/api-error';
+import { cancelReserved } from '../lifecycle/reserved-messages';
 import { CLOCK, Clock } from '../common/clock';
 import { decodeCursor, encodeCursor } from '../common/page-cursor';
 import { ListReservationsQuery, ReservationPage, ReservationView } from './reservations.dto';
@@ -132,13 +133,7 @@ export class ReservationsService {
         next,
         now,
       ]);
-      await manager.query(
-        `UPDATE messages
-            SET state = 'CANCELED', status = 'COMPLETED', status_name = 'fail', status_code = 'CANCELED',
-                status_message = 'the reservation was canceled', complete_time = $2, updated_at = $2
-          WHERE reservation_id = $1 AND state = 'RESERVED'`,
-        [id, now],
-      );
+      await cancelReserved(manager, [id], { code: 'CANCELED', text: 'the reservation was canceled' }, now);
     });
     return this.get(projectId, id);
   }

@@ -11,6 +11,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { ApiError } from '../common/api-error';
 import { CLOCK, type Clock } from '../common/clock';
 import { sql } from '../dispatch/sql';
+import { cancelReserved } from '../lifecycle/reserved-messages';
 import { asApiError, isCodeClash, scheduleCodeTaken, scheduleNotFound } from './schedule-errors';
 import {
   nextOccurrenceAfter,
@@ -126,13 +127,11 @@ export class SchedulesService {
         [current.id, now],
       );
       if (rows.length > 0) {
-        await sql(
+        await cancelReserved(
           manager,
-          `UPDATE messages SET state = 'CANCELED', status = 'COMPLETED', status_name = 'fail',
-                  status_code = 'SCHEDULE_DELETED', status_message = 'the schedule was deleted before this occurrence started',
-                  complete_time = $2, updated_at = $2
-            WHERE reservation_id = ANY($1::uuid[]) AND state = 'RESERVED'`,
-          [rows.map((r) => r.id), now],
+          rows.map((r) => r.id),
+          { code: 'SCHEDULE_DELETED', text: 'the schedule was deleted before this occurrence started' },
+          now,
         );
       }
     });

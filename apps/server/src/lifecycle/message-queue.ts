@@ -1,7 +1,8 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { exactTime, type MessageKey } from './message-key';
-import type { NextStep } from './next-step';
-import { KEYED_UPDATE, ORDERED_CLAIM, planWith, sql, sqlPlanned } from './sql';
+import { exactTime, type MessageKey } from '../dispatch/message-key';
+import type { NextStep } from '../dispatch/next-step';
+import { KEYED_UPDATE, ORDERED_CLAIM, planWith, sql, sqlPlanned } from '../dispatch/sql';
+import { stateList, toState, toStateOf } from './message-states';
 
 /** A message row claimed for sending (only the columns a send needs). */
 export interface ClaimedMessage extends MessageKey {
@@ -58,7 +59,7 @@ export const CLAIM_STATEMENT = `WITH due AS (
           FOR UPDATE SKIP LOCKED
        )
        UPDATE messages m
-          SET state = 'SENDING', status = 'PROCESSING', lease_owner = $3, lease_expires_at = $4,
+          SET ${toState('SENDING')}, lease_owner = $3, lease_expires_at = $4,
               plugin_id = m.route[m.route_index + 1], updated_at = $1
          FROM due
         WHERE m.id = due.id AND m.request_time = due.request_time
@@ -71,14 +72,14 @@ export const CLAIM_STATEMENT = `WITH due AS (
  * ids, $6 request times. Planned with KEYED_UPDATE (one primary-key probe per row).
  */
 export const RECORD_SENT_STATEMENT = `UPDATE messages m SET
-          state = 'SENT', status = 'PROCESSING', plugin_id = v.plugin_id, next_attempt_at = NULL,
+          ${toState('SENT')}, plugin_id = v.plugin_id, next_attempt_at = NULL,
           vendor_message_id = v.vendor_message_id,
           vendor_request_id = COALESCE(v.vendor_request_id, m.vendor_request_id),
           sent_at = $1, status_name = NULL, status_code = NULL, status_message = NULL, complete_time = NULL,
           lease_owner = NULL, lease_expires_at = NULL, updated_at = $1
          FROM unnest($2::uuid[], $6::timestamptz[], $3::text[], $4::text[], $5::text[])
               AS v(id, request_time, plugin_id, vendor_message_id, vendor_request_id)
-        WHERE m.id = v.id AND m.request_time = v.request_time AND m.state IN ('SENDING', 'QUEUED')`;
+        WHERE m.id = v.id AND m.request_time = v.request_time AND m.state IN ${stateList(['SENDING', 'QUEUED'])}`;
 
 /** One message's recorded result of a send attempt. */
 export interface RecordedStep extends MessageKey {
@@ -90,7 +91,8 @@ export interface RecordedStep extends MessageKey {
 type SentStep = RecordedStep & { readonly step: Extract<NextStep, { kind: 'SENT' }> };
 
 /**
- * The message rows are the queue. Every method is one statement over many rows (claims, outcomes, lease
+ * The dispatch transitions of the message lifecycle (claim, outcomes, hand-back, lease recovery, expiry). The
+ * message rows are the queue. Every method is one statement over many rows (claims, outcomes, lease
  * recovery), so a batch of 500 costs a round trip or two, not 500.
  */
 export class MessageQueue {
@@ -202,8 +204,7 @@ export class MessageQueue {
     const { affected } = await sql(
       manager,
       `UPDATE messages m SET
-          state = v.state,
-          status = CASE v.state WHEN 'QUEUED' THEN 'READY' ELSE 'COMPLETED' END,
+          ${toStateOf('v.state')},
           plugin_id = v.plugin_id,
           route_index = COALESCE(v.route_index, m.route_index),
           attempts = COALESCE(v.attempts, m.attempts),
@@ -229,7 +230,7 @@ export class MessageQueue {
     const { affected } = await sqlPlanned(
       this.db,
       KEYED_UPDATE,
-      `UPDATE messages m SET state = 'QUEUED', status = 'READY', lease_owner = NULL, lease_expires_at = NULL, updated_at = $2
+      `UPDATE messages m SET ${toState('QUEUED')}, lease_owner = NULL, lease_expires_at = NULL, updated_at = $2
          FROM unnest($3::uuid[], $4::timestamptz[]) AS v(id, request_time)
         WHERE m.id = v.id AND m.request_time = v.request_time AND m.state = 'SENDING' AND m.lease_owner = $1`,
       [owner, now, messages.map((m) => m.id), messages.map((m) => m.requestTime)],
@@ -245,7 +246,7 @@ export class MessageQueue {
   async recoverExpiredLeases(now: Date): Promise<number> {
     const { affected } = await sql(
       this.db,
-      `UPDATE messages SET state = 'QUEUED', status = 'READY', lease_owner = NULL, lease_expires_at = NULL, updated_at = $1
+      `UPDATE messages SET ${toState('QUEUED')}, lease_owner = NULL, lease_expires_at = NULL, updated_at = $1
         WHERE state = 'SENDING' AND lease_expires_at < $1`,
       [now],
     );
@@ -261,7 +262,7 @@ export class MessageQueue {
          SELECT id, request_time FROM messages WHERE state = 'SENT' AND sent_at < $1 ORDER BY sent_at LIMIT $3
             FOR UPDATE SKIP LOCKED
        )
-       UPDATE messages m SET state = 'EXPIRED', status = 'COMPLETED', status_name = 'fail', status_code = 'EXPIRED',
+       UPDATE messages m SET ${toState('EXPIRED')}, status_name = 'fail', status_code = 'EXPIRED',
               status_message = 'no delivery report in time', complete_time = $2, updated_at = $2
          FROM stale WHERE m.id = stale.id AND m.request_time = stale.request_time`,
       [sentBefore, now, limit],

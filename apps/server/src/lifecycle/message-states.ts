@@ -1,0 +1,56 @@
+/** What the API shows (the SENS result view). */
+export type MessageStatus = 'READY' | 'PROCESSING' | 'COMPLETED';
+
+/** Why a message is where it is (internal; see the send contract for the lifecycle). */
+export type MessageState =
+  | 'RESERVED'
+  | 'QUEUED'
+  | 'SENDING'
+  | 'SENT'
+  | 'DELIVERED'
+  | 'FAILED'
+  | 'BLOCKED'
+  | 'REJECTED'
+  | 'EXPIRED'
+  | 'CANCELED';
+
+/**
+ * The API status each internal state shows: the one mapping. Every statement that changes a message's state
+ * writes the status through `toState` or `statusOf`, built from this table, so no statement spells it by hand.
+ */
+export const STATUS_OF_STATE: Readonly<Record<MessageState, MessageStatus>> = {
+  RESERVED: 'READY',
+  QUEUED: 'READY',
+  SENDING: 'PROCESSING',
+  SENT: 'PROCESSING',
+  DELIVERED: 'COMPLETED',
+  FAILED: 'COMPLETED',
+  BLOCKED: 'COMPLETED',
+  REJECTED: 'COMPLETED',
+  EXPIRED: 'COMPLETED',
+  CANCELED: 'COMPLETED',
+};
+
+export const MESSAGE_STATES = Object.keys(STATUS_OF_STATE) as MessageState[];
+
+/** States a message never leaves. */
+export const FINAL_STATES = MESSAGE_STATES.filter((s) => STATUS_OF_STATE[s] === 'COMPLETED');
+
+/** `state = 'X', status = 'Y'`: the SET clause of a transition to one state. */
+export function toState(state: MessageState): string {
+  return `state = '${state}', status = '${STATUS_OF_STATE[state]}'`;
+}
+
+/**
+ * `state = <expr>, status = CASE <expr> … END`: the SET clause of a transition whose state is chosen per row (a
+ * text expression of the statement, e.g. `v.state`).
+ */
+export function toStateOf(expression: string): string {
+  const cases = MESSAGE_STATES.map((s) => `WHEN '${s}' THEN '${STATUS_OF_STATE[s]}'`).join(' ');
+  return `state = ${expression}, status = CASE ${expression} ${cases} END`;
+}
+
+/** `('A', 'B')`: a SQL list of states, for `state IN …`. */
+export function stateList(states: readonly MessageState[]): string {
+  return `(${states.map((s) => `'${s}'`).join(', ')})`;
+}

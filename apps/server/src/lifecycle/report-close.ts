@@ -1,0 +1,59 @@
+import type { EntityManager } from 'typeorm';
+import type { MessageKey } from '../dispatch/message-key';
+import { sql } from '../dispatch/sql';
+import { stateList, toStateOf, type MessageState } from './message-states';
+
+/** States a report may still close: not final yet. A final state never moves (no backwards step). */
+const CLOSABLE: readonly MessageState[] = ['SENT', 'SENDING', 'QUEUED'];
+
+/** One message's decisive (final) report. */
+export interface ReportClosing {
+  readonly message: MessageKey;
+  readonly state: 'DELIVERED' | 'FAILED' | 'EXPIRED';
+  readonly code: string | null;
+  readonly text: string | null;
+  readonly telco: string | null;
+  readonly completedAt: Date | null;
+  readonly vendorMessageId: string;
+}
+
+/**
+ * One UPDATE closing many messages by their final reports; the WHERE keeps final states final. The completion
+ * time is never before the message's send time or its send to the vendor: vendors report whole seconds.
+ */
+export async function closeByReports(
+  manager: EntityManager,
+  closing: readonly ReportClosing[],
+  now: Date,
+): Promise<number> {
+  if (closing.length === 0) return 0;
+  const { affected } = await sql(
+    manager,
+    `UPDATE messages m SET
+        ${toStateOf('v.state')},
+        status_name = CASE WHEN v.state = 'DELIVERED' THEN 'success' ELSE 'fail' END,
+        status_code = v.code,
+        status_message = v.text,
+        telco_code = COALESCE(v.telco, m.telco_code),
+        complete_time = GREATEST(COALESCE(v.completed_at, $1), m.due_at, m.sent_at),
+        vendor_message_id = COALESCE(v.vendor_message_id, m.vendor_message_id),
+        lease_owner = NULL, lease_expires_at = NULL,
+        updated_at = $1
+       FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::text[],
+                   $9::timestamptz[])
+            AS v(id, state, code, text, telco, completed_at, vendor_message_id, request_time)
+      WHERE m.id = v.id AND m.request_time = v.request_time AND m.state IN ${stateList(CLOSABLE)}`,
+    [
+      now,
+      closing.map((c) => c.message.id),
+      closing.map((c) => c.state),
+      closing.map((c) => c.code),
+      closing.map((c) => c.text),
+      closing.map((c) => c.telco),
+      closing.map((c) => c.completedAt),
+      closing.map((c) => c.vendorMessageId),
+      closing.map((c) => c.message.requestTime),
+    ],
+  );
+  return affected;
+}

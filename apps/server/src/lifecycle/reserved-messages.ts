@@ -1,0 +1,75 @@
+import type { EntityManager } from 'typeorm';
+import { sql } from '../dispatch/sql';
+import { toState, toStateOf } from './message-states';
+
+/** Why reserved messages close without being sent. */
+export interface ReservedClosing {
+  readonly code: 'STALE' | 'CANCELED' | 'SCHEDULE_DELETED';
+  readonly text: string;
+}
+
+/** The RESERVED messages of these reservations → CANCELED (fail) with `code`: never sent. */
+export async function cancelReserved(
+  manager: EntityManager,
+  reservationIds: readonly string[],
+  closing: ReservedClosing,
+  now: Date,
+): Promise<number> {
+  const { affected } = await sql(
+    manager,
+    `UPDATE messages SET ${toState('CANCELED')}, status_name = 'fail', status_code = $3, status_message = $4,
+            complete_time = $1, updated_at = $1
+      WHERE reservation_id = ANY($2::uuid[]) AND state = 'RESERVED'`,
+    [now, reservationIds, closing.code, closing.text],
+  );
+  return affected;
+}
+
+/** A reserved message the law's re-check at release refused. */
+export interface RefusedAtRelease {
+  readonly id: string;
+  readonly state: 'BLOCKED' | 'REJECTED';
+  readonly code: string;
+  readonly text: string;
+}
+
+/** Closes refused RESERVED messages of these reservations (fail, with the review's code). */
+export async function refuseReserved(
+  manager: EntityManager,
+  reservationIds: readonly string[],
+  refused: readonly RefusedAtRelease[],
+  now: Date,
+): Promise<number> {
+  if (refused.length === 0) return 0;
+  const { affected } = await sql(
+    manager,
+    `UPDATE messages m SET ${toStateOf('v.state')}, status_name = 'fail', status_code = v.code,
+            status_message = v.text, complete_time = $1, updated_at = $1
+       FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[]) AS v(id, state, code, text)
+      WHERE m.id = v.id AND m.reservation_id = ANY($6::uuid[]) AND m.state = 'RESERVED'`,
+    [
+      now,
+      refused.map((r) => r.id),
+      refused.map((r) => r.state),
+      refused.map((r) => r.code),
+      refused.map((r) => r.text),
+      reservationIds,
+    ],
+  );
+  return affected;
+}
+
+/** The remaining RESERVED messages of these reservations → QUEUED (due now). */
+export async function queueReserved(
+  manager: EntityManager,
+  reservationIds: readonly string[],
+  now: Date,
+): Promise<number> {
+  const { affected } = await sql(
+    manager,
+    `UPDATE messages SET ${toState('QUEUED')}, updated_at = $1
+      WHERE reservation_id = ANY($2::uuid[]) AND state = 'RESERVED'`,
+    [now, reservationIds],
+  );
+  return affected;
+}
