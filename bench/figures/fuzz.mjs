@@ -30,6 +30,7 @@ export async function fuzzFigures(service, { runs, seed }) {
         seed,
         seconds: Number(seconds.toFixed(1)),
         byStatus: result.byStatus,
+        readinessNotReady: result.notReady,
       },
       {
         figure: 'fuzz_error_shape_violations',
