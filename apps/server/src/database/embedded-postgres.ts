@@ -19,6 +19,13 @@ export interface EmbeddedPostgres {
 export const IN_MEMORY = 'memory://';
 
 /**
+ * PGlite's own start parameters plus a smaller buffer pool: PostgreSQL touches all of shared_buffers at start,
+ * so the default 128 MB was resident from the first second (RSS after start: 293 MB for PGlite alone, 189 MB
+ * with 32 MB). The data files stay in the operating system's cache anyway.
+ */
+const START_PARAMS = [...PGlite.defaultStartParams, '-c', 'shared_buffers=32MB'];
+
+/**
  * Starts PGlite (PostgreSQL compiled to WASM) and serves it on a loopback port with pglite-socket, so the
  * service talks to it through the same `pg` driver as to a PostgreSQL server.
  *
@@ -69,8 +76,11 @@ async function startPglite(options: EmbeddedOptions): Promise<EmbeddedPostgres> 
   try {
     if (dataDir) mkdirSync(dataDir, { recursive: true });
     db = dataDir
-      ? new PGlite(dataDir)
-      : new PGlite(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {});
+      ? new PGlite(dataDir, { startParams: START_PARAMS })
+      : new PGlite({
+          startParams: START_PARAMS,
+          ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
+        });
     await db.waitReady;
     server = new PGLiteSocketServer({
       db,
