@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ARTIFACTS, launchBrowser, screenshot, type Browser } from './support/browser';
 import { startService, type RunningService } from './support/service';
 
@@ -44,6 +44,13 @@ beforeAll(async () => {
   [service, browser] = await Promise.all([startService(), launchBrowser()]);
   page = await browser.context.newPage();
   page.setDefaultTimeout(30_000);
+});
+
+// A failed step leaves its page behind as artifacts/failed-<test>.png.
+afterEach(async (context) => {
+  if (context.task.result?.state === 'fail' && page) {
+    await screenshot(page, `failed-${context.task.name.replace(/[^\w가-힣]+/g, '-').slice(0, 60)}`);
+  }
 });
 
 afterAll(async () => {
@@ -240,9 +247,31 @@ describe('the console in chromium against the service', () => {
     await screenshot(page, '12-calling-numbers-approved');
   });
 
+  it('creates a recurring schedule and attaches a message to it from compose', async () => {
+    await open('반복 발송');
+    await page.getByRole('textbox', { name: '코드' }).fill('weekly-news');
+    await page.getByRole('button', { name: '반복 발송 만들기' }).click();
+    const schedule = page.getByTestId('schedule').filter({ hasText: 'weekly-news' });
+    await schedule.waitFor();
+    await open('메시지 보내기');
+    await page.getByRole('tab', { name: '번호 붙여넣기' }).click();
+    await content().fill('매주 소식');
+    await page.getByRole('textbox', { name: '받는 번호 (한 줄에 하나)' }).fill('01060000001');
+    await choose('반복 발송에 추가');
+    await page
+      .getByLabel(/^반복 발송\s*\*?$/)
+      .first()
+      .click();
+    await page.getByRole('option', { name: 'weekly-news' }).click();
+    await page.getByRole('button', { name: '일정에 추가' }).click();
+    await page.getByTestId('send-result').getByText('반복 발송에 추가되었습니다').waitFor();
+    await open('반복 발송');
+    await schedule.getByText('메시지 1개', { exact: false }).waitFor();
+    await screenshot(page, '13-schedules');
+  });
+
   it('shows every other page (screenshots), in Korean and in English', async () => {
     for (const [name, file] of [
-      ['반복 발송', '13-schedules'],
       ['080 수신거부', '14-opt-out'],
       ['웹훅', '15-webhooks'],
       ['프로젝트 키', '16-keys'],

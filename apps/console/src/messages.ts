@@ -62,6 +62,10 @@ export const messages = {
     '내용을 입력하면 (광고) 표시와 080 수신거부 안내가 붙은 문구를 서버에서 받아 보여 줍니다.',
     'Type the content: the server shows it with the (광고) label and the 080 opt-out footer.',
   ],
+  'compose.adSize': [
+    '표시 문구를 포함해 {bytes}바이트: {type}로 발송됩니다',
+    '{bytes} bytes with the label and footer: goes as {type}',
+  ],
   'compose.addImages': ['이미지 추가 ({count}/{max})', 'Add images ({count}/{max})'],
   'compose.imageRules': [
     'JPG만, 300KB 이하, 1500×1440 이하, 파일 이름 40자 이하',
@@ -79,6 +83,14 @@ export const messages = {
   'compose.when': ['발송 시점', 'When'],
   'compose.sendNow': ['즉시 발송', 'Send now'],
   'compose.reserve': ['예약 발송', 'Reserve'],
+  'compose.attachSchedule': ['반복 발송에 추가', 'Attach to a schedule'],
+  'compose.schedule': ['반복 발송', 'Recurring schedule'],
+  'compose.scheduleHint': [
+    '지금 검사하고, 일정의 회차마다 발송합니다',
+    'Checked now, sent at each of the schedule’s occurrences',
+  ],
+  'compose.attachSubmit': ['일정에 추가', 'Attach'],
+  'compose.scheduled': ['반복 발송에 추가되었습니다', 'Attached to the schedule'],
   'compose.date': ['날짜', 'Date'],
   'compose.time': ['시각', 'Time'],
   'compose.zone': ['시간대', 'Time zone'],

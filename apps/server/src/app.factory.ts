@@ -15,6 +15,7 @@ import { createHttpServer, gatedHandler } from './common/http-server';
 import { validateEnvironment } from './config/environment';
 import { stopEmbeddedOnFailure } from './database/embedded-postgres';
 import { buildOpenApiDocument } from './openapi/openapi-document';
+import { consoleDistDirectory, serveConsole } from './console/serve-console';
 
 /** Largest request body: 1,000 recipients with long contents fit comfortably. */
 const BODY_LIMIT = 8 * 1024 * 1024;
@@ -59,6 +60,8 @@ async function buildApp(options: CreateOptions): Promise<NestFastifyApplication>
   }
   await registerRateLimits(app, environment);
   await app.register(multipart, { limits: { fileSize: MULTIPART_FILE_LIMIT, files: 1, fields: 10 } });
+  // The web console (apps/console) at /console/, when it is built.
+  await serveConsole(app, consoleDistDirectory());
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ErrorFilter());
   // Tests close their apps themselves; a process listens for SIGTERM/SIGINT and closes gracefully.

@@ -32,7 +32,8 @@ export async function launchBrowser(): Promise<Browser> {
     executablePath: CHROMIUM,
     headless: true,
     args: CHROMIUM_ARGS,
-    viewport: { width: 1360, height: 900 },
+    // tall enough for a page's working area; screenshots are of the viewport (the header and menu are fixed)
+    viewport: { width: 1360, height: 1300 },
     locale: 'ko-KR',
   });
   return {
@@ -48,6 +49,6 @@ export async function launchBrowser(): Promise<Browser> {
 export async function screenshot(page: Page, name: string): Promise<string> {
   mkdirSync(ARTIFACTS, { recursive: true });
   const path = join(ARTIFACTS, `${name}.png`);
-  await page.screenshot({ path, fullPage: true });
+  await page.screenshot({ path });
   return path;
 }

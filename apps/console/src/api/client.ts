@@ -1,6 +1,6 @@
 // Every call the console makes to the service goes through here, and through @munja/client (typed from the
 // service's OpenAPI document): its errors (MunjaError: status, code, field) are what the pages show.
-import { Munja, MunjaError } from '@munja/client';
+import { Munja, MunjaError, type ScheduleAttachAnswer } from '@munja/client';
 import type {
   ApiKey,
   BulkAnswer,
@@ -17,6 +17,9 @@ import type {
 } from './types';
 
 export { MunjaError as ApiError };
+
+/** A send's answer, or (with scheduleCode) the schedule it was attached to. */
+export type SendOutcome = SendAnswer | ScheduleAttachAnswer;
 
 interface Result<T> {
   data?: T;
@@ -122,7 +125,7 @@ export function createApi({ baseUrl = window.location.origin, key, fetch }: ApiO
       unwrap(DELETE('/v1/opt-out/blocklist/{number}', { params: { path: { number } } })),
 
     // sending
-    send: (body: SendBody) => munja.messages.send(body) as Promise<SendAnswer>,
+    send: (body: SendBody): Promise<SendOutcome> => munja.messages.send(body),
     // without scheduleCode the dry run answers the plan
     dryRun: (body: SendBody) =>
       unwrap(POST('/v1/messages', { body, params: { query: { dryRun: 'true' } } })) as Promise<DryRun>,

@@ -23,7 +23,9 @@ export function PreviewPanel({ plan }: { plan: DryRun }) {
           </Badge>
           <Badge color="gray">{t('preview.blocked', { count: plan.summary.blocked })}</Badge>
           <Text size="sm">
-            {t('preview.sendTime', { time: formatTime(plan.sendTime, language) })}
+            {t('preview.sendTime', {
+              time: formatTime(plan.sendTime, language, plan.reservation?.zone ?? 'Asia/Seoul'),
+            })}
             {plan.deferred ? ` — ${t('preview.deferred')}` : ''}
           </Text>
         </Group>

@@ -3,10 +3,12 @@ import { memo } from 'react';
 import { useT } from '../i18n';
 
 export interface SendTime {
-  mode: 'now' | 'reserve';
+  mode: 'now' | 'reserve' | 'schedule';
   date: string;
   time: string;
   zone: string;
+  /** the recurring schedule the message is attached to (mode 'schedule') */
+  scheduleCode: string | null;
 }
 
 export const TIME_ZONES = [
@@ -23,10 +25,13 @@ export const SendTimeField = memo(function SendTimeField({
   value,
   onChange,
   ad,
+  schedules,
 }: {
   value: SendTime;
   onChange: (value: SendTime) => void;
   ad: boolean;
+  /** codes of the project's recurring schedules */
+  schedules: readonly string[];
 }) {
   const t = useT();
   return (
@@ -38,8 +43,19 @@ export const SendTimeField = memo(function SendTimeField({
         data={[
           { value: 'now', label: t('compose.sendNow') },
           { value: 'reserve', label: t('compose.reserve') },
+          { value: 'schedule', label: t('compose.attachSchedule') },
         ]}
       />
+      {value.mode === 'schedule' && (
+        <Select
+          label={t('compose.schedule')}
+          description={t('compose.scheduleHint')}
+          data={[...schedules]}
+          value={value.scheduleCode}
+          onChange={(scheduleCode) => onChange({ ...value, scheduleCode })}
+          required
+        />
+      )}
       {value.mode === 'reserve' && (
         <Group align="flex-end">
           <TextInput

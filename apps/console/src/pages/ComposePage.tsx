@@ -13,10 +13,11 @@ import {
   Title,
 } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
-import { useQuery } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useMemo, useState } from 'react';
 import { useApi } from '../api/context';
-import type { BulkAnswer, DryRun, SendAnswer, SendBody } from '../api/types';
+import type { BulkAnswer, DryRun, SendBody } from '../api/types';
+import type { SendOutcome } from '../api/client';
 import { BulkProgress } from '../compose/bulk-progress';
 import { ContentField } from '../compose/content-field';
 import { ImagePicker, type PickedImage } from '../compose/image-picker';
@@ -41,6 +42,7 @@ function tomorrow(): string {
 export function ComposePage() {
   const t = useT();
   const api = useApi();
+  const queryClient = useQueryClient();
   const numbers = useQuery({ queryKey: ['calling-numbers'], queryFn: () => api.callingNumbers() });
   const approved = (numbers.data?.items ?? []).filter((n) => n.status === 'APPROVED').map((n) => n.number);
 
@@ -59,10 +61,13 @@ export function ComposePage() {
     date: tomorrow(),
     time: '10:00',
     zone: 'Asia/Seoul',
+    scheduleCode: null,
   });
+  const schedules = useQuery({ queryKey: ['schedules'], queryFn: () => api.schedules() });
+  const scheduleCodes = useMemo(() => (schedules.data ?? []).map((s) => s.code), [schedules.data]);
 
   const [preview, setPreview] = useState<DryRun | null>(null);
-  const [result, setResult] = useState<SendAnswer | null>(null);
+  const [result, setResult] = useState<SendOutcome | null>(null);
   const [bulk, setBulk] = useState<{ upload: number; answer: BulkAnswer | null } | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState<'preview' | 'send' | null>(null);
@@ -81,6 +86,7 @@ export function ComposePage() {
     ...(sendTime.mode === 'reserve'
       ? { reserveTime: `${sendTime.date} ${sendTime.time}`, reserveTimeZone: sendTime.zone }
       : {}),
+    ...(sendTime.mode === 'schedule' && sendTime.scheduleCode ? { scheduleCode: sendTime.scheduleCode } : {}),
   });
 
   // AD: the exact text with the label and the 080 footer, from the server's own dry run (never guessed here).
@@ -138,6 +144,8 @@ export function ComposePage() {
         setBulk({ upload: 1, answer });
       } else {
         setResult(await api.send({ ...body, messages: listRecipients.map((to) => ({ to })) }));
+        // a schedule's counts, the history and the reservations changed
+        await queryClient.invalidateQueries();
       }
     } catch (caught) {
       setError(caught);
@@ -241,9 +249,14 @@ export function ComposePage() {
                   {adPreview.error ? (
                     <ErrorNotice error={adPreview.error} />
                   ) : adText ? (
-                    <Code block data-testid="ad-text">
-                      {adText.content}
-                    </Code>
+                    <>
+                      <Code block data-testid="ad-text">
+                        {adText.content}
+                      </Code>
+                      <Text size="xs" c="dimmed" data-testid="ad-size">
+                        {t('compose.adSize', { type: adText.type, bytes: adText.bytes ?? 0 })}
+                      </Text>
+                    </>
                   ) : (
                     <Text size="sm" c="dimmed">
                       {t('compose.adPreviewHint')}
@@ -264,7 +277,12 @@ export function ComposePage() {
                 onTemplate={downloadTemplate}
               />
 
-              <SendTimeField value={sendTime} onChange={setSendTime} ad={contentType === 'AD'} />
+              <SendTimeField
+                value={sendTime}
+                onChange={setSendTime}
+                ad={contentType === 'AD'}
+                schedules={scheduleCodes}
+              />
               <ErrorNotice error={error} />
               <Group>
                 <Button
@@ -276,7 +294,11 @@ export function ComposePage() {
                   {t('compose.preview')}
                 </Button>
                 <Button type="submit" loading={busy === 'send'} disabled={!canSend}>
-                  {sendTime.mode === 'reserve' ? t('compose.reserveSubmit') : t('compose.send')}
+                  {sendTime.mode === 'reserve'
+                    ? t('compose.reserveSubmit')
+                    : sendTime.mode === 'schedule'
+                      ? t('compose.attachSubmit')
+                      : t('compose.send')}
                 </Button>
               </Group>
             </Stack>
@@ -287,14 +309,20 @@ export function ComposePage() {
             {result && (
               <Alert
                 color="green"
-                title={result.statusName === 'reserved' ? t('compose.reserved') : t('compose.sent')}
+                title={
+                  result.statusName === 'reserved'
+                    ? t('compose.reserved')
+                    : result.statusName === 'scheduled'
+                      ? t('compose.scheduled')
+                      : t('compose.sent')
+                }
                 data-testid="send-result"
               >
                 <Text size="sm">
                   {t('compose.resultCounts', { accepted: result.accepted, rejected: result.rejected.length })}
                 </Text>
                 <Text size="xs" ff="monospace">
-                  {result.requestId}
+                  {'requestId' in result ? result.requestId : result.scheduleCode}
                 </Text>
                 {result.rejected.map((r) => (
                   <Text size="xs" c="red" key={r.index}>
