@@ -227,11 +227,16 @@ export class OmniProvider implements Provider {
     for (let attempt = 1; ; attempt += 1) {
       const token = await this.tokens.get();
       try {
-        return await this.http.call({
+        const body = await this.http.call({
           ...call,
           headers: { authorization: `${token.schema} ${token.value}` },
         });
+        // a real call is fresher evidence than a cached probe: a vendor that answers with working credentials is up
+        this.lastHealth = { at: this.context.now().getTime(), health: { ok: true } };
+        return body;
       } catch (error) {
+        // the next health() probes again rather than repeat an answer this failure may contradict
+        this.lastHealth = undefined;
         if (!(error instanceof AuthenticationError) || attempt > 1) throw error;
         this.tokens.invalidate(token);
         this.context.logger.info(
