@@ -149,7 +149,7 @@ describe('a dispatcher killed mid-dispatch', () => {
     const project = await sendingProject(t, 'Shared');
     const shared = (i: number) => `0106000${String(i).padStart(4, '0')}`;
     const count = 600;
-    sim.sens.setKnobs({ latencyMs: 100 });
+    sim.sens.setKnobs({ latencyMs: 300 });
     const second = spawnDispatcher({ MUNJA_DISPATCH_BATCH: '50', MUNJA_DISPATCH_WORKERS: '2' });
     child = second.child;
     const ready = new Promise<void>((resolve) =>
@@ -158,20 +158,28 @@ describe('a dispatcher killed mid-dispatch', () => {
     await ready;
     const dispatcher = t.app.get(Dispatcher);
     expect(dispatcher.isRunning).toBe(true);
+    // This process holds back until the other has sent a batch: the accept wakes this process at once but the
+    // other only at its next sweep (PGlite has no NOTIFY across processes), and this process's two default
+    // 500-row claims would otherwise take all 600 before the other looked.
+    await dispatcher.stop();
     const sentBefore = dispatcher.stats.sent;
     const accepted = await t.http
       .post('/v1/messages')
       .set(project.auth)
       .send(sendBody({ messages: Array.from({ length: count }, (_, i) => ({ to: shared(i) })) }))
       .expect(202);
-    await waitFor(
-      async () => {
-        if (second.child.exitCode !== null) throw new Error(`the child process ended: ${second.stderr()}`);
-        return (await unsentCount(t, [accepted.body.requestId])) === 0;
-      },
-      60_000,
-      50,
-    );
+    const untilUnsent = (done: (unsent: number) => boolean) =>
+      waitFor(
+        async () => {
+          if (second.child.exitCode !== null) throw new Error(`the child process ended: ${second.stderr()}`);
+          return done(await unsentCount(t, [accepted.body.requestId]));
+        },
+        60_000,
+        50,
+      );
+    await untilUnsent((unsent) => unsent < count);
+    dispatcher.start();
+    await untilUnsent((unsent) => unsent === 0);
     second.child.kill('SIGKILL');
     for (let i = 0; i < count; i += 1)
       expect([shared(i), sim.sens.received(shared(i))]).toEqual([shared(i), 1]);
