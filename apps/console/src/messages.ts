@@ -258,8 +258,14 @@ export const messages = {
   'webhooks.log': ['전송 기록', 'Delivery log'],
   'webhooks.attempts': ['시도 {count}회', '{count} attempt(s)'],
   'webhooks.testHint': [
-    '시험 이벤트: 메시지를 하나 보내면 상태가 바뀔 때마다 message.status_changed 이벤트가 전송됩니다.',
-    'To test: send a message; each of its status changes posts a message.status_changed event.',
+    '시험 이벤트: 엔드포인트의 "시험 이벤트 보내기"는 서명된 webhook.test 이벤트 하나를 그 엔드포인트에 보내고, 여기에 기록됩니다.',
+    'Test: an endpoint\'s "Send a test event" posts one signed webhook.test event to it; its delivery shows here.',
+  ],
+  'webhooks.sendTest': ['시험 이벤트 보내기', 'Send a test event'],
+  'webhooks.sendTestOne': ['{url}에 시험 이벤트 보내기', 'Send a test event to {url}'],
+  'webhooks.testQueued': [
+    '시험 이벤트 {eventId}를 보냈습니다. 아래 전송 기록에서 결과를 볼 수 있습니다.',
+    'Test event {eventId} queued; its delivery shows in the log below.',
   ],
 
   'keys.project': ['프로젝트', 'Project'],

@@ -16,6 +16,7 @@ export {
   type SendRequestView,
   type ReservationView,
   type DeliveryView,
+  type TestEventView,
   type MessageHistoryQuery,
   type ReservationsQuery,
   type DeliveriesQuery,

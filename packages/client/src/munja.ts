@@ -15,6 +15,7 @@ export type MessageView = Schemas['MessageView'];
 export type SendRequestView = Schemas['SendRequestView'];
 export type ReservationView = Schemas['ReservationView'];
 export type DeliveryView = Schemas['DeliveryView'];
+export type TestEventView = Schemas['TestEventView'];
 export type MessageHistoryQuery = Omit<
   NonNullable<paths['/v1/messages']['get']['parameters']['query']>,
   'cursor'
@@ -241,6 +242,16 @@ export class WebhooksApi {
           params: { query: { ...query, ...(cursor === undefined ? {} : { cursor }) } },
         }),
       ),
+    );
+  }
+
+  /**
+   * Queues a signed `webhook.test` event for one endpoint (through the ordinary delivery path: it shows in
+   * the delivery log). MunjaError 404 for an unknown endpoint, 409 WEBHOOK_ENDPOINT_DISABLED when disabled.
+   */
+  async sendTestEvent(endpointId: string): Promise<TestEventView> {
+    return unwrap(
+      await this.munja.raw.POST('/v1/webhooks/{id}/test', { params: { path: { id: endpointId } } }),
     );
   }
 

@@ -246,4 +246,33 @@ describe('@munja/client against the service', () => {
       await receiver.stop();
     }
   });
+
+  it('sends a test event to one endpoint, signed, and logged as a webhook.test delivery', async () => {
+    const receiver = await new WebhookReceiver(() => 200).start();
+    try {
+      const secret = 'whsec_client_test_event_0123456789';
+      const created = await munja.raw.POST('/v1/webhooks', {
+        body: { url: receiver.url, secret, eventTypes: ['reservation.status_changed'] },
+      });
+      const endpointId = created.data!.id;
+      const queued = await munja.webhooks.sendTestEvent(endpointId);
+      expect(queued).toMatchObject({ type: 'webhook.test' });
+      const delivered = await waitFor(() => receiver.forEvent(queued.eventId)[0], 30_000);
+      expect(await munja.webhooks.verify(delivered.rawBody, delivered.headers, secret)).toBe(true);
+      const log = await waitFor(async () => {
+        const all = await munja.webhooks.deliveries({ eventId: queued.eventId }).toArray();
+        return all[0]?.status === 'DELIVERED' ? all : undefined;
+      }, 30_000);
+      expect(log).toEqual([expect.objectContaining({ id: queued.deliveryId, eventType: 'webhook.test' })]);
+
+      const unknown = await munja.webhooks
+        .sendTestEvent('00000000-0000-4000-8000-000000000000')
+        .catch((e) => e);
+      expect(unknown).toBeInstanceOf(MunjaError);
+      expect(unknown).toMatchObject({ status: 404, code: 'NOT_FOUND', field: 'id' });
+      await munja.raw.DELETE('/v1/webhooks/{id}', { params: { path: { id: endpointId } } });
+    } finally {
+      await receiver.stop();
+    }
+  });
 });

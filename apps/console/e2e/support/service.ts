@@ -37,6 +37,9 @@ export async function startService(): Promise<RunningService> {
       MUNJA_OPERATOR_KEY: operatorKey,
       MUNJA_DEMO: 'true',
       LOG_LEVEL: 'warn',
+      // the e2e's webhook receiver listens on 127.0.0.1; deliveries are looked for every 200 ms
+      MUNJA_WEBHOOK_ALLOW_PRIVATE: 'true',
+      MUNJA_WEBHOOK_TICK_MS: '200',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -165,6 +165,7 @@ export function createApi({ baseUrl = window.location.origin, key, fetch }: ApiO
     setWebhookEnabled: (id: string, enabled: boolean) =>
       unwrap(PATCH('/v1/webhooks/{id}', { params: { path: { id } }, body: { enabled } })),
     deleteWebhook: (id: string) => unwrap(DELETE('/v1/webhooks/{id}', { params: { path: { id } } })),
+    sendTestEvent: (id: string) => munja.webhooks.sendTestEvent(id),
     deliveries: (query: { endpointId?: string; cursor?: string } = {}) =>
       unwrap(GET('/v1/webhooks/deliveries', { params: { query } })) as Promise<Page<WebhookDelivery>>,
   };

@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import {
+  ApiAcceptedResponse,
   ApiCreatedResponse,
   ApiNoContentResponse,
   ApiOkResponse,
@@ -15,12 +16,14 @@ import {
   DeliveryPage,
   DeliveryView,
   ListDeliveriesQuery,
+  TestEventView,
   UpdateWebhookEndpointDto,
   WebhookEndpointList,
   WebhookEndpointView,
 } from './webhooks.dto';
 import { WebhookDeliveriesService } from './webhook-deliveries.service';
 import { endpointView, WebhookEndpointsService } from './webhook-endpoints.service';
+import { WebhookTestEvents } from './webhook-test-event';
 
 @ApiTags('webhooks')
 @Controller('v1/webhooks')
@@ -28,6 +31,7 @@ export class WebhooksController {
   constructor(
     private readonly endpoints: WebhookEndpointsService,
     private readonly deliveries: WebhookDeliveriesService,
+    private readonly testEvents: WebhookTestEvents,
   ) {}
 
   @Post()
@@ -104,6 +108,24 @@ export class WebhooksController {
     @Body() body: UpdateWebhookEndpointDto,
   ): Promise<WebhookEndpointView> {
     return this.endpoints.update(projectId, id, body);
+  }
+
+  @Post(':id/test')
+  @HttpCode(202)
+  @ApiOperation({
+    summary: 'Send a test event to this endpoint',
+    description:
+      'Queues one `webhook.test` event (data: `endpointId`, `message`) for this endpoint only, whatever its ' +
+      'event types: it is signed, sent, retried and logged like any event, and appears in the delivery log. ' +
+      '404 for an unknown endpoint; 409 WEBHOOK_ENDPOINT_DISABLED when the endpoint is disabled.',
+  })
+  @ApiAcceptedResponse({ type: TestEventView })
+  @ApiErrors({ 409: ['WEBHOOK_ENDPOINT_DISABLED'] })
+  async sendTestEvent(
+    @CurrentProject() projectId: string,
+    @Param('id', uuidPipe('id')) id: string,
+  ): Promise<TestEventView> {
+    return this.testEvents.queue(projectId, id);
   }
 
   @Delete(':id')

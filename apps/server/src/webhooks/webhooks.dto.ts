@@ -22,6 +22,12 @@ export const EVENT_TYPES = ['message.status_changed', 'reservation.status_change
 export type EventType = (typeof EVENT_TYPES)[number];
 /** What an endpoint may subscribe to: an event type, or `*` for every type (present and future). */
 export const SUBSCRIPTIONS = [...EVENT_TYPES, '*'] as const;
+/**
+ * The event POST /v1/webhooks/{id}/test sends to that one endpoint, whatever it subscribes to: not a
+ * subscription, only a type a delivery can carry.
+ */
+export const TEST_EVENT_TYPE = 'webhook.test';
+export const DELIVERY_EVENT_TYPES = [...EVENT_TYPES, TEST_EVENT_TYPE] as const;
 
 export const ENDPOINT_STATUSES = ['ENABLED', 'DISABLED'] as const;
 export type EndpointStatus = (typeof ENDPOINT_STATUSES)[number];
@@ -176,7 +182,7 @@ export class DeliveryAttemptView {
 export class DeliveryView {
   @ApiProperty() id!: string;
   @ApiProperty() eventId!: string;
-  @ApiProperty({ enum: EVENT_TYPES }) eventType!: string;
+  @ApiProperty({ enum: DELIVERY_EVENT_TYPES }) eventType!: string;
   @ApiProperty() endpointId!: string;
   @ApiProperty({ enum: DELIVERY_STATUSES }) status!: DeliveryStatus;
   @ApiProperty() attempts!: number;
@@ -191,6 +197,14 @@ export class DeliveryView {
 export class DeliveryPage {
   @ApiProperty({ type: [DeliveryView] }) items!: DeliveryView[];
   @ApiProperty({ type: String, nullable: true }) nextCursor!: string | null;
+}
+
+export class TestEventView {
+  @ApiProperty({ description: 'the event id (also the Munja-Event-Id header of the POST)' }) eventId!: string;
+  @ApiProperty({ description: 'its delivery in the log (GET /v1/webhooks/deliveries/{id})' })
+  deliveryId!: string;
+  @ApiProperty({ enum: [TEST_EVENT_TYPE] }) type!: string;
+  @ApiProperty() createdAt!: string;
 }
 
 export class WebhookEndpointList {

@@ -21,6 +21,7 @@ import { DeliveryWorker } from './delivery-worker';
 import { WEBHOOK_CHANNEL } from './webhook-channel';
 import { WebhookDeliveriesService } from './webhook-deliveries.service';
 import { WebhookEndpointsService } from './webhook-endpoints.service';
+import { WebhookTestEvents } from './webhook-test-event';
 import { WebhooksController } from './webhooks.controller';
 
 const HOUR_MS = 3_600_000;
@@ -74,7 +75,7 @@ export class WebhookDelivery implements OnApplicationBootstrap, BeforeApplicatio
 @Module({
   imports: [DatabaseLocationModule],
   controllers: [WebhooksController],
-  providers: [WebhookEndpointsService, WebhookDeliveriesService, WebhookDelivery],
+  providers: [WebhookEndpointsService, WebhookDeliveriesService, WebhookTestEvents, WebhookDelivery],
   exports: [WebhookDelivery],
 })
 export class WebhooksModule {}
