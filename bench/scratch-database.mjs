@@ -15,7 +15,8 @@ async function onServer(serverUrl, sql) {
 }
 
 export async function createScratchDatabase(serverUrl) {
-  const name = `munja_bench_${randomBytes(4).toString('hex')}`;
+  // a shared server: MUNJA_BENCH_DATABASE_PREFIX keeps each user's scratch databases apart
+  const name = `${process.env.MUNJA_BENCH_DATABASE_PREFIX ?? 'munja_bench'}_${randomBytes(4).toString('hex')}`;
   await onServer(serverUrl, `CREATE DATABASE ${name}`);
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;

@@ -54,7 +54,7 @@ describe('dispatch statement plans on a freshly filled day', () => {
       .filter((node) => node['Relation Name']?.startsWith('messages_'))
       .reduce((sum, node) => sum + (node['Actual Rows'] ?? 0) * (node['Actual Loops'] ?? 1), 0);
 
-  it('a claim walks messages_claim in due order and stops at the batch: no sort, no bitmap of every QUEUED row', async () => {
+  it('a claim walks message_queue_visible in visibility order and stops at the batch: no sort, no bitmap of every queued row', async () => {
     const now = new Date(Date.now() + 60_000);
     const nodes = await explain(ORDERED_CLAIM, CLAIM_STATEMENT, [
       now,
@@ -67,6 +67,9 @@ describe('dispatch statement plans on a freshly filled day', () => {
     expect(types).not.toContain('Sort');
     expect(types).not.toContain('Bitmap Heap Scan');
     expect(types).not.toContain('Seq Scan');
+    expect(nodes.find((node) => node['Relation Name'] === 'message_queue')?.['Index Name']).toBe(
+      'message_queue_visible',
+    );
     const claimed = nodes.find((node) => node['Node Type'] === 'Limit');
     expect(claimed?.['Actual Rows']).toBe(batch);
     // the due walk and the key probes of the UPDATE: a few rows per claimed row, never the day's 20,000

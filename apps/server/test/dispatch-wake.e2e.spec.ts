@@ -54,6 +54,13 @@ describe('waking the dispatcher', () => {
        RETURNING id`,
       [template!.id],
     );
+    // another writer's accept writes the queue row with the message (src/lifecycle/accepted-messages.ts)
+    await query(
+      t,
+      `INSERT INTO message_queue (message_id, request_time, project_id, plugin_id, visible_at)
+       SELECT id, request_time, project_id, route[1], due_at FROM messages WHERE id = $1`,
+      [queued!.id],
+    );
     await new Promise((resolve) => setTimeout(resolve, 300));
     // nothing woke the workers yet: the row waits (the sweep is 10 minutes away)
     expect(embedded.simulator.sens.received('01070000001')).toBe(0);

@@ -54,10 +54,14 @@ describe('retention: daily message partitions dropped whole', () => {
       `SELECT tableoid::regclass::text AS partition, state FROM messages WHERE request_id = $1 ORDER BY 1, 2`,
       [requests[label]],
     );
+  /** Closes a request's messages as the lifecycle would: the rows final, their queue and awaiting rows gone. */
   const finish = (label: string) =>
     sql(
-      `UPDATE messages SET state = 'DELIVERED', status = 'COMPLETED', status_name = 'success', updated_at = now()
-       WHERE request_id = $1`,
+      `WITH done AS (
+         UPDATE messages SET state = 'DELIVERED', status = 'COMPLETED', status_name = 'success', updated_at = now()
+          WHERE request_id = $1 RETURNING id
+       ), unqueued AS (DELETE FROM message_queue WHERE message_id IN (SELECT id FROM done))
+       DELETE FROM awaiting_reports WHERE message_id IN (SELECT id FROM done)`,
       [requests[label]],
     );
   const requestsLeft = async () =>

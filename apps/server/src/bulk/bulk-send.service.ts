@@ -7,7 +7,8 @@ import type { ReviewResult } from '@munja/compliance';
 import { DataSource, type QueryRunner } from 'typeorm';
 import { ApiError } from '../common/api-error';
 import { CLOCK, Clock } from '../common/clock';
-import { insertRows, ROWS_PER_STATEMENT } from '../messages/bulk-insert';
+import { insertAcceptedMessages } from '../lifecycle/accepted-messages';
+import { ROWS_PER_STATEMENT } from '../messages/bulk-insert';
 import { requestFingerprint } from '../messages/idempotency';
 import { MessagesService, type SendBasis } from '../messages/messages.service';
 import { MESSAGE_COLUMNS, messageRows } from '../messages/send-plan';
@@ -293,7 +294,7 @@ export class BulkSendService {
       tally.stored += recipients.length;
       chunk = [];
       await inserting;
-      inserting = insertRows(runner.manager, 'messages', MESSAGE_COLUMNS, messages);
+      inserting = insertAcceptedMessages(runner.manager, MESSAGE_COLUMNS, messages);
       // Awaited before the next INSERT or at the end; marked handled meanwhile.
       inserting.catch(() => undefined);
     };

@@ -149,7 +149,10 @@ export class Dispatcher {
     this.logger.log(`dispatcher ${this.owner} stopped`);
   }
 
-  /** One sweep now: lease recovery, reservations, expiry; wakes the workers when it queued anything. */
+  /**
+   * One sweep now: reservations, expiry; wakes the workers when it queued anything. (Expired leases need no
+   * sweep: a claim's lease is its queue row's visibility time, so the row is claimable again once it passes.)
+   */
   sweepNow(): Promise<void> {
     this.sweeping ??= this.sweep()
       .catch((error: unknown) => this.logger.error({ err: error }, 'dispatch sweep failed'))
@@ -160,14 +163,6 @@ export class Dispatcher {
   private async sweep(): Promise<void> {
     if (this.stopping) return;
     const now = this.clock.now();
-    const recovered = await this.queue.recoverExpiredLeases(now);
-    if (recovered > 0) {
-      this.stats.recovered += recovered;
-      this.logger.warn(
-        { recovered },
-        'expired leases recovered: these messages are sent again (at-least-once)',
-      );
-    }
     // A burst of due reservations (many at the same minute) is released in rounds of RELEASE_ROUND.
     const released = { started: 0, stale: 0, queued: 0 };
     for (let round = 0; round < MAX_RELEASE_ROUNDS && !this.stopping; round += 1) {
@@ -187,7 +182,7 @@ export class Dispatcher {
       1000,
     );
     this.stats.expired += expired;
-    if (recovered > 0 || released.queued > 0) this.signal.wake();
+    if (released.queued > 0) this.signal.wake();
   }
 
   /**
@@ -228,6 +223,14 @@ export class Dispatcher {
         continue;
       }
       this.stats.claimed += claimed.length;
+      const recovered = claimed.filter((m) => m.recovered).length;
+      if (recovered > 0) {
+        this.stats.recovered += recovered;
+        this.logger.warn(
+          { recovered },
+          'claimed messages whose lease expired: these messages are sent again (at-least-once)',
+        );
+      }
       const sending: Promise<void> = this.dispatch(claimed, leaseUntil)
         .catch((error: unknown) => {
           // Rows stay SENDING under our lease and come back by the sweep after it expires: never lost.

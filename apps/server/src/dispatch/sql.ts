@@ -50,7 +50,14 @@ export type PlannerSettings = Partial<
  * denied the hash, looped over a materialized scan of the day). Denying those methods to these statements
  * alone gives the one plan that is right at any volume.
  */
-export const ORDERED_CLAIM: PlannerSettings = { enable_bitmapscan: 'off', enable_sort: 'off' };
+export const ORDERED_CLAIM: PlannerSettings = {
+  enable_bitmapscan: 'off',
+  enable_sort: 'off',
+  // the claimed queue rows and their messages are then found by key, never by hashing the whole queue
+  enable_hashjoin: 'off',
+  enable_mergejoin: 'off',
+  enable_seqscan: 'off',
+};
 export const KEYED_UPDATE: PlannerSettings = {
   enable_hashjoin: 'off',
   enable_mergejoin: 'off',

@@ -23,6 +23,8 @@ export interface ClaimedMessage extends MessageKey {
   /** route[routeIndex]: the plugin this attempt goes to */
   readonly pluginId: string;
   readonly reservationId: string | null;
+  /** claimed again after another worker's lease on it expired (that worker may have sent it: at-least-once) */
+  readonly recovered: boolean;
 }
 
 interface ClaimedRow {
@@ -44,42 +46,64 @@ interface ClaimedRow {
   attempts: number;
   plugin_id: string;
   reservation_id: string | null;
+  recovered: boolean;
 }
 
 /**
- * Claims due QUEUED rows, oldest due first: $1 now, $2 limit, $3 owner, $4 lease until, $5 slowed-down plugins.
- * Planned with ORDERED_CLAIM (an ordered walk of messages_claim that stops at the limit).
+ * Claims visible rows of the queue, oldest first: $1 now, $2 limit, $3 owner, $4 lease until, $5 slowed-down
+ * plugins. The queue row's visibility becomes the lease end (a dead worker's rows come back by themselves, and
+ * such a row is claimed again like any other: `recovered`). The message row turns SENDING in place (HOT: no
+ * indexed column changes). Planned with ORDERED_CLAIM (an ordered walk of message_queue_visible that stops at
+ * the limit).
  */
 export const CLAIM_STATEMENT = `WITH due AS (
-         SELECT id, request_time FROM messages
-          WHERE state = 'QUEUED' AND due_at <= $1
-            AND NOT (COALESCE(route[route_index + 1], '') = ANY($5::text[]))
-          ORDER BY due_at
+         SELECT message_id, request_time, lease_owner FROM message_queue
+          WHERE visible_at <= $1 AND NOT (plugin_id = ANY($5::text[]))
+          ORDER BY visible_at
           LIMIT $2
           FOR UPDATE SKIP LOCKED
+       ), leased AS (
+         UPDATE message_queue q SET visible_at = $4, lease_owner = $3
+           FROM due WHERE q.message_id = due.message_id
+         RETURNING q.message_id, q.request_time, due.lease_owner IS NOT NULL AS recovered
        )
        UPDATE messages m
-          SET ${toState('SENDING')}, lease_owner = $3, lease_expires_at = $4,
-              plugin_id = m.route[m.route_index + 1], updated_at = $1
-         FROM due
-        WHERE m.id = due.id AND m.request_time = due.request_time
+          SET ${toState('SENDING')}, plugin_id = m.route[m.route_index + 1], updated_at = $1
+         FROM leased
+        WHERE m.id = leased.message_id AND m.request_time = leased.request_time
+          AND m.state IN ${stateList(['QUEUED', 'SENDING'])}
       RETURNING m.id, ${exactTime('m.request_time')} AS request_time, m.project_id, m.request_id, m.to_number, m.country_code, m.from_number, m.type,
                 m.content_type, m.subject, m.content, m.parts, m.file_ids, m.route, m.route_index, m.attempts,
-                m.plugin_id, m.reservation_id`;
+                m.plugin_id, m.reservation_id, leased.recovered`;
 
 /**
  * Records vendor acceptances: $1 now, then arrays of $2 ids, $3 plugins, $4 vendor ids, $5 vendor request
- * ids, $6 request times. Planned with KEYED_UPDATE (one primary-key probe per row).
+ * ids, $6 request times. The message row turns SENT in place (HOT), its queue row goes, and an awaiting row
+ * keyed by the vendor's id takes its place (only for rows this statement moved: a message a report closed
+ * meanwhile awaits nothing). Planned with KEYED_UPDATE (one primary-key probe per row).
  */
-export const RECORD_SENT_STATEMENT = `UPDATE messages m SET
-          ${toState('SENT')}, plugin_id = v.plugin_id, next_attempt_at = NULL,
-          vendor_message_id = v.vendor_message_id,
-          vendor_request_id = COALESCE(v.vendor_request_id, m.vendor_request_id),
-          sent_at = $1, status_name = NULL, status_code = NULL, status_message = NULL, complete_time = NULL,
-          lease_owner = NULL, lease_expires_at = NULL, updated_at = $1
-         FROM unnest($2::uuid[], $6::timestamptz[], $3::text[], $4::text[], $5::text[])
-              AS v(id, request_time, plugin_id, vendor_message_id, vendor_request_id)
-        WHERE m.id = v.id AND m.request_time = v.request_time AND m.state IN ${stateList(['SENDING', 'QUEUED'])}`;
+export const RECORD_SENT_STATEMENT = `WITH v AS (
+         SELECT * FROM unnest($2::uuid[], $6::timestamptz[], $3::text[], $4::text[], $5::text[])
+                AS v(id, request_time, plugin_id, vendor_message_id, vendor_request_id)
+       ), sent AS (
+         UPDATE messages m SET
+            ${toState('SENT')}, plugin_id = v.plugin_id, next_attempt_at = NULL,
+            vendor_message_id = v.vendor_message_id,
+            vendor_request_id = COALESCE(v.vendor_request_id, m.vendor_request_id),
+            sent_at = $1, status_name = NULL, status_code = NULL, status_message = NULL, complete_time = NULL,
+            updated_at = $1
+           FROM v
+          WHERE m.id = v.id AND m.request_time = v.request_time AND m.state IN ${stateList(['SENDING', 'QUEUED'])}
+         RETURNING m.id, m.request_time, m.project_id, m.plugin_id, m.vendor_message_id, m.vendor_request_id
+       ), awaiting AS (
+         INSERT INTO awaiting_reports (plugin_id, vendor_message_id, vendor_request_id, message_id, request_time,
+                                       project_id, sent_at)
+         SELECT plugin_id, vendor_message_id, vendor_request_id, id, request_time, project_id, $1 FROM sent
+         ON CONFLICT DO NOTHING
+       ), dequeued AS (
+         DELETE FROM message_queue q USING v WHERE q.message_id = v.id
+       )
+       SELECT count(*)::int AS affected FROM sent`;
 
 /** One message's recorded result of a send attempt. */
 export interface RecordedStep extends MessageKey {
@@ -91,8 +115,8 @@ export interface RecordedStep extends MessageKey {
 type SentStep = RecordedStep & { readonly step: Extract<NextStep, { kind: 'SENT' }> };
 
 /**
- * The dispatch transitions of the message lifecycle (claim, outcomes, hand-back, lease recovery, expiry). The
- * message rows are the queue. Every method is one statement over many rows (claims, outcomes, lease
+ * The dispatch transitions of the message lifecycle (claim, outcomes, hand-back, expiry) over `message_queue`
+ * (what is still to send), `awaiting_reports` (what the vendors have) and the message rows (updated in place). Every method is one statement over many rows (claims, outcomes, lease
  * recovery), so a batch of 500 costs a round trip or two, not 500.
  */
 export class MessageQueue {
@@ -136,6 +160,7 @@ export class MessageQueue {
       attempts: r.attempts,
       pluginId: r.plugin_id,
       reservationId: r.reservation_id,
+      recovered: r.recovered,
     }));
   }
 
@@ -163,7 +188,7 @@ export class MessageQueue {
   }
 
   private async recordSent(manager: EntityManager, steps: readonly SentStep[], now: Date): Promise<number> {
-    const { affected } = await sql(manager, RECORD_SENT_STATEMENT, [
+    const { rows } = await sql<{ affected: number }>(manager, RECORD_SENT_STATEMENT, [
       now,
       steps.map((s) => s.id),
       steps.map((s) => s.pluginId),
@@ -171,9 +196,13 @@ export class MessageQueue {
       steps.map((s) => s.step.vendorRequestId ?? null),
       steps.map((s) => s.requestTime),
     ]);
-    return affected;
+    return rows[0]?.affected ?? 0;
   }
 
+  /**
+   * Retries (back to the queue, visible at their due time, on the plugin of their route step) and failures (out
+   * of the queue, final), only for rows this worker still leases.
+   */
   private async recordUnsent(
     manager: EntityManager,
     owner: string,
@@ -201,73 +230,91 @@ export class MessageQueue {
       codes.push(step.code);
       texts.push(truncate(step.message));
     }
-    const { affected } = await sql(
+    const { rows } = await sql<{ affected: number }>(
       manager,
-      `UPDATE messages m SET
-          ${toStateOf('v.state')},
-          plugin_id = v.plugin_id,
-          route_index = COALESCE(v.route_index, m.route_index),
-          attempts = COALESCE(v.attempts, m.attempts),
-          due_at = COALESCE(v.due_at, m.due_at),
-          next_attempt_at = v.due_at,
-          status_name = CASE WHEN v.state = 'FAILED' THEN 'fail' ELSE NULL END,
-          status_code = v.code,
-          status_message = v.text,
-          complete_time = CASE WHEN v.state = 'FAILED' THEN $2::timestamptz ELSE NULL END,
-          lease_owner = NULL, lease_expires_at = NULL, updated_at = $2
-         FROM unnest($3::uuid[], $4::text[], $5::int[], $6::int[], $7::timestamptz[], $8::text[], $9::text[],
-                     $10::text[], $11::timestamptz[])
-              AS v(id, state, route_index, attempts, due_at, plugin_id, code, text, request_time)
-        WHERE m.id = v.id AND m.request_time = v.request_time AND m.state = 'SENDING' AND m.lease_owner = $1`,
+      `WITH v AS (
+         SELECT * FROM unnest($3::uuid[], $4::text[], $5::int[], $6::int[], $7::timestamptz[], $8::text[],
+                              $9::text[], $10::text[], $11::timestamptz[])
+                AS v(id, state, route_index, attempts, due_at, plugin_id, code, text, request_time)
+       ), held AS (
+         SELECT q.message_id FROM message_queue q JOIN v ON q.message_id = v.id
+          WHERE q.lease_owner = $1 FOR UPDATE OF q
+       ), changed AS (
+         UPDATE messages m SET
+            ${toStateOf('v.state')},
+            plugin_id = v.plugin_id,
+            route_index = COALESCE(v.route_index, m.route_index),
+            attempts = COALESCE(v.attempts, m.attempts),
+            due_at = COALESCE(v.due_at, m.due_at),
+            next_attempt_at = v.due_at,
+            status_name = CASE WHEN v.state = 'FAILED' THEN 'fail' ELSE NULL END,
+            status_code = v.code,
+            status_message = v.text,
+            complete_time = CASE WHEN v.state = 'FAILED' THEN $2::timestamptz ELSE NULL END,
+            updated_at = $2
+           FROM v JOIN held ON held.message_id = v.id
+          WHERE m.id = v.id AND m.request_time = v.request_time AND m.state = 'SENDING'
+         RETURNING m.id, m.state, m.due_at, m.route[m.route_index + 1] AS next_plugin
+       ), requeued AS (
+         UPDATE message_queue q SET visible_at = c.due_at, lease_owner = NULL,
+                plugin_id = COALESCE(c.next_plugin, q.plugin_id)
+           FROM changed c WHERE q.message_id = c.id AND c.state = 'QUEUED'
+       ), failed AS (
+         DELETE FROM message_queue q USING changed c WHERE q.message_id = c.id AND c.state = 'FAILED'
+       )
+       SELECT count(*)::int AS affected FROM changed`,
       [owner, now, ids, states, routeIndexes, attempts, dues, plugins, codes, texts, requestTimes],
     );
-    return affected;
+    return rows[0]?.affected ?? 0;
   }
 
-  /** Hands claimed rows back untouched (graceful shutdown before their send started). */
+  /** Hands claimed rows back untouched (graceful shutdown before their send started): visible again now. */
   async release(owner: string, messages: readonly MessageKey[], now: Date): Promise<number> {
     if (messages.length === 0) return 0;
-    const { affected } = await sqlPlanned(
+    const { rows } = await sqlPlanned<{ affected: number }>(
       this.db,
       KEYED_UPDATE,
-      `UPDATE messages m SET ${toState('QUEUED')}, lease_owner = NULL, lease_expires_at = NULL, updated_at = $2
-         FROM unnest($3::uuid[], $4::timestamptz[]) AS v(id, request_time)
-        WHERE m.id = v.id AND m.request_time = v.request_time AND m.state = 'SENDING' AND m.lease_owner = $1`,
-      [owner, now, messages.map((m) => m.id), messages.map((m) => m.requestTime)],
+      `WITH back AS (
+         UPDATE message_queue q SET visible_at = $2, lease_owner = NULL
+           FROM unnest($3::uuid[]) AS v(id)
+          WHERE q.message_id = v.id AND q.lease_owner = $1
+         RETURNING q.message_id, q.request_time
+       ), queued AS (
+         UPDATE messages m SET ${toState('QUEUED')}, updated_at = $2
+           FROM back WHERE m.id = back.message_id AND m.request_time = back.request_time AND m.state = 'SENDING'
+         RETURNING m.id
+       )
+       SELECT count(*)::int AS affected FROM back`,
+      [owner, now, messages.map((m) => m.id)],
     );
-    return affected;
+    return rows[0]?.affected ?? 0;
   }
 
   /**
-   * Rows whose worker died (lease expired while SENDING) become claimable again. At-least-once: if that worker's
-   * vendor call went through before it died, the message is sent a second time (documented trade-off: losing
-   * a message is worse than a rare duplicate, and the vendor id of the first send was never recorded).
+   * Sent messages with no final report since `sentBefore` are closed as EXPIRED (fail): their awaiting rows go
+   * and the message rows take the outcome in place.
    */
-  async recoverExpiredLeases(now: Date): Promise<number> {
-    const { affected } = await sql(
-      this.db,
-      `UPDATE messages SET ${toState('QUEUED')}, lease_owner = NULL, lease_expires_at = NULL, updated_at = $1
-        WHERE state = 'SENDING' AND lease_expires_at < $1`,
-      [now],
-    );
-    return affected;
-  }
-
-  /** Sent messages with no final report since `sentBefore` are closed as EXPIRED (fail). */
   async expireUnreported(sentBefore: Date, now: Date, limit: number): Promise<number> {
-    const { affected } = await sqlPlanned(
+    const { rows } = await sqlPlanned<{ affected: number }>(
       this.db,
-      ORDERED_CLAIM,
+      KEYED_UPDATE,
       `WITH stale AS (
-         SELECT id, request_time FROM messages WHERE state = 'SENT' AND sent_at < $1 ORDER BY sent_at LIMIT $3
+         SELECT plugin_id, vendor_message_id FROM awaiting_reports WHERE sent_at < $1 LIMIT $3
             FOR UPDATE SKIP LOCKED
+       ), gone AS (
+         DELETE FROM awaiting_reports a USING stale s
+          WHERE a.plugin_id = s.plugin_id AND a.vendor_message_id = s.vendor_message_id
+         RETURNING a.message_id, a.request_time
+       ), expired AS (
+         UPDATE messages m SET ${toState('EXPIRED')}, status_name = 'fail', status_code = 'EXPIRED',
+                status_message = 'no delivery report in time', complete_time = $2, updated_at = $2
+           FROM gone WHERE m.id = gone.message_id AND m.request_time = gone.request_time AND m.state = 'SENT'
+         RETURNING m.id
        )
-       UPDATE messages m SET ${toState('EXPIRED')}, status_name = 'fail', status_code = 'EXPIRED',
-              status_message = 'no delivery report in time', complete_time = $2, updated_at = $2
-         FROM stale WHERE m.id = stale.id AND m.request_time = stale.request_time`,
+       SELECT count(*)::int AS affected FROM expired`,
       [sentBefore, now, limit],
     );
-    return affected;
+    return rows[0]?.affected ?? 0;
   }
 }
 

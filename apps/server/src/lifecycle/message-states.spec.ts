@@ -39,17 +39,43 @@ function sources(dir: string): string[] {
   });
 }
 
+/** Files allowed to write the lifecycle's tables outside src/lifecycle, and why. */
+const ALLOWED: Readonly<Record<string, string>> = {
+  // fixtures for the history EXPLAIN test and bench at volume (never used by the service)
+  'retention/synthetic-history.ts': 'synthetic rows with their queue and awaiting rows',
+};
+
+/** A statement that writes message state: the outcome columns of messages, or the queue and awaiting tables. */
+const WRITES_STATE = [
+  /UPDATE\s+messages\b/i,
+  /\bstate\s*=\s*'[A-Z]+'\s*,\s*status\s*=/i,
+  /(INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+(message_queue|awaiting_reports)\b/i,
+  /INSERT\s+INTO\s+messages\b/i,
+];
+
 describe('one owner of the message lifecycle', () => {
-  it('has no statement outside src/lifecycle that updates messages or spells a state → status pair', () => {
+  it('has no statement outside src/lifecycle that writes messages, their queue or awaiting rows', () => {
     const root = join(__dirname, '..');
     const offenders: string[] = [];
     for (const file of sources(root)) {
       const path = relative(root, file);
-      if (path.startsWith('lifecycle/') || path.startsWith('database/migrations/')) continue;
+      if (path.startsWith('lifecycle/') || path.startsWith('database/migrations/') || ALLOWED[path]) continue;
       const text = readFileSync(file, 'utf8');
-      if (/UPDATE\s+messages\b/i.test(text) || /\bstate\s*=\s*'[A-Z]+'\s*,\s*status\s*=/i.test(text))
-        offenders.push(path);
+      if (WRITES_STATE.some((pattern) => pattern.test(text))) offenders.push(path);
     }
     expect(offenders).toEqual([]);
+  });
+
+  it('catches each kind of write it looks for', () => {
+    for (const statement of [
+      `UPDATE messages SET x = 1`,
+      `SET state = 'SENT', status = 'PROCESSING'`,
+      `DELETE FROM message_queue q`,
+      `INSERT INTO awaiting_reports (plugin_id)`,
+      `update awaiting_reports set sent_at = now()`,
+      `INSERT INTO messages (id)`,
+    ])
+      expect(WRITES_STATE.some((pattern) => pattern.test(statement))).toBe(true);
+    expect(WRITES_STATE.some((pattern) => pattern.test(`SELECT 1 FROM message_queue`))).toBe(false);
   });
 });

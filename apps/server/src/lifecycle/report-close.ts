@@ -18,8 +18,10 @@ export interface ReportClosing {
 }
 
 /**
- * One UPDATE closing many messages by their final reports; the WHERE keeps final states final. The completion
- * time is never before the message's send time or its send to the vendor: vendors report whole seconds.
+ * One statement closing many messages by their final reports: the message rows take the outcome in place (HOT),
+ * and their awaiting rows (and a queue row, for a report that came before the send's outcome was recorded)
+ * go. The WHERE keeps final states final. The completion time is never before the message's send time or its
+ * send to the vendor: vendors report whole seconds.
  */
 export async function closeByReports(
   manager: EntityManager,
@@ -27,9 +29,10 @@ export async function closeByReports(
   now: Date,
 ): Promise<number> {
   if (closing.length === 0) return 0;
-  const { affected } = await sql(
+  const { rows } = await sql<{ affected: number }>(
     manager,
-    `UPDATE messages m SET
+    `WITH closed AS (
+     UPDATE messages m SET
         ${toStateOf('v.state')},
         status_name = CASE WHEN v.state = 'DELIVERED' THEN 'success' ELSE 'fail' END,
         status_code = v.code,
@@ -37,12 +40,19 @@ export async function closeByReports(
         telco_code = COALESCE(v.telco, m.telco_code),
         complete_time = GREATEST(COALESCE(v.completed_at, $1), m.due_at, m.sent_at),
         vendor_message_id = COALESCE(v.vendor_message_id, m.vendor_message_id),
-        lease_owner = NULL, lease_expires_at = NULL,
         updated_at = $1
        FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::text[],
                    $9::timestamptz[])
             AS v(id, state, code, text, telco, completed_at, vendor_message_id, request_time)
-      WHERE m.id = v.id AND m.request_time = v.request_time AND m.state IN ${stateList(CLOSABLE)}`,
+      WHERE m.id = v.id AND m.request_time = v.request_time AND m.state IN ${stateList(CLOSABLE)}
+     RETURNING m.id, m.plugin_id, m.vendor_message_id
+     ), answered AS (
+       DELETE FROM awaiting_reports a USING closed c
+        WHERE a.plugin_id = c.plugin_id AND a.vendor_message_id = c.vendor_message_id
+     ), dequeued AS (
+       DELETE FROM message_queue q USING closed c WHERE q.message_id = c.id
+     )
+     SELECT count(*)::int AS affected FROM closed`,
     [
       now,
       closing.map((c) => c.message.id),
@@ -55,5 +65,5 @@ export async function closeByReports(
       closing.map((c) => c.message.requestTime),
     ],
   );
-  return affected;
+  return rows[0]?.affected ?? 0;
 }

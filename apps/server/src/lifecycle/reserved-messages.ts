@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { sql } from '../dispatch/sql';
+import { enqueueFrom } from './accepted-messages';
 import { toState, toStateOf } from './message-states';
 
 /** Why reserved messages close without being sent. */
@@ -59,17 +60,23 @@ export async function refuseReserved(
   return affected;
 }
 
-/** The remaining RESERVED messages of these reservations → QUEUED (due now). */
+/** The remaining RESERVED messages of these reservations → QUEUED: each gets its queue row, visible now. */
 export async function queueReserved(
   manager: EntityManager,
   reservationIds: readonly string[],
   now: Date,
 ): Promise<number> {
-  const { affected } = await sql(
+  const { rows } = await sql<{ affected: number }>(
     manager,
-    `UPDATE messages SET ${toState('QUEUED')}, updated_at = $1
-      WHERE reservation_id = ANY($2::uuid[]) AND state = 'RESERVED'`,
+    `WITH queued AS (
+       UPDATE messages SET ${toState('QUEUED')}, updated_at = $1
+        WHERE reservation_id = ANY($2::uuid[]) AND state = 'RESERVED'
+       RETURNING id, request_time, project_id, route[route_index + 1] AS plugin_id
+     ), enqueued AS (
+       ${enqueueFrom('queued', '$1::timestamptz')}
+     )
+     SELECT count(*)::int AS affected FROM queued`,
     [now, reservationIds],
   );
-  return affected;
+  return rows[0]?.affected ?? 0;
 }

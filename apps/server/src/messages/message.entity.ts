@@ -1,14 +1,18 @@
-import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, PrimaryColumn } from 'typeorm';
 
 export type MessageType = 'SMS' | 'LMS' | 'MMS' | 'INTL';
 
 export { STATUS_OF_STATE, type MessageState, type MessageStatus } from '../lifecycle/message-states';
 import type { MessageState, MessageStatus } from '../lifecycle/message-states';
 
-/** One recipient of a send request. These rows are the dispatch queue. */
+/**
+ * One recipient of a send request, as history reads it (read-only here: src/lifecycle writes every row). The key
+ * is (id, request_time): the table is partitioned by request_time. What is still to send is in message_queue,
+ * what awaits a report in awaiting_reports.
+ */
 @Entity('messages')
 export class MessageRow {
-  @PrimaryGeneratedColumn('uuid')
+  @PrimaryColumn('uuid')
   id!: string;
 
   @Column('uuid', { name: 'project_id' })
@@ -17,7 +21,7 @@ export class MessageRow {
   @Column('uuid', { name: 'request_id' })
   requestId!: string;
 
-  @Column('timestamptz', { name: 'request_time' })
+  @PrimaryColumn('timestamptz', { name: 'request_time' })
   requestTime!: Date;
 
   /** position in the request's `messages` */
@@ -88,12 +92,6 @@ export class MessageRow {
 
   @Column('timestamptz', { name: 'next_attempt_at', nullable: true })
   nextAttemptAt!: Date | null;
-
-  @Column('text', { name: 'lease_owner', nullable: true })
-  leaseOwner!: string | null;
-
-  @Column('timestamptz', { name: 'lease_expires_at', nullable: true })
-  leaseExpiresAt!: Date | null;
 
   @Column('text', { name: 'vendor_message_id', nullable: true })
   vendorMessageId!: string | null;

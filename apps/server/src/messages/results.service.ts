@@ -15,6 +15,17 @@ import {
 } from './results.dto';
 import { SendRequestRow } from './send-request.entity';
 
+/**
+ * The messages of project :projectId not yet COMPLETED, as (id, request_time): queued or being sent, sent and
+ * awaiting a report, or reserved (a READY reservation's messages).
+ */
+const OPEN_MESSAGES = `SELECT q.message_id, q.request_time FROM message_queue q WHERE q.project_id = :projectId
+   UNION ALL
+   SELECT a.message_id, a.request_time FROM awaiting_reports a WHERE a.project_id = :projectId
+   UNION ALL
+   SELECT o.id, o.request_time FROM reservations r JOIN messages o ON o.reservation_id = r.id
+    WHERE r.project_id = :projectId AND r.status IN ('READY', 'PROCESSING') AND o.state = 'RESERVED'`;
+
 /** SENS keeps history 30 days; searches reach no further back. */
 export const HISTORY_DAYS = 30;
 const DAY_MS = 86_400_000;
@@ -176,6 +187,11 @@ export class ResultsService {
       .andWhere('m.request_time >= :from AND m.request_time < :to', { from, to });
     if (query.type) qb.andWhere('m.type = :type', { type: query.type });
     if (query.status) qb.andWhere('m.status = :status', { status: query.status });
+    // READY and PROCESSING messages are few and all listed by the lifecycle's small tables (queued or leased,
+    // awaiting a report, reserved): the page is read through them and the messages' primary key, one partition
+    // per row, instead of every row of the range.
+    if (query.status && query.status !== 'COMPLETED')
+      qb.andWhere(`(m.id, m.request_time) IN (${OPEN_MESSAGES})`);
     if (query.from) qb.andWhere('m.from_number = :fromNumber', { fromNumber: digits(query.from) });
     if (query.to) qb.andWhere('m.to_number = :toNumber', { toNumber: digits(query.to) });
     if (query.cursor) {

@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { DISPATCH_CHANNEL } from '../dispatch/dispatch-signal';
+import { acceptMessagesCtes } from '../lifecycle/accepted-messages';
 import { type BulkColumn, unnestRows } from './bulk-insert';
 import { MESSAGE_COLUMNS } from './send-plan';
 
@@ -176,11 +177,12 @@ export class SendWriter {
          INSERT INTO reservations (${names(RESERVATION_COLUMNS)})
          SELECT ${reservations.expressions.join(', ')} FROM ${reservations.from}
           WHERE ${reservations.column('request_id')} IN (SELECT id FROM accepted)
-       ), queued AS (
-         INSERT INTO messages (${names(MESSAGE_COLUMNS)})
-         SELECT ${messages.expressions.join(', ')} FROM ${messages.from}
-          WHERE ${messages.column('request_id')} IN (SELECT id FROM accepted)
-       )
+       ), ${acceptMessagesCtes(
+         MESSAGE_COLUMNS,
+         messages.expressions,
+         messages.from,
+         `${messages.column('request_id')} IN (SELECT id FROM accepted)`,
+       )}
        -- other processes' dispatchers hear of sends that go now (delivered at commit, once per statement)
        SELECT id, CASE WHEN reservation_id IS NULL THEN pg_notify($${next}, '') END AS woke FROM accepted`,
       [...requests.values, ...reservations.values, ...messages.values, DISPATCH_CHANNEL],

@@ -25,9 +25,9 @@ export async function readSnapshot(db: DataSource): Promise<MetricsSnapshot> {
     `SELECT metric, plugin, type, state, sum(value)::float8 AS value
      FROM metric_counters GROUP BY metric, plugin, type, state`,
   )) as CounterRow[];
-  // Both counts use partial indexes (messages_claim, webhook_deliveries_due), so they stay cheap.
+  // Both read small things: the queue's unleased rows (message_queue), the partial webhook_deliveries_due.
   const gauges = (await db.query(
-    `SELECT (SELECT count(*) FROM messages WHERE state = 'QUEUED')::float8 AS queued,
+    `SELECT (SELECT count(*) FROM message_queue WHERE lease_owner IS NULL)::float8 AS queued,
             (SELECT count(*) FROM webhook_deliveries WHERE status = 'PENDING')::float8 AS pending`,
   )) as Array<{ queued: number; pending: number }>;
   return {

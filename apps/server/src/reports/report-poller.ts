@@ -27,7 +27,7 @@ interface PendingRow {
 }
 
 /**
- * Polls every plugin that polls. Per-message vendors (SENS) get the SENT rows of that plugin, oldest first, a
+ * Polls every plugin that polls. Per-message vendors (SENS) get the messages awaiting that plugin's report (awaiting_reports), oldest first, a
  * batch at a time, walking the whole backlog with a cursor across ticks; queue vendors (OMNI) are drained
  * while they say `more`. A queue's reports are acknowledged only after they are stored.
  */
@@ -129,11 +129,12 @@ export class ReportPoller {
     const { rows } = await sqlPlanned<PendingRow>(
       this.db,
       ORDERED_CLAIM,
-      `SELECT id, ${exactTime('request_time')} AS request_time, vendor_message_id, vendor_request_id, sent_at
-         FROM messages
-        WHERE state = 'SENT' AND plugin_id = $1 AND vendor_message_id IS NOT NULL
-          AND ($2::timestamptz IS NULL OR (sent_at, id) > ($2::timestamptz, $3::uuid))
-        ORDER BY sent_at, id
+      `SELECT message_id AS id, ${exactTime('request_time')} AS request_time, vendor_message_id, vendor_request_id,
+              sent_at
+         FROM awaiting_reports
+        WHERE plugin_id = $1
+          AND ($2::timestamptz IS NULL OR (sent_at, message_id) > ($2::timestamptz, $3::uuid))
+        ORDER BY sent_at, message_id
         LIMIT $4`,
       [pluginId, cursor?.sentAt ?? null, cursor?.id ?? null, PENDING_BATCH],
     );

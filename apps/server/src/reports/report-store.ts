@@ -101,10 +101,10 @@ export class ReportStore {
         vendor_message_id: string;
       }>(
         manager,
-        `SELECT d.id, m.id AS message_id, ${exactTime('m.request_time')} AS request_time, d.status, d.vendor_code, d.vendor_message, d.telco, d.completed_at,
+        `SELECT d.id, a.message_id, ${exactTime('a.request_time')} AS request_time, d.status, d.vendor_code, d.vendor_message, d.telco, d.completed_at,
                 d.vendor_message_id
            FROM delivery_reports d
-           JOIN messages m ON m.plugin_id = d.plugin_id AND m.vendor_message_id = d.vendor_message_id
+           JOIN awaiting_reports a ON a.plugin_id = d.plugin_id AND a.vendor_message_id = d.vendor_message_id
           WHERE d.message_id IS NULL AND d.plugin_id = $1 AND d.vendor_message_id = ANY($2::text[])
           ORDER BY d.id`,
         [pluginId, vendorMessageIds],
@@ -140,11 +140,11 @@ export class ReportStore {
   }
 
   /**
-   * Finds each report's message: by our ref echoed back (one partition when its request_time is known), else
-   * by (plugin, vendor id). Separate index lookups, not one OR, so each uses its index on every partition.
-   * A ref lookup compares the plugin with IS NOT DISTINCT FROM, which no index serves: with statistics taken
-   * while a day's rows had no plugin yet, the planner otherwise judged `plugin_id = $1` nearly unique and
-   * walked the (plugin, vendor id) index, reading 50,000 entries per report (25 s for a batch of 500).
+   * Finds each report's message: by (plugin, vendor id) in the small table of messages awaiting a report (one
+   * primary-key probe, and its request_time names the one partition to close the message in), else by our ref
+   * echoed back (a report that came before the send's outcome was recorded, or after the message closed): one
+   * partition when its request_time is known, every partition's primary key otherwise. A ref lookup compares
+   * the plugin with IS NOT DISTINCT FROM, so a ref alone never matches another plugin's message.
    */
   private async match(
     manager: EntityManager,
@@ -158,12 +158,12 @@ export class ReportStore {
          FROM unnest($1::text[], $2::text[], $3::uuid[], $4::timestamptz[])
               WITH ORDINALITY AS v(plugin_id, vendor_message_id, ref_id, request_time, i)
          JOIN LATERAL (
+           SELECT a.message_id AS id, a.request_time FROM awaiting_reports a
+            WHERE a.plugin_id = v.plugin_id AND a.vendor_message_id = v.vendor_message_id
+           UNION ALL
            SELECT m.id, m.request_time FROM messages m
             WHERE v.request_time IS NOT NULL AND m.id = v.ref_id AND m.request_time = v.request_time
               AND m.plugin_id IS NOT DISTINCT FROM v.plugin_id
-           UNION ALL
-           SELECT m.id, m.request_time FROM messages m
-            WHERE m.plugin_id = v.plugin_id AND m.vendor_message_id = v.vendor_message_id
            UNION ALL
            SELECT m.id, m.request_time FROM messages m
             WHERE v.request_time IS NULL AND m.id = v.ref_id AND m.plugin_id IS NOT DISTINCT FROM v.plugin_id

@@ -2,6 +2,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { Clock } from '../common/clock';
 import { DeliveryStore } from '../webhooks/delivery-store';
 import { query } from '../webhooks/webhook-sql';
+import { MESSAGES_FILLFACTOR } from '../database/migrations/1765100000000-message-layout';
 import { planPartitions, retentionCutoff, type PartitionDay } from './partition-calendar';
 
 export interface RetentionOptions {
@@ -165,7 +166,11 @@ export class RetentionJob {
       [day.start, day.end],
     );
     if (used[0]?.used) return 'default';
-    await m.query(`CREATE TABLE ${day.name} (LIKE messages INCLUDING DEFAULTS INCLUDING CONSTRAINTS)`);
+    // Room on each page for the lifecycle's in-place (HOT) updates, like the days the layout migration found.
+    await m.query(
+      `CREATE TABLE ${day.name} (LIKE messages INCLUDING DEFAULTS INCLUDING CONSTRAINTS)
+       WITH (fillfactor = ${MESSAGES_FILLFACTOR})`,
+    );
     await m.query(
       `ALTER TABLE messages ATTACH PARTITION ${day.name}
        FOR VALUES FROM ('${day.start.toISOString()}') TO ('${day.end.toISOString()}')`,
@@ -176,13 +181,18 @@ export class RetentionJob {
   /**
    * Drops a day past the retention, unless a message of it is still in flight (a reservation made then for a
    * later time, a send awaiting its report): no accepted message disappears. The in-flight check reads the
-   * small messages_history_open index; `messages` is locked first, as a query through it would.
+   * lifecycle's small tables (queue, awaiting reports) and the day's reserved rows through its reservation
+   * index; `messages` is locked first, as a query through it would.
    */
   private async dropPartition(m: EntityManager, day: PartitionDay): Promise<'dropped' | 'open' | 'gone'> {
     const open = async () => {
       const { rows } = await query<{ open: boolean }>(
         m,
-        `SELECT EXISTS (SELECT 1 FROM ${day.name} WHERE status <> 'COMPLETED') AS open`,
+        `SELECT EXISTS (SELECT 1 FROM message_queue WHERE request_time >= $1 AND request_time < $2)
+             OR EXISTS (SELECT 1 FROM awaiting_reports WHERE request_time >= $1 AND request_time < $2)
+             OR EXISTS (SELECT 1 FROM ${day.name} WHERE reservation_id IS NOT NULL AND status <> 'COMPLETED')
+             AS open`,
+        [day.start, day.end],
       );
       return rows[0]?.open === true;
     };

@@ -8,7 +8,7 @@ import { RetentionJob } from './retention-job';
  * - recipients: 50,000 numbers `0107xxxxxxx` (each number about rows/50,000 times);
  * - calling numbers: 0212345678 about 90 %, 0212345679 9 %, 0212345670 1 %;
  * - types: SMS 80 %, LMS 15 %, MMS 4 %, INTL 1 %;
- * - status: READY 1 %, PROCESSING 1 %, COMPLETED 98 %.
+ * - status: READY 1 %, PROCESSING 1 %, COMPLETED 98 % (the open ones with their queue or awaiting row).
  */
 export interface SyntheticHistory {
   projectId: string;
@@ -57,7 +57,8 @@ export async function fillHistory(
   for (let start = first; start < first + history.rows; start += CHUNK) {
     const last = Math.min(start + CHUNK, first + history.rows) - 1;
     await db.query(
-      `INSERT INTO messages (project_id, request_id, request_time, recipient_index, to_number, country_code,
+      `WITH filled AS (
+       INSERT INTO messages (project_id, request_id, request_time, recipient_index, to_number, country_code,
          from_number, type, content_type, content, status, state, due_at, route, updated_at)
        SELECT $1, $2, t, g, '0107' || lpad(((g * 7919) % 50000)::text, 7, '0'), '82',
          CASE WHEN f < 90 THEN '0212345678' WHEN f < 99 THEN '0212345679' ELSE '0212345670' END,
@@ -70,10 +71,20 @@ export async function fillHistory(
             -- Calling number, type and status from unrelated hashes of g, so their combinations all occur.
             LATERAL (SELECT $5::timestamptz - make_interval(secs => ((g * 104729) % $6) + 1) AS t,
                             (g * 40503) % 10009 % 100 AS f, (g * 65537) % 10007 % 100 AS k,
-                            (g * 48271) % 10037 % 100 AS s) x`,
+                            (g * 48271) % 10037 % 100 AS s) x
+       RETURNING id, request_time, project_id, state
+       ), queued AS (
+         -- the open rows are where the lifecycle keeps them: queued, or awaiting a report
+         INSERT INTO message_queue (message_id, request_time, project_id, plugin_id, visible_at)
+         SELECT id, request_time, project_id, 'sens', request_time FROM filled WHERE state = 'QUEUED'
+       ), awaiting AS (
+         INSERT INTO awaiting_reports (plugin_id, vendor_message_id, message_id, request_time, project_id, sent_at)
+         SELECT 'sens', 'synthetic-' || id, id, request_time, project_id, request_time FROM filled WHERE state = 'SENT'
+       )
+       SELECT count(*) FROM filled`,
       [history.projectId, request?.id, start, last, history.end, spanSeconds],
     );
     progress?.(last - first + 1);
   }
-  await db.query(`ANALYZE messages`);
+  await db.query(`ANALYZE messages, message_queue, awaiting_reports`);
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { sql } from '../dispatch/sql';
-import { insertRows } from '../messages/bulk-insert';
+import { insertAcceptedMessages } from '../lifecycle/accepted-messages';
 import { MESSAGE_COLUMNS, messageRows } from '../messages/send-plan';
 import type { OccurrencePlan, TemplatePlan } from './occurrence-plan';
 import type { ScheduleRow } from './schedule-row';
@@ -82,7 +82,7 @@ export async function writeOccurrences(
     // Recipients refused at the occurrence (BLOCKED since, an invalid number) are stored closed without a
     // reservation by the send path; here they belong to the occurrence too, so its view counts them.
     for (const message of rows) message[RESERVATION_COLUMN] = reservationId;
-    await insertRows(manager, 'messages', MESSAGE_COLUMNS, rows);
+    await insertAcceptedMessages(manager, MESSAGE_COLUMNS, rows);
     written[plan.status === 'READY' ? 'ready' : plan.status === 'SKIP' ? 'skip' : 'stale'] += 1;
   }
   return written;

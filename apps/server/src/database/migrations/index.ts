@@ -5,6 +5,7 @@ import { Webhooks1764000000000 } from './1764000000000-webhooks';
 import { Schedules1764100000000 } from './1764100000000-schedules';
 import { MessagePartitions1764200000000 } from './1764200000000-message-partitions';
 import { DispatchPlans1764300000000 } from './1764300000000-dispatch-plans';
+import { MessageLayout1765100000000 } from './1765100000000-message-layout';
 
 /** Every migration, oldest first. Add new ones here (later timestamps). */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   Schedules1764100000000,
   MessagePartitions1764200000000,
   DispatchPlans1764300000000,
+  MessageLayout1765100000000,
 ];

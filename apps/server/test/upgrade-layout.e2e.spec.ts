@@ -1,0 +1,175 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { DeliveryReport } from '@munja/provider-kit';
+import { DataSource } from 'typeorm';
+import { MessageLayout1765100000000 } from '../src/database/migrations/1765100000000-message-layout';
+import { Dispatcher } from '../src/dispatch/dispatcher';
+import type { EmbeddedSimulator } from '../src/plugins/embedded-simulator';
+import { EMBEDDED_SIMULATOR } from '../src/plugins/plugins.module';
+import { ReportStore } from '../src/reports/report-store';
+import { ReportPolling } from '../src/reports/reports.module';
+import { FAST_DISPATCH, query, waitFor } from './dispatch-support';
+import { sendBody, sendingProject } from './messages-fixtures';
+import { startTestApp, type TestApp } from './test-app';
+import { TestClock } from './test-clock';
+
+/** The kinds of rows a database of the previous layout holds mid-flight. */
+const KINDS = ['queued', 'sending', 'sent', 'reserved', 'final'] as const;
+type Kind = (typeof KINDS)[number];
+/** A recipient per kind and row: 010 + kind digit + 7 digits. */
+const recipient = (kind: Kind, i: number) => `010${KINDS.indexOf(kind) + 1}${String(i).padStart(7, '0')}`;
+
+/**
+ * A database of the layout before 1765100000000 (the migration rolled back on a fresh one) with thousands of
+ * rows in every state a running service leaves: queued, SENDING under a dead worker's expired lease, SENT
+ * awaiting a report, RESERVED for a due reservation, and final. The migration runs as at a start-up; then the
+ * dispatcher and the reports finish the work: every message reaches COMPLETED, none is lost, the simulator
+ * receives each one that was not yet at the vendor exactly once and none that was.
+ */
+describe('upgrading a database of the previous message layout in place', () => {
+  let t: TestApp;
+  let db: DataSource;
+  let embedded: EmbeddedSimulator;
+  const clock = new TestClock('2026-03-02T01:00:00Z');
+  let perKind: number;
+  let requestId: string;
+  let total: number;
+
+  beforeAll(async () => {
+    t = await startTestApp({ clock, env: { ...FAST_DISPATCH, MUNJA_DISPATCH: 'false' } });
+    db = t.app.get(DataSource);
+    embedded = t.app.get<EmbeddedSimulator>(EMBEDDED_SIMULATOR);
+    perKind = t.database === 'postgres' ? 800 : 400;
+    const project = await sendingProject(t, 'Upgrade');
+    // one real send gives the request (and a message row shaped by the send path) the others are copied from
+    const accepted = await t.http
+      .post('/v1/messages')
+      .set(project.auth)
+      .send(sendBody({ messages: [{ to: recipient('queued', 0) }] }))
+      .expect(202);
+    requestId = accepted.body.requestId as string;
+
+    // back to the previous layout, as the current main created it
+    const runner = db.createQueryRunner();
+    try {
+      await new MessageLayout1765100000000().down(runner);
+    } finally {
+      await runner.release();
+    }
+    await query(t, `DELETE FROM migrations WHERE name = $1`, ['MessageLayout1765100000000']);
+
+    const now = clock.now();
+    const [reservation] = await query<{ id: string }>(
+      t,
+      `INSERT INTO reservations (project_id, request_id, send_at, status, created_at, updated_at)
+       VALUES ($1, $2, $3, 'READY', $3, $3) RETURNING id`,
+      [project.projectId, requestId, new Date(now.getTime() - 60_000)],
+    );
+    // rows as the previous code wrote them, copied from the real one
+    const copy = (kind: Kind, state: string, status: string, extra: string) =>
+      query(
+        t,
+        `INSERT INTO messages (project_id, request_id, request_time, recipient_index, to_number, country_code,
+           from_number, type, content_type, subject, content, bytes, parts, encoding, file_ids, status, state,
+           due_at, route, route_index, updated_at, reservation_id, plugin_id, lease_owner, lease_expires_at,
+           vendor_message_id, sent_at, status_name, status_code, complete_time)
+         SELECT m.project_id, m.request_id, m.request_time, 1000 * $2::int + g, '010' || $2::text || lpad(g::text, 7, '0'),
+           m.country_code, m.from_number, m.type, m.content_type, m.subject, m.content, m.bytes, m.parts,
+           m.encoding, m.file_ids, $3, $4, m.due_at, m.route, 0, $5, ${extra}
+           FROM messages m, generate_series(CASE WHEN $2::int = 1 THEN 1 ELSE 0 END, $6::int - 1) g
+          WHERE m.request_id = $1 AND m.recipient_index = 0`,
+        [requestId, KINDS.indexOf(kind) + 1, status, state, now, perKind],
+      );
+    const expired = `'${new Date(now.getTime() - 1000).toISOString()}'::timestamptz`;
+    await copy('queued', 'QUEUED', 'READY', 'NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL');
+    await copy(
+      'sending',
+      'SENDING',
+      'PROCESSING',
+      `NULL, 'sens', 'dead-worker', ${expired}, NULL, NULL, NULL, NULL, NULL`,
+    );
+    await copy('sent', 'SENT', 'PROCESSING', `NULL, 'sens', NULL, NULL, 'old-' || g, $5, NULL, NULL, NULL`);
+    await copy(
+      'reserved',
+      'RESERVED',
+      'READY',
+      `'${reservation!.id}'::uuid, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL`,
+    );
+    await copy(
+      'final',
+      'DELIVERED',
+      'COMPLETED',
+      `NULL, 'sens', NULL, NULL, 'done-' || g, $5, 'success', '0', $5`,
+    );
+    const [count] = await query<{ n: number }>(t, `SELECT count(*)::int AS n FROM messages`);
+    total = count!.n;
+
+    // the start-up's migrations: the one pending is the layout
+    await db.runMigrations({ transaction: 'each' });
+  }, 300_000);
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  const countOf = async (sql: string, params: unknown[] = []) =>
+    (await query<{ n: number }>(t, sql, params))[0]!.n;
+
+  it('carries the rows in flight into the queue and the awaiting table', async () => {
+    expect(total).toBe(KINDS.length * perKind);
+    expect(await countOf(`SELECT count(*)::int AS n FROM message_queue`)).toBe(2 * perKind);
+    expect(
+      await countOf(`SELECT count(*)::int AS n FROM message_queue WHERE lease_owner = 'dead-worker'`),
+    ).toBe(perKind);
+    expect(await countOf(`SELECT count(*)::int AS n FROM awaiting_reports`)).toBe(perKind);
+  });
+
+  it('sends what was not at the vendor exactly once, closes what was by its report, loses nothing', async () => {
+    const dispatcher = t.app.get(Dispatcher);
+    dispatcher.start();
+    try {
+      // queued, SENDING under the dead lease, and the due reservation's messages reach the vendor
+      await waitFor(
+        async () =>
+          (await countOf(
+            `SELECT count(*)::int AS n FROM messages WHERE state IN ('QUEUED', 'SENDING', 'RESERVED')`,
+          )) === 0,
+        120_000,
+        50,
+      );
+      // the reports of the messages sent before the upgrade find them through the awaiting table
+      const reports: DeliveryReport[] = Array.from({ length: perKind }, (_, i) => ({
+        pluginId: 'sens',
+        vendorMessageId: `old-${i}`,
+        status: 'DELIVERED',
+        telco: 'SKT',
+        reportedAt: clock.now(),
+        raw: null,
+      }));
+      const applied = await t.app.get(ReportStore).apply(reports, 'webhook', clock.now());
+      expect(applied).toEqual({ stored: perKind, closed: perKind, unknown: 0 });
+      // the rest by the simulator's reports, polled
+      const polling = t.app.get(ReportPolling);
+      await waitFor(
+        async () => {
+          await polling.pollNow();
+          return (await countOf(`SELECT count(*)::int AS n FROM messages WHERE status <> 'COMPLETED'`)) === 0;
+        },
+        120_000,
+        50,
+      );
+    } finally {
+      await dispatcher.stop();
+    }
+    expect(await countOf(`SELECT count(*)::int AS n FROM messages`)).toBe(total);
+    expect(await countOf(`SELECT count(*)::int AS n FROM message_queue`)).toBe(0);
+    expect(await countOf(`SELECT count(*)::int AS n FROM awaiting_reports`)).toBe(0);
+    expect(await countOf(`SELECT count(*)::int AS n FROM messages WHERE state <> 'DELIVERED'`)).toBe(0);
+    const received = (kind: Kind) =>
+      Array.from({ length: perKind }, (_, i) => embedded.simulator.sens.received(recipient(kind, i)));
+    for (const kind of ['queued', 'sending', 'reserved'] as const)
+      expect([kind, received(kind).filter((n) => n !== 1).length]).toEqual([kind, 0]);
+    for (const kind of ['sent', 'final'] as const)
+      expect([kind, received(kind).filter((n) => n !== 0).length]).toEqual([kind, 0]);
+    expect(dispatcher.stats.recovered).toBe(perKind);
+    expect(dispatcher.stats.sent).toBe(3 * perKind);
+  }, 300_000);
+});
