@@ -22,9 +22,16 @@ const REPRESENTATIVE_NUMBER = /^1[568]\d{6}$/;
 /** Separators people write inside numbers; anything else that is not a digit (or a leading +) is an error. */
 const SEPARATORS = /[\s\-.()/]/g;
 
-const callingCodes: ReadonlySet<string> = new Set(
-  getCountries().map((country) => getCountryCallingCode(country)),
-);
+/**
+ * Made on first use, not at import: a top-level call would keep libphonenumber's metadata in every bundle
+ * that imports any rule (the console's byte counter needs none of it).
+ */
+let callingCodes: ReadonlySet<string> | undefined;
+
+function isCallingCode(digits: string): boolean {
+  callingCodes ??= new Set(getCountries().map((country) => getCountryCallingCode(country)));
+  return callingCodes.has(digits);
+}
 
 function invalidNumber(field: string, input: unknown, why: string): RuleError {
   return new RuleError('INVALID_PHONE_NUMBER', field, `${field}: ${JSON.stringify(input)} is not ${why}`);
@@ -95,7 +102,7 @@ export function resolveCallingCode(countryCode: string | number, field = 'countr
     return getCountryCallingCode(raw.toUpperCase() as CountryCode);
   }
   const digits = raw.startsWith('+') ? raw.slice(1) : raw;
-  if (!/^\d{1,3}$/.test(digits) || !callingCodes.has(digits)) {
+  if (!/^\d{1,3}$/.test(digits) || !isCallingCode(digits)) {
     throw new RuleError(
       'INVALID_COUNTRY_CODE',
       field,

@@ -1,17 +1,4 @@
-import {
-  Alert,
-  Button,
-  Code,
-  Grid,
-  Group,
-  Paper,
-  SegmentedControl,
-  Select,
-  Stack,
-  Text,
-  TextInput,
-  Title,
-} from '@mantine/core';
+import { Alert, Button, Code, Grid, Group, Paper, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useMemo, useState } from 'react';
@@ -20,6 +7,7 @@ import type { BulkAnswer, DryRun, SendBody } from '../api/types';
 import type { SendOutcome } from '../api/client';
 import { BulkProgress } from '../compose/bulk-progress';
 import { ContentField } from '../compose/content-field';
+import { MessageKindFields, type ContentType, type Destination } from '../compose/message-kind-fields';
 import { ImagePicker, type PickedImage } from '../compose/image-picker';
 import { RecipientsField } from '../compose/recipients-field';
 import { PreviewPanel } from '../compose/preview-panel';
@@ -44,10 +32,13 @@ export function ComposePage() {
   const api = useApi();
   const queryClient = useQueryClient();
   const numbers = useQuery({ queryKey: ['calling-numbers'], queryFn: () => api.callingNumbers() });
-  const approved = (numbers.data?.items ?? []).filter((n) => n.status === 'APPROVED').map((n) => n.number);
+  const approved = useMemo(
+    () => (numbers.data?.items ?? []).filter((n) => n.status === 'APPROVED').map((n) => n.number),
+    [numbers.data],
+  );
 
-  const [contentType, setContentType] = useState<'COMM' | 'AD'>('COMM');
-  const [destination, setDestination] = useState<'domestic' | 'international'>('domestic');
+  const [contentType, setContentType] = useState<ContentType>('COMM');
+  const [destination, setDestination] = useState<Destination>('domestic');
   const [countryCode, setCountryCode] = useState('1');
   const [from, setFrom] = useState<string | null>(null);
   const [subject, setSubject] = useState('');
@@ -181,45 +172,18 @@ export function ComposePage() {
             }}
           >
             <Stack>
-              <Group grow align="flex-start">
-                <SegmentedControl
-                  aria-label={t('compose.contentType')}
-                  value={contentType}
-                  onChange={(value) => setContentType(value as 'COMM' | 'AD')}
-                  data={[
-                    { value: 'COMM', label: t('compose.comm') },
-                    { value: 'AD', label: t('compose.ad') },
-                  ]}
-                />
-                <SegmentedControl
-                  aria-label={t('compose.destination')}
-                  value={destination}
-                  onChange={(value) => setDestination(value as 'domestic' | 'international')}
-                  data={[
-                    { value: 'domestic', label: t('compose.domestic') },
-                    { value: 'international', label: t('compose.international') },
-                  ]}
-                />
-              </Group>
-              <Group grow>
-                <Select
-                  label={t('compose.from')}
-                  data={approved}
-                  value={sender || null}
-                  onChange={setFrom}
-                  placeholder={numbers.isLoading ? t('loading') : t('compose.noApproved')}
-                  allowDeselect={false}
-                  required
-                />
-                {international && (
-                  <TextInput
-                    label={t('compose.countryCode')}
-                    value={countryCode}
-                    onChange={(event) => setCountryCode(event.currentTarget.value.replace(/\D/g, ''))}
-                    inputMode="numeric"
-                  />
-                )}
-              </Group>
+              <MessageKindFields
+                contentType={contentType}
+                onContentType={setContentType}
+                destination={destination}
+                onDestination={setDestination}
+                approved={approved}
+                sender={sender}
+                onFrom={setFrom}
+                loading={numbers.isLoading}
+                countryCode={countryCode}
+                onCountryCode={setCountryCode}
+              />
               {showSubject && (
                 <TextInput
                   label={t('compose.subject')}
