@@ -17,13 +17,28 @@ const SNAPSHOT = `
     JOIN (SELECT indrelid, count(*) AS indexes FROM pg_index GROUP BY indrelid) i ON i.indrelid = t.relid
    WHERE t.schemaname = 'public'`;
 
+/** The same counters per table (partitions folded into their parent), for the breakdown. */
+const PER_TABLE = `
+  SELECT COALESCE(parent.relname, t.relname) AS relation,
+         sum((t.n_tup_ins + t.n_tup_upd - t.n_tup_hot_upd) * i.indexes)::bigint AS index_writes,
+         sum(t.n_tup_ins)::bigint AS inserts, sum(t.n_tup_upd)::bigint AS updates,
+         sum(t.n_tup_hot_upd)::bigint AS hot_updates, sum(t.n_tup_del)::bigint AS deletes
+    FROM pg_stat_all_tables t
+    JOIN (SELECT indrelid, count(*) AS indexes FROM pg_index GROUP BY indrelid) i ON i.indrelid = t.relid
+    LEFT JOIN pg_inherits h ON h.inhrelid = t.relid
+    LEFT JOIN pg_class parent ON parent.oid = h.inhparent
+   WHERE t.schemaname = 'public'
+   GROUP BY 1`;
+
 async function snapshot(client) {
   // counters reach the shared statistics up to a second after a transaction ends (PostgreSQL 15)
   await sleep(1500);
   await client.query('SELECT pg_stat_clear_snapshot()');
   const { rows } = await client.query(SNAPSHOT);
   const [row] = rows;
+  const { rows: tables } = await client.query(PER_TABLE);
   return {
+    tables: new Map(tables.map((t) => [t.relation, t])),
     lsn: row.lsn,
     indexWrites: Number(row.index_writes),
     inserts: Number(row.inserts),
@@ -48,6 +63,20 @@ export async function watchDatabaseActivity(databaseUrl) {
         ]);
         const wal = Number(rows[0].bytes);
         const delta = (key) => after[key] - before[key];
+        // per table, per message: where the index entries and row versions go (the largest first)
+        const perTable = {};
+        for (const [relation, now] of after.tables) {
+          const then = before.tables.get(relation);
+          const per = (key) => Number(((Number(now[key]) - Number(then?.[key] ?? 0)) / messages).toFixed(2));
+          if (per('index_writes') + per('inserts') + per('updates') + per('deletes') === 0) continue;
+          perTable[relation] = {
+            indexWrites: per('index_writes'),
+            inserts: per('inserts'),
+            updates: per('updates'),
+            hotUpdates: per('hot_updates'),
+            deletes: per('deletes'),
+          };
+        }
         return [
           {
             figure: 'wal_per_message',
@@ -73,6 +102,9 @@ export async function watchDatabaseActivity(databaseUrl) {
             rowsUpdatedPerMessage: Number((delta('updates') / messages).toFixed(2)),
             hotUpdatesPerMessage: Number((delta('hotUpdates') / messages).toFixed(2)),
             rowsDeletedPerMessage: Number((delta('deletes') / messages).toFixed(2)),
+            perTable: Object.fromEntries(
+              Object.entries(perTable).sort(([, a], [, b]) => b.indexWrites - a.indexWrites),
+            ),
             measuredBy:
               'pg_stat_all_tables deltas: (inserts + non-HOT updates) x indexes of each relation; partial predicates not evaluated (upper bound)',
           },

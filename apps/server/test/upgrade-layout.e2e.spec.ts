@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { DeliveryReport } from '@munja/provider-kit';
 import { DataSource } from 'typeorm';
 import { MessageLayout1765100000000 } from '../src/database/migrations/1765100000000-message-layout';
+import { HotLifecycle1765100000100 } from '../src/database/migrations/1765100000100-hot-lifecycle';
 import { Dispatcher } from '../src/dispatch/dispatcher';
 import type { EmbeddedSimulator } from '../src/plugins/embedded-simulator';
 import { EMBEDDED_SIMULATOR } from '../src/plugins/plugins.module';
@@ -12,6 +13,9 @@ import { sendBody, sendingProject } from './messages-fixtures';
 import { startTestApp, type TestApp } from './test-app';
 import { TestClock } from './test-clock';
 
+/** The migrations of the new layout, newest first (rolled back in this order). */
+const LAYOUT_MIGRATIONS = [new HotLifecycle1765100000100(), new MessageLayout1765100000000()];
+
 /** The kinds of rows a database of the previous layout holds mid-flight. */
 const KINDS = ['queued', 'sending', 'sent', 'reserved', 'final'] as const;
 type Kind = (typeof KINDS)[number];
@@ -19,7 +23,7 @@ type Kind = (typeof KINDS)[number];
 const recipient = (kind: Kind, i: number) => `010${KINDS.indexOf(kind) + 1}${String(i).padStart(7, '0')}`;
 
 /**
- * A database of the layout before 1765100000000 (the migration rolled back on a fresh one) with thousands of
+ * A database of the layout before 1765100000000 (the layout's migrations rolled back on a fresh one) with thousands of
  * rows in every state a running service leaves: queued, SENDING under a dead worker's expired lease, SENT
  * awaiting a report, RESERVED for a due reservation, and final. The migration runs as at a start-up; then the
  * dispatcher and the reports finish the work: every message reaches COMPLETED, none is lost, the simulator
@@ -48,14 +52,16 @@ describe('upgrading a database of the previous message layout in place', () => {
       .expect(202);
     requestId = accepted.body.requestId as string;
 
-    // back to the previous layout, as the current main created it
+    // back to the previous layout, as the main before it created it
     const runner = db.createQueryRunner();
     try {
-      await new MessageLayout1765100000000().down(runner);
+      for (const migration of LAYOUT_MIGRATIONS) {
+        await migration.down(runner);
+        await query(t, `DELETE FROM migrations WHERE name = $1`, [migration.name]);
+      }
     } finally {
       await runner.release();
     }
-    await query(t, `DELETE FROM migrations WHERE name = $1`, ['MessageLayout1765100000000']);
 
     const now = clock.now();
     const [reservation] = await query<{ id: string }>(
@@ -103,7 +109,7 @@ describe('upgrading a database of the previous message layout in place', () => {
     const [count] = await query<{ n: number }>(t, `SELECT count(*)::int AS n FROM messages`);
     total = count!.n;
 
-    // the start-up's migrations: the one pending is the layout
+    // the start-up's migrations: the ones pending are the layout's
     await db.runMigrations({ transaction: 'each' });
   }, 300_000);
   afterAll(async () => {

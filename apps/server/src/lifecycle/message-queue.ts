@@ -50,20 +50,21 @@ interface ClaimedRow {
 }
 
 /**
- * Claims visible rows of the queue, oldest first: $1 now, $2 limit, $3 owner, $4 lease until, $5 slowed-down
- * plugins. The queue row's visibility becomes the lease end (a dead worker's rows come back by themselves, and
- * such a row is claimed again like any other: `recovered`). The message row turns SENDING in place (HOT: no
- * indexed column changes). Planned with ORDERED_CLAIM (an ordered walk of message_queue_visible that stops at
- * the limit).
+ * Claims visible, unleased rows of the queue, oldest first: $1 now, $2 limit, $3 owner, $4 lease until, $5
+ * slowed-down plugins. The lease is `lease_until` (not indexed: the claim is a HOT update); a row whose lease
+ * passed (its worker died) is claimed again like any other (`recovered`). The message row turns SENDING in
+ * place (HOT: no indexed column changes). Planned with ORDERED_CLAIM (an ordered walk of message_queue_visible
+ * that stops at the limit, stepping over the rows leased at its head).
  */
 export const CLAIM_STATEMENT = `WITH due AS (
          SELECT message_id, request_time, lease_owner FROM message_queue
-          WHERE visible_at <= $1 AND NOT (plugin_id = ANY($5::text[]))
+          WHERE visible_at <= $1 AND (lease_until IS NULL OR lease_until <= $1)
+            AND NOT (plugin_id = ANY($5::text[]))
           ORDER BY visible_at
           LIMIT $2
           FOR UPDATE SKIP LOCKED
        ), leased AS (
-         UPDATE message_queue q SET visible_at = $4, lease_owner = $3
+         UPDATE message_queue q SET lease_until = $4, lease_owner = $3
            FROM due WHERE q.message_id = due.message_id
          RETURNING q.message_id, q.request_time, due.lease_owner IS NOT NULL AS recovered
        )
@@ -256,7 +257,7 @@ export class MessageQueue {
           WHERE m.id = v.id AND m.request_time = v.request_time AND m.state = 'SENDING'
          RETURNING m.id, m.state, m.due_at, m.route[m.route_index + 1] AS next_plugin
        ), requeued AS (
-         UPDATE message_queue q SET visible_at = c.due_at, lease_owner = NULL,
+         UPDATE message_queue q SET visible_at = c.due_at, lease_owner = NULL, lease_until = NULL,
                 plugin_id = COALESCE(c.next_plugin, q.plugin_id)
            FROM changed c WHERE q.message_id = c.id AND c.state = 'QUEUED'
        ), failed AS (
@@ -268,14 +269,14 @@ export class MessageQueue {
     return rows[0]?.affected ?? 0;
   }
 
-  /** Hands claimed rows back untouched (graceful shutdown before their send started): visible again now. */
+  /** Hands claimed rows back untouched (graceful shutdown before their send started): unleased, claimable again. */
   async release(owner: string, messages: readonly MessageKey[], now: Date): Promise<number> {
     if (messages.length === 0) return 0;
     const { rows } = await sqlPlanned<{ affected: number }>(
       this.db,
       KEYED_UPDATE,
       `WITH back AS (
-         UPDATE message_queue q SET visible_at = $2, lease_owner = NULL
+         UPDATE message_queue q SET lease_owner = NULL, lease_until = NULL
            FROM unnest($3::uuid[]) AS v(id)
           WHERE q.message_id = v.id AND q.lease_owner = $1
          RETURNING q.message_id, q.request_time

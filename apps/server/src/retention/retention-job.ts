@@ -2,7 +2,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { Clock } from '../common/clock';
 import { DeliveryStore } from '../webhooks/delivery-store';
 import { query } from '../webhooks/webhook-sql';
-import { MESSAGES_FILLFACTOR } from '../database/migrations/1765100000000-message-layout';
+import { LIFECYCLE_FILLFACTOR } from '../database/migrations/1765100000100-hot-lifecycle';
 import { planPartitions, retentionCutoff, type PartitionDay } from './partition-calendar';
 
 export interface RetentionOptions {
@@ -169,7 +169,7 @@ export class RetentionJob {
     // Room on each page for the lifecycle's in-place (HOT) updates, like the days the layout migration found.
     await m.query(
       `CREATE TABLE ${day.name} (LIKE messages INCLUDING DEFAULTS INCLUDING CONSTRAINTS)
-       WITH (fillfactor = ${MESSAGES_FILLFACTOR})`,
+       WITH (fillfactor = ${LIFECYCLE_FILLFACTOR})`,
     );
     await m.query(
       `ALTER TABLE messages ATTACH PARTITION ${day.name}

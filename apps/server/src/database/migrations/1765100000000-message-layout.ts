@@ -97,7 +97,7 @@ export class MessageLayout1765100000000 implements MigrationInterface {
 }
 
 /** Free room per `messages` page for HOT updates: a row is updated 2–3 times after its insert. */
-export const MESSAGES_FILLFACTOR = 70;
+const MESSAGES_FILLFACTOR = 70;
 /** The queue row is updated at each claim and retry. */
 const QUEUE_FILLFACTOR = 70;
 

@@ -6,6 +6,7 @@ import { Schedules1764100000000 } from './1764100000000-schedules';
 import { MessagePartitions1764200000000 } from './1764200000000-message-partitions';
 import { DispatchPlans1764300000000 } from './1764300000000-dispatch-plans';
 import { MessageLayout1765100000000 } from './1765100000000-message-layout';
+import { HotLifecycle1765100000100 } from './1765100000100-hot-lifecycle';
 
 /** Every migration, oldest first. Add new ones here (later timestamps). */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   MessagePartitions1764200000000,
   DispatchPlans1764300000000,
   MessageLayout1765100000000,
+  HotLifecycle1765100000100,
 ];
