@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WebhookReceiver } from '../../server/test/webhooks-receiver';
+import { nameViolations } from './support/axe';
 import { ARTIFACTS, launchBrowser, screenshot, type Browser } from './support/browser';
 import { startService, type RunningService } from './support/service';
 
@@ -40,6 +41,29 @@ async function choose(option: string) {
 }
 
 const content = () => page.getByRole('textbox', { name: '내용' });
+
+/** Presses Tab (Shift+Tab backwards) until `target` has the focus: how a keyboard user gets to a control. */
+async function tabTo(target: ReturnType<Page['locator']>, backwards = false, limit = 80) {
+  await target.waitFor({ state: 'attached' });
+  const focused: string[] = [];
+  for (let i = 0; i < limit; i++) {
+    if (await target.evaluate((element) => element === document.activeElement)) return;
+    await page.keyboard.press(backwards ? 'Shift+Tab' : 'Tab');
+    focused.push(
+      await page.evaluate(() => {
+        const element = document.activeElement;
+        return `${element?.tagName ?? ''} ${element?.getAttribute('aria-label') ?? element?.textContent?.slice(0, 20) ?? ''}`;
+      }),
+    );
+  }
+  throw new Error(`${limit} presses of Tab did not reach ${target.toString()}: went ${focused.join(' → ')}`);
+}
+
+/** Fails with the list of controls axe finds without an accessible name on the page as it is. */
+async function expectEveryControlNamed(where: string) {
+  const violations = await nameViolations(page);
+  expect(violations, `${where}: ${JSON.stringify(violations, null, 2)}`).toEqual([]);
+}
 
 beforeAll(async () => {
   [service, browser] = await Promise.all([startService(), launchBrowser()]);
@@ -271,6 +295,53 @@ describe('the console in chromium against the service', () => {
     await screenshot(page, '13-schedules');
   });
 
+  it('does the whole compose flow with the keyboard only (Tab, arrows, Enter, Space; no click)', async () => {
+    await page.goto(`${service.url}/console/#/compose`);
+    await page.getByTestId('byte-count').waitFor();
+    // AD with the arrow keys in the COMM/AD switch (its radios), its preview, then back to COMM
+    const comm = page.getByRole('radio', { name: '일반' });
+    await tabTo(comm);
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(() => page.getByRole('radio', { name: '광고' }).isChecked()).toBe(true);
+    await page.keyboard.press('ArrowLeft');
+    await expect.poll(() => comm.isChecked()).toBe(true);
+    // the calling number from its list: open with ArrowDown, choose with Enter
+    const from = page.getByLabel(/^발신번호 \(승인된 번호만\)/).first();
+    await tabTo(from);
+    await page.keyboard.press('ArrowDown');
+    await page.getByRole('option', { name: DEMO_NUMBER }).waitFor();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => from.inputValue()).toBe(DEMO_NUMBER);
+    await tabTo(content());
+    await page.keyboard.type('키보드만으로 보낸 문자');
+    await expect.poll(() => page.getByTestId('byte-count').textContent()).toContain('/ 90');
+    // the recipients tabs (one tab stop; the arrow keys move between them): to the CSV tab and back
+    await tabTo(page.getByRole('tab', { name: '번호 붙여넣기' }));
+    await page.keyboard.press('ArrowRight');
+    await page.getByTestId('csv-name').waitFor();
+    await page.keyboard.press('ArrowLeft');
+    await page.keyboard.press('Enter');
+    const recipients = page.getByRole('textbox', { name: '받는 번호 (한 줄에 하나)' });
+    await tabTo(recipients);
+    await page.keyboard.type('010-7000-0001\n0101');
+    // send now: the send-time switch by arrow keys (reserve, then back)
+    const now = page.getByRole('radio', { name: '즉시 발송' });
+    await tabTo(now);
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(() => page.getByRole('radio', { name: '예약 발송' }).isChecked()).toBe(true);
+    await page.keyboard.press('ArrowLeft');
+    await expect.poll(() => now.isChecked()).toBe(true);
+    // the dry run with Enter, then the send with Space
+    await tabTo(page.getByRole('button', { name: '미리보기 (발송 안 함)' }));
+    await page.keyboard.press('Enter');
+    await page.getByTestId('preview').getByText('INVALID_PHONE_NUMBER', { exact: false }).waitFor();
+    await tabTo(page.getByRole('button', { name: '보내기' }));
+    await page.keyboard.press('Space');
+    await page.getByTestId('send-result').waitFor();
+    expect(await page.getByTestId('send-result').textContent()).toContain('접수 1건');
+    await screenshot(page, '18-compose-keyboard-only');
+  });
+
   it('registers a webhook endpoint and sends it a test event, delivered and shown in the log', async () => {
     const receiver = await new WebhookReceiver(() => 200).start();
     try {
@@ -301,7 +372,7 @@ describe('the console in chromium against the service', () => {
 
   it('shows every other page (screenshots), in Korean and in English', async () => {
     for (const [name, file] of [
-      ['080 수신거부', '14-opt-out'],
+      ['080 수신거부', '14-opt-out-service'],
       ['프로젝트 키', '16-keys'],
     ] as const) {
       await open(name);
@@ -312,5 +383,41 @@ describe('the console in chromium against the service', () => {
     await open('Compose');
     await screenshot(page, '17-compose-english');
     expect(DEMO_NUMBER).toHaveLength(10);
+  });
+
+  it('names every control on every page (axe-core: label, button-name, link-name … no violation)', async () => {
+    await page.goto(`${service.url}/console/#/compose`);
+    await choose('한국어');
+    await page.getByTestId('byte-count').waitFor();
+    for (const name of [
+      '메시지 보내기',
+      '발송 내역',
+      '예약 발송',
+      '반복 발송',
+      '발신번호',
+      '080 수신거부',
+      '웹훅',
+      '프로젝트 키',
+    ]) {
+      await open(name);
+      await page.waitForLoadState('networkidle');
+      await expectEveryControlNamed(name);
+    }
+    // the message details dialog
+    await open('발송 내역');
+    await page
+      .getByRole('button', { name: /에게 보낸 메시지 보기$/ })
+      .first()
+      .click();
+    await page.getByTestId('message-details').waitFor();
+    await expectEveryControlNamed('message details');
+    await page.keyboard.press('Escape');
+    await signOut();
+    await expectEveryControlNamed('sign-in');
+    await signIn(service.operatorKey, 'operator');
+    await page.waitForLoadState('networkidle');
+    await expectEveryControlNamed('operator');
+    await signOut();
+    await signIn(service.demoKey);
   });
 });

@@ -4,8 +4,8 @@ export const messages = {
   'app.title': ['Munja 콘솔', 'Munja console'],
   'language.label': ['언어', 'Language'],
   loading: ['불러오는 중…', 'Loading…'],
-  empty: ['항목이 없습니다', 'Nothing here yet'],
   close: ['닫기', 'Close'],
+  empty: ['항목이 없습니다', 'Nothing here yet'],
   signOut: ['로그아웃', 'Sign out'],
 
   'signIn.title': ['로그인', 'Sign in'],

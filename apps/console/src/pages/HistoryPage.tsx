@@ -219,6 +219,7 @@ export function HistoryPage() {
         position="right"
         size="lg"
         title={t('history.details')}
+        closeButtonProps={{ 'aria-label': t('close') }}
       >
         {open && <MessageDetails messageId={open} />}
       </Drawer>

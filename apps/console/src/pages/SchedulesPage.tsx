@@ -261,7 +261,12 @@ export function SchedulesPage() {
           </Text>
         </Paper>
       ))}
-      <Modal opened={deleting !== null} onClose={() => setDeleting(null)} title={t('schedules.delete')}>
+      <Modal
+        opened={deleting !== null}
+        onClose={() => setDeleting(null)}
+        title={t('schedules.delete')}
+        closeButtonProps={{ 'aria-label': t('close') }}
+      >
         {deleting && <DeleteSchedule schedule={deleting} onClose={() => setDeleting(null)} />}
       </Modal>
     </Stack>
