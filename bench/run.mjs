@@ -16,6 +16,7 @@ import { BULK_SERIES, uploadBulk } from './figures/bulk-csv.mjs';
 import { dispatchFigures } from './figures/dispatch.mjs';
 import { historyFigures } from './figures/history.mjs';
 import { fuzzFigures } from './figures/fuzz.mjs';
+import { webhookOutboxFigures } from './figures/webhook-outbox.mjs';
 import { benchOptions } from './options.mjs';
 import { watchMemory } from './rss.mjs';
 import { createScratchDatabase } from './scratch-database.mjs';
@@ -191,6 +192,12 @@ try {
     later(simulator.stop);
     const apiPeakMb = await acceptFigures(simulator);
     await bulkFigures(simulator, apiPeakMb);
+    if (postgres)
+      for (const line of await webhookOutboxFigures(options.postgresUrl, options.smoke ? 1000 : 10_000))
+        printFigure(line);
+    else
+      for (const figure of ['wal_per_message_lifecycle', 'wal_per_message_webhook'])
+        printSkipped(figure, 'WAL is read on PostgreSQL (--database postgres)');
   }
 } catch (error) {
   failed = true;

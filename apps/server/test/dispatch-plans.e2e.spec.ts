@@ -96,18 +96,4 @@ describe('dispatch statement plans on a freshly filled day', () => {
     expect(types).not.toContain('Seq Scan');
     expect(rowsReadFromDay(nodes)).toBe(batch);
   });
-
-  it('the statement triggers pair old and new rows by a hash join whatever the calling statement denied', async () => {
-    const functions = await query<{ name: string; config: string[] }>(
-      t,
-      `SELECT proname AS name, proconfig AS config FROM pg_proc
-        WHERE proname IN ('munja_messages_updated', 'munja_reservations_updated') ORDER BY proname`,
-    );
-    expect(functions.map((fn) => fn.name)).toEqual(['munja_messages_updated', 'munja_reservations_updated']);
-    for (const fn of functions) {
-      expect(fn.config).toEqual(
-        expect.arrayContaining(['enable_nestloop=off', 'enable_hashjoin=on', 'enable_mergejoin=on']),
-      );
-    }
-  });
 });

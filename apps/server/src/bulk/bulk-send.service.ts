@@ -7,7 +7,18 @@ import type { ReviewResult } from '@munja/compliance';
 import { DataSource, type QueryRunner } from 'typeorm';
 import { ApiError } from '../common/api-error';
 import { CLOCK, Clock } from '../common/clock';
-import { insertAcceptedMessages } from '../lifecycle/accepted-messages';
+import { sql } from '../dispatch/sql';
+import {
+  insertAcceptedMessages,
+  recordAcceptedMessages,
+  tallyAccepted,
+} from '../lifecycle/accepted-messages';
+import {
+  recordReservationTransitions,
+  RESERVATION_TRANSITION_COLUMNS,
+  type ReservationTransitionRow,
+} from '../lifecycle/transition-events';
+import { MetricTally } from '../metrics/metric-counts';
 import { ROWS_PER_STATEMENT } from '../messages/bulk-insert';
 import { requestFingerprint } from '../messages/idempotency';
 import { MessagesService, type SendBasis } from '../messages/messages.service';
@@ -204,19 +215,34 @@ export class BulkSendService {
       );
       if (inserted.length === 0) throw new IdempotencyRace();
 
-      const tally = await this.storeRows(runner, projectId, requestId, reservationId, fields, basis, file);
+      const counts = new MetricTally();
+      const tally = await this.storeRows(
+        runner,
+        projectId,
+        requestId,
+        reservationId,
+        fields,
+        basis,
+        file,
+        counts,
+      );
       complete();
       if (tally.accepted + tally.rejected === 0) {
         throw ApiError.unprocessable('NO_RECIPIENTS', 'The recipients file has no data rows', 'recipients');
       }
       const sendTime = tally.sendTime ?? basis.reservation?.instant.toISOString() ?? basis.now.toISOString();
       if (basis.reservation) {
-        await runner.query(
+        const { rows: reserved } = await sql<ReservationTransitionRow>(
+          runner.manager,
           `INSERT INTO reservations (id, project_id, request_id, send_at, status, created_at, updated_at)
-           VALUES ($1, $2, $3, $4, 'READY', $5, $5)`,
+           VALUES ($1, $2, $3, $4, 'READY', $5, $5) RETURNING ${RESERVATION_TRANSITION_COLUMNS}`,
           [reservationId, projectId, requestId, new Date(sendTime), basis.now],
         );
+        await recordReservationTransitions(runner.manager, reserved);
       }
+      await recordAcceptedMessages(runner.manager, counts, [
+        { projectId, requestId, requestTime: basis.now },
+      ]);
       const answer: BulkAnswer = {
         requestId,
         requestTime: basis.now.toISOString(),
@@ -261,6 +287,7 @@ export class BulkSendService {
     fields: BulkRequestDto,
     basis: SendBasis,
     file: Readable,
+    counts: MetricTally,
   ): Promise<BulkTally> {
     const tally = new BulkTally();
     let inserting: Promise<void> = Promise.resolve();
@@ -294,6 +321,7 @@ export class BulkSendService {
       tally.stored += recipients.length;
       chunk = [];
       await inserting;
+      tallyAccepted(counts, messages);
       inserting = insertAcceptedMessages(runner.manager, MESSAGE_COLUMNS, messages);
       // Awaited before the next INSERT or at the end; marked handled meanwhile.
       inserting.catch(() => undefined);

@@ -2,6 +2,11 @@ import { reviewRelease, type Rejection } from '@munja/compliance';
 import { decideStart } from '@munja/scheduling';
 import type { DataSource, EntityManager } from 'typeorm';
 import { cancelReserved, queueReserved, refuseReserved } from '../lifecycle/reserved-messages';
+import {
+  recordReservationTransitions,
+  RESERVATION_TRANSITION_COLUMNS,
+  type ReservationTransitionRow,
+} from '../lifecycle/transition-events';
 import { readReleaseContexts } from './release-state';
 import { sql } from './sql';
 
@@ -39,11 +44,13 @@ export class ReservationRelease {
         (decideStart(row.send_at, now, graceMs).action === 'STALE' ? stale : start).push(row.id);
 
       if (stale.length > 0) {
-        await sql(
+        const { rows: staled } = await sql<ReservationTransitionRow>(
           manager,
-          `UPDATE reservations SET status = 'STALE', updated_at = $1 WHERE id = ANY($2::uuid[])`,
+          `UPDATE reservations SET status = 'STALE', updated_at = $1 WHERE id = ANY($2::uuid[])
+           RETURNING ${RESERVATION_TRANSITION_COLUMNS}`,
           [now, stale],
         );
+        await recordReservationTransitions(manager, staled);
         await cancelReserved(
           manager,
           stale,
@@ -56,11 +63,13 @@ export class ReservationRelease {
       }
       let queued = 0;
       if (start.length > 0) {
-        await sql(
+        const { rows: started } = await sql<ReservationTransitionRow>(
           manager,
-          `UPDATE reservations SET status = 'PROCESSING', updated_at = $1 WHERE id = ANY($2::uuid[])`,
+          `UPDATE reservations SET status = 'PROCESSING', updated_at = $1 WHERE id = ANY($2::uuid[])
+           RETURNING ${RESERVATION_TRANSITION_COLUMNS}`,
           [now, start],
         );
+        await recordReservationTransitions(manager, started);
         await this.refuseChanged(manager, start, now);
         queued = await queueReserved(manager, start, now);
       }
@@ -122,17 +131,21 @@ export class ReservationRelease {
    * provider, FAIL when none could be.
    */
   async finishProcessed(now: Date): Promise<number> {
-    const { affected } = await sql(
-      this.db,
-      `UPDATE reservations r
+    return this.db.transaction(async (manager) => {
+      const { rows } = await sql<ReservationTransitionRow>(
+        manager,
+        `UPDATE reservations r
           SET status = CASE WHEN EXISTS (SELECT 1 FROM messages m WHERE m.reservation_id = r.id
                                            AND m.vendor_message_id IS NOT NULL) THEN 'DONE' ELSE 'FAIL' END,
               updated_at = $1
         WHERE r.status = 'PROCESSING'
           AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.reservation_id = r.id
-                            AND m.state IN ('RESERVED', 'QUEUED', 'SENDING'))`,
-      [now],
-    );
-    return affected;
+                            AND m.state IN ('RESERVED', 'QUEUED', 'SENDING'))
+       RETURNING ${RESERVATION_TRANSITION_COLUMNS.replace(/(\w+)/g, 'r.$1')}`,
+        [now],
+      );
+      await recordReservationTransitions(manager, rows);
+      return rows.length;
+    });
   }
 }

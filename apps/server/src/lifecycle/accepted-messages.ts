@@ -1,5 +1,9 @@
 import type { EntityManager } from 'typeorm';
+import { addCounts, type MetricTally } from '../metrics/metric-counts';
 import { ROWS_PER_STATEMENT, unnestRows, type BulkColumn } from '../messages/bulk-insert';
+import { MESSAGE_COLUMNS } from '../messages/send-plan';
+import { findSubscribers, queueEvents } from '../webhooks/webhook-events';
+import { messageEvents, transitionColumns, type MessageTransitionRow } from './transition-events';
 
 /**
  * The queue insert of messages entering the queue, as a statement over `source` (a CTE or table with `id`,
@@ -52,4 +56,72 @@ export async function insertAcceptedMessages(
       [...chunk.values],
     );
   }
+}
+
+const column = (name: string): number => {
+  const at = MESSAGE_COLUMNS.findIndex((c) => c.name === name);
+  if (at < 0) throw new Error(`MESSAGE_COLUMNS has no ${name}`);
+  return at;
+};
+const STATE = column('state');
+const TYPE = column('type');
+const ROUTE = column('route');
+
+/**
+ * Counts message rows about to be stored (MESSAGE_COLUMNS values) by their first state: from the values the
+ * statement sends, so an insert of 100,000 rows returns nothing to count them. The plugin is the first planned
+ * one (no plugin has the message yet).
+ */
+export function tallyAccepted(tally: MetricTally, rows: readonly (readonly unknown[])[]): void {
+  for (const row of rows) {
+    const route = row[ROUTE] as readonly string[] | null;
+    tally.add('message_created', route?.[0] ?? '', String(row[TYPE]), String(row[STATE]));
+  }
+}
+
+/** A send request whose messages this transaction stored. */
+export interface AcceptedRequest {
+  readonly projectId: string;
+  readonly requestId: string;
+  readonly requestTime: Date;
+}
+
+/**
+ * The `message.status_changed` events of messages this transaction stored, for the requests whose project has
+ * a subscribed endpoint: their rows are read back (by the request index) only then, so a project without
+ * endpoints costs one index probe per batch.
+ */
+export async function queueAcceptedEvents(
+  manager: EntityManager,
+  requests: readonly AcceptedRequest[],
+): Promise<void> {
+  if (requests.length === 0) return;
+  const subscribers = await findSubscribers(
+    manager,
+    requests.map((r) => r.projectId),
+    ['message.status_changed'],
+  );
+  const subscribed = new Set(subscribers.map((s) => s.project_id));
+  const wanted = requests.filter((r) => subscribed.has(r.projectId));
+  if (wanted.length === 0) return;
+  const rows = (await manager.query(
+    `SELECT ${transitionColumns('m')} FROM messages m
+      WHERE m.request_id = ANY($1::uuid[]) AND m.request_time = ANY($2::timestamptz[])
+      ORDER BY m.request_id, m.recipient_index`,
+    [wanted.map((r) => r.requestId), [...new Set(wanted.map((r) => r.requestTime.toISOString()))]],
+  )) as MessageTransitionRow[];
+  await queueEvents(manager, messageEvents(rows, 'accepted'));
+}
+
+/**
+ * Records messages this transaction stored (counted into `tally` as they were written): their counts in one
+ * upsert, and their events for projects with a subscribed endpoint.
+ */
+export async function recordAcceptedMessages(
+  manager: EntityManager,
+  tally: MetricTally,
+  requests: readonly AcceptedRequest[],
+): Promise<void> {
+  await addCounts(manager, tally);
+  await queueAcceptedEvents(manager, requests);
 }

@@ -1,8 +1,9 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { exactTime, type MessageKey } from '../dispatch/message-key';
 import type { NextStep } from '../dispatch/next-step';
-import { KEYED_UPDATE, ORDERED_CLAIM, planWith, sql, sqlPlanned } from '../dispatch/sql';
+import { KEYED_UPDATE, ORDERED_CLAIM, planWith, sql, type PlannerSettings } from '../dispatch/sql';
 import { stateList, toState, toStateOf } from './message-states';
+import { recordMessageTransitions, transitionColumns, type MessageTransitionRow } from './transition-events';
 
 /** A message row claimed for sending (only the columns a send needs). */
 export interface ClaimedMessage extends MessageKey {
@@ -27,7 +28,7 @@ export interface ClaimedMessage extends MessageKey {
   readonly recovered: boolean;
 }
 
-interface ClaimedRow {
+interface ClaimedRow extends MessageTransitionRow {
   id: string;
   request_time: string;
   project_id: string;
@@ -73,9 +74,8 @@ export const CLAIM_STATEMENT = `WITH due AS (
          FROM leased
         WHERE m.id = leased.message_id AND m.request_time = leased.request_time
           AND m.state IN ${stateList(['QUEUED', 'SENDING'])}
-      RETURNING m.id, ${exactTime('m.request_time')} AS request_time, m.project_id, m.request_id, m.to_number, m.country_code, m.from_number, m.type,
-                m.content_type, m.subject, m.content, m.parts, m.file_ids, m.route, m.route_index, m.attempts,
-                m.plugin_id, m.reservation_id, leased.recovered`;
+      RETURNING ${transitionColumns('m')}, ${exactTime('m.request_time')} AS request_time, m.subject, m.content,
+                m.parts, m.file_ids, m.route, m.route_index, m.attempts, leased.recovered`;
 
 /**
  * Records vendor acceptances: $1 now, then arrays of $2 ids, $3 plugins, $4 vendor ids, $5 vendor request
@@ -95,7 +95,7 @@ export const RECORD_SENT_STATEMENT = `WITH v AS (
             updated_at = $1
            FROM v
           WHERE m.id = v.id AND m.request_time = v.request_time AND m.state IN ${stateList(['SENDING', 'QUEUED'])}
-         RETURNING m.id, m.request_time, m.project_id, m.plugin_id, m.vendor_message_id, m.vendor_request_id
+         RETURNING ${transitionColumns('m')}, m.request_time, m.vendor_message_id, m.vendor_request_id
        ), awaiting AS (
          INSERT INTO awaiting_reports (plugin_id, vendor_message_id, vendor_request_id, message_id, request_time,
                                        project_id, sent_at)
@@ -104,7 +104,7 @@ export const RECORD_SENT_STATEMENT = `WITH v AS (
        ), dequeued AS (
          DELETE FROM message_queue q USING v WHERE q.message_id = v.id
        )
-       SELECT count(*)::int AS affected FROM sent`;
+       SELECT * FROM sent`;
 
 /** One message's recorded result of a send attempt. */
 export interface RecordedStep extends MessageKey {
@@ -135,7 +135,7 @@ export class MessageQueue {
     leaseUntil: Date,
     throttled: readonly string[],
   ): Promise<ClaimedMessage[]> {
-    const { rows: list } = await sqlPlanned<ClaimedRow>(this.db, ORDERED_CLAIM, CLAIM_STATEMENT, [
+    const list = await this.transition<ClaimedRow>(ORDERED_CLAIM, CLAIM_STATEMENT, [
       now,
       limit,
       owner,
@@ -189,7 +189,7 @@ export class MessageQueue {
   }
 
   private async recordSent(manager: EntityManager, steps: readonly SentStep[], now: Date): Promise<number> {
-    const { rows } = await sql<{ affected: number }>(manager, RECORD_SENT_STATEMENT, [
+    const { rows } = await sql<MessageTransitionRow>(manager, RECORD_SENT_STATEMENT, [
       now,
       steps.map((s) => s.id),
       steps.map((s) => s.pluginId),
@@ -197,7 +197,8 @@ export class MessageQueue {
       steps.map((s) => s.step.vendorRequestId ?? null),
       steps.map((s) => s.requestTime),
     ]);
-    return rows[0]?.affected ?? 0;
+    await recordMessageTransitions(manager, rows, 'changed');
+    return rows.length;
   }
 
   /**
@@ -231,7 +232,7 @@ export class MessageQueue {
       codes.push(step.code);
       texts.push(truncate(step.message));
     }
-    const { rows } = await sql<{ affected: number }>(
+    const { rows } = await sql<MessageTransitionRow>(
       manager,
       `WITH v AS (
          SELECT * FROM unnest($3::uuid[], $4::text[], $5::int[], $6::int[], $7::timestamptz[], $8::text[],
@@ -255,7 +256,7 @@ export class MessageQueue {
             updated_at = $2
            FROM v JOIN held ON held.message_id = v.id
           WHERE m.id = v.id AND m.request_time = v.request_time AND m.state = 'SENDING'
-         RETURNING m.id, m.state, m.due_at, m.route[m.route_index + 1] AS next_plugin
+         RETURNING ${transitionColumns('m')}, m.route[m.route_index + 1] AS next_plugin
        ), requeued AS (
          UPDATE message_queue q SET visible_at = c.due_at, lease_owner = NULL, lease_until = NULL,
                 plugin_id = COALESCE(c.next_plugin, q.plugin_id)
@@ -263,17 +264,17 @@ export class MessageQueue {
        ), failed AS (
          DELETE FROM message_queue q USING changed c WHERE q.message_id = c.id AND c.state = 'FAILED'
        )
-       SELECT count(*)::int AS affected FROM changed`,
+       SELECT * FROM changed`,
       [owner, now, ids, states, routeIndexes, attempts, dues, plugins, codes, texts, requestTimes],
     );
-    return rows[0]?.affected ?? 0;
+    await recordMessageTransitions(manager, rows, 'changed');
+    return rows.length;
   }
 
   /** Hands claimed rows back untouched (graceful shutdown before their send started): unleased, claimable again. */
   async release(owner: string, messages: readonly MessageKey[], now: Date): Promise<number> {
     if (messages.length === 0) return 0;
-    const { rows } = await sqlPlanned<{ affected: number }>(
-      this.db,
+    const rows = await this.transition(
       KEYED_UPDATE,
       `WITH back AS (
          UPDATE message_queue q SET lease_owner = NULL, lease_until = NULL
@@ -283,12 +284,12 @@ export class MessageQueue {
        ), queued AS (
          UPDATE messages m SET ${toState('QUEUED')}, updated_at = $2
            FROM back WHERE m.id = back.message_id AND m.request_time = back.request_time AND m.state = 'SENDING'
-         RETURNING m.id
+         RETURNING ${transitionColumns('m')}
        )
-       SELECT count(*)::int AS affected FROM back`,
+       SELECT * FROM queued`,
       [owner, now, messages.map((m) => m.id)],
     );
-    return rows[0]?.affected ?? 0;
+    return rows.length;
   }
 
   /**
@@ -296,8 +297,7 @@ export class MessageQueue {
    * and the message rows take the outcome in place.
    */
   async expireUnreported(sentBefore: Date, now: Date, limit: number): Promise<number> {
-    const { rows } = await sqlPlanned<{ affected: number }>(
-      this.db,
+    const rows = await this.transition(
       KEYED_UPDATE,
       `WITH stale AS (
          SELECT plugin_id, vendor_message_id FROM awaiting_reports WHERE sent_at < $1 LIMIT $3
@@ -310,12 +310,29 @@ export class MessageQueue {
          UPDATE messages m SET ${toState('EXPIRED')}, status_name = 'fail', status_code = 'EXPIRED',
                 status_message = 'no delivery report in time', complete_time = $2, updated_at = $2
            FROM gone WHERE m.id = gone.message_id AND m.request_time = gone.request_time AND m.state = 'SENT'
-         RETURNING m.id
+         RETURNING ${transitionColumns('m')}
        )
-       SELECT count(*)::int AS affected FROM expired`,
+       SELECT * FROM expired`,
       [sentBefore, now, limit],
     );
-    return rows[0]?.affected ?? 0;
+    return rows.length;
+  }
+
+  /**
+   * One lifecycle statement (whose rows are the messages it moved, as transitionColumns) planned under
+   * `settings`, with its metric counts and webhook events, in one transaction.
+   */
+  private transition<T extends MessageTransitionRow>(
+    settings: PlannerSettings,
+    statement: string,
+    params: unknown[],
+  ): Promise<T[]> {
+    return this.db.transaction(async (manager) => {
+      await planWith(manager, settings);
+      const { rows } = await sql<T>(manager, statement, params);
+      await recordMessageTransitions(manager, rows, 'changed');
+      return rows;
+    });
   }
 }
 

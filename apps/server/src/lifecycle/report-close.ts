@@ -2,6 +2,7 @@ import type { EntityManager } from 'typeorm';
 import type { MessageKey } from '../dispatch/message-key';
 import { sql } from '../dispatch/sql';
 import { stateList, toStateOf, type MessageState } from './message-states';
+import { recordMessageTransitions, transitionColumns, type MessageTransitionRow } from './transition-events';
 
 /** States a report may still close: not final yet. A final state never moves (no backwards step). */
 const CLOSABLE: readonly MessageState[] = ['SENT', 'SENDING', 'QUEUED'];
@@ -20,7 +21,7 @@ export interface ReportClosing {
 /**
  * One statement closing many messages by their final reports: the message rows take the outcome in place (HOT),
  * and their awaiting rows (and a queue row, for a report that came before the send's outcome was recorded)
- * go. The WHERE keeps final states final. The completion time is never before the message's send time or its
+ * go; their counts and events are written in the caller's transaction. The WHERE keeps final states final. The completion time is never before the message's send time or its
  * send to the vendor: vendors report whole seconds.
  */
 export async function closeByReports(
@@ -29,7 +30,7 @@ export async function closeByReports(
   now: Date,
 ): Promise<number> {
   if (closing.length === 0) return 0;
-  const { rows } = await sql<{ affected: number }>(
+  const { rows } = await sql<MessageTransitionRow & { vendor_message_id: string | null }>(
     manager,
     `WITH closed AS (
      UPDATE messages m SET
@@ -45,14 +46,14 @@ export async function closeByReports(
                    $9::timestamptz[])
             AS v(id, state, code, text, telco, completed_at, vendor_message_id, request_time)
       WHERE m.id = v.id AND m.request_time = v.request_time AND m.state IN ${stateList(CLOSABLE)}
-     RETURNING m.id, m.plugin_id, m.vendor_message_id
+     RETURNING ${transitionColumns('m')}, m.vendor_message_id
      ), answered AS (
        DELETE FROM awaiting_reports a USING closed c
         WHERE a.plugin_id = c.plugin_id AND a.vendor_message_id = c.vendor_message_id
      ), dequeued AS (
        DELETE FROM message_queue q USING closed c WHERE q.message_id = c.id
      )
-     SELECT count(*)::int AS affected FROM closed`,
+     SELECT * FROM closed`,
     [
       now,
       closing.map((c) => c.message.id),
@@ -65,5 +66,6 @@ export async function closeByReports(
       closing.map((c) => c.message.requestTime),
     ],
   );
-  return rows[0]?.affected ?? 0;
+  await recordMessageTransitions(manager, rows, 'changed');
+  return rows.length;
 }

@@ -2,6 +2,7 @@ import type { EntityManager } from 'typeorm';
 import { sql } from '../dispatch/sql';
 import { enqueueFrom } from './accepted-messages';
 import { toState, toStateOf } from './message-states';
+import { recordMessageTransitions, transitionColumns, type MessageTransitionRow } from './transition-events';
 
 /** Why reserved messages close without being sent. */
 export interface ReservedClosing {
@@ -16,14 +17,16 @@ export async function cancelReserved(
   closing: ReservedClosing,
   now: Date,
 ): Promise<number> {
-  const { affected } = await sql(
+  const { rows } = await sql<MessageTransitionRow>(
     manager,
-    `UPDATE messages SET ${toState('CANCELED')}, status_name = 'fail', status_code = $3, status_message = $4,
+    `UPDATE messages m SET ${toState('CANCELED')}, status_name = 'fail', status_code = $3, status_message = $4,
             complete_time = $1, updated_at = $1
-      WHERE reservation_id = ANY($2::uuid[]) AND state = 'RESERVED'`,
+      WHERE m.reservation_id = ANY($2::uuid[]) AND m.state = 'RESERVED'
+    RETURNING ${transitionColumns('m')}`,
     [now, reservationIds, closing.code, closing.text],
   );
-  return affected;
+  await recordMessageTransitions(manager, rows, 'changed');
+  return rows.length;
 }
 
 /** A reserved message the law's re-check at release refused. */
@@ -42,12 +45,13 @@ export async function refuseReserved(
   now: Date,
 ): Promise<number> {
   if (refused.length === 0) return 0;
-  const { affected } = await sql(
+  const { rows } = await sql<MessageTransitionRow>(
     manager,
     `UPDATE messages m SET ${toStateOf('v.state')}, status_name = 'fail', status_code = v.code,
             status_message = v.text, complete_time = $1, updated_at = $1
        FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[]) AS v(id, state, code, text)
-      WHERE m.id = v.id AND m.reservation_id = ANY($6::uuid[]) AND m.state = 'RESERVED'`,
+      WHERE m.id = v.id AND m.reservation_id = ANY($6::uuid[]) AND m.state = 'RESERVED'
+    RETURNING ${transitionColumns('m')}`,
     [
       now,
       refused.map((r) => r.id),
@@ -57,7 +61,8 @@ export async function refuseReserved(
       reservationIds,
     ],
   );
-  return affected;
+  await recordMessageTransitions(manager, rows, 'changed');
+  return rows.length;
 }
 
 /** The remaining RESERVED messages of these reservations → QUEUED: each gets its queue row, visible now. */
@@ -66,17 +71,20 @@ export async function queueReserved(
   reservationIds: readonly string[],
   now: Date,
 ): Promise<number> {
-  const { rows } = await sql<{ affected: number }>(
+  const { rows } = await sql<MessageTransitionRow>(
     manager,
     `WITH queued AS (
-       UPDATE messages SET ${toState('QUEUED')}, updated_at = $1
-        WHERE reservation_id = ANY($2::uuid[]) AND state = 'RESERVED'
-       RETURNING id, request_time, project_id, route[route_index + 1] AS plugin_id
+       UPDATE messages m SET ${toState('QUEUED')}, updated_at = $1
+        WHERE m.reservation_id = ANY($2::uuid[]) AND m.state = 'RESERVED'
+       RETURNING ${transitionColumns('m')}, m.request_time, m.route[m.route_index + 1] AS first_plugin
+     ), planned AS (
+       SELECT id, request_time, project_id, first_plugin AS plugin_id FROM queued
      ), enqueued AS (
-       ${enqueueFrom('queued', '$1::timestamptz')}
+       ${enqueueFrom('planned', '$1::timestamptz')}
      )
-     SELECT count(*)::int AS affected FROM queued`,
+     SELECT * FROM queued`,
     [now, reservationIds],
   );
-  return rows[0]?.affected ?? 0;
+  await recordMessageTransitions(manager, rows, 'changed');
+  return rows.length;
 }

@@ -13,6 +13,7 @@ import {
   RequestMessagesQuery,
   SendRequestView,
 } from './results.dto';
+import { messageStanding } from './message-standing';
 import { SendRequestRow } from './send-request.entity';
 
 /**
@@ -65,28 +66,12 @@ export type MessageViewRow = Pick<MessageRow, keyof typeof VIEW_COLUMNS>;
 
 export function messageView(row: MessageViewRow, fileNames: ReadonlyMap<string, string>): MessageView {
   return {
-    messageId: row.id,
-    requestId: row.requestId,
-    requestTime: row.requestTime.toISOString(),
-    type: row.type,
-    contentType: row.contentType,
-    countryCode: row.countryCode,
-    from: row.fromNumber,
-    to: row.toNumber,
+    ...messageStanding(row),
     subject: row.subject,
     content: row.content,
-    status: row.status,
-    state: row.state,
-    statusName: row.statusName,
-    statusCode: row.statusCode,
-    statusMessage: row.statusMessage,
-    telcoCode: row.telcoCode,
-    completeTime: iso(row.completeTime),
-    sendTime: row.dueAt.toISOString(),
     bytes: row.bytes,
     parts: row.parts ?? 1,
     encoding: row.encoding,
-    reservationId: row.reservationId,
     files: row.fileIds.map((fileId) => ({ fileId, name: fileNames.get(fileId) ?? '' })),
   };
 }

@@ -1,6 +1,10 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { DISPATCH_CHANNEL } from '../dispatch/dispatch-signal';
-import { acceptMessagesCtes } from '../lifecycle/accepted-messages';
+import { acceptMessagesCtes, queueAcceptedEvents, tallyAccepted } from '../lifecycle/accepted-messages';
+import { reservationEvents, tallyReservation } from '../lifecycle/transition-events';
+import { countsUpsert, MetricTally } from '../metrics/metric-counts';
+import { findSubscribers, queueEvents } from '../webhooks/webhook-events';
+import { EVENT_TYPES } from '../webhooks/webhooks.dto';
 import { type BulkColumn, unnestRows } from './bulk-insert';
 import { MESSAGE_COLUMNS } from './send-plan';
 
@@ -138,8 +142,46 @@ export class SendWriter {
     }
   }
 
-  /** One statement for all the sends; the ids of those stored. */
+  /**
+   * One statement for all the sends, with their metric counts; the ids of those stored. When a project of the
+   * batch has a webhook endpoint subscribed to message or reservation events, the statement and the events of
+   * what it stored commit together in one transaction; otherwise (the usual case) the one statement is the
+   * transaction. An endpoint enabled between that look-up and the statement misses this batch's events: it was
+   * enabled while the batch was being stored.
+   */
   private async store(sends: readonly StoredSend[]): Promise<Set<string>> {
+    const projects = sends.map((s) => String(s.request[PROJECT_COLUMN]));
+    const subscribers = await findSubscribers(this.db, projects, EVENT_TYPES);
+    const stored =
+      subscribers.length === 0
+        ? await this.insert(this.db, sends)
+        : await this.db.transaction(async (manager) => {
+            const ids = await this.insert(manager, sends);
+            const accepted = sends.filter((s) => ids.has(s.requestId));
+            await queueAcceptedEvents(
+              manager,
+              accepted.map((s) => ({
+                projectId: String(s.request[PROJECT_COLUMN]),
+                requestId: s.requestId,
+                requestTime: s.request[REQUEST_TIME_COLUMN] as Date,
+              })),
+            );
+            await queueEvents(
+              manager,
+              reservationEvents(
+                accepted.flatMap((s) => (s.reservation ? [reservationRow(s.reservation)] : [])),
+              ),
+            );
+            return ids;
+          });
+    if (sends.some((s) => s.reservation === null && stored.has(s.requestId))) this.onQueued();
+    return stored;
+  }
+
+  private async insert(
+    manager: Pick<EntityManager, 'query'>,
+    sends: readonly StoredSend[],
+  ): Promise<Set<string>> {
     const requests = unnestRows(
       GUARDED_REQUEST_COLUMNS,
       sends.map((s) => [...s.request, s.apiKeyId]),
@@ -160,9 +202,12 @@ export class SendWriter {
       next,
     );
     next += messages.values.length;
+    const counts = countColumns(sends);
+    const countsAt = next;
+    next += counts.length;
     const names = (columns: readonly BulkColumn[]) => columns.map((c) => c.name).join(', ');
     const requestValues = requests.expressions.slice(0, SEND_REQUEST_COLUMNS.length).join(', ');
-    const rows: { id: string }[] = await this.db.query(
+    const rows: { id: string }[] = await manager.query(
       `WITH accepted AS (
          INSERT INTO send_requests (${names(SEND_REQUEST_COLUMNS)})
          SELECT ${requestValues} FROM ${requests.from}
@@ -182,13 +227,57 @@ export class SendWriter {
          messages.expressions,
          messages.from,
          `${messages.column('request_id')} IN (SELECT id FROM accepted)`,
-       )}
+       )}, counted AS (
+         ${countsUpsert(
+           `SELECT metric, plugin, type, state, sum(value) FROM unnest(${counts
+             .map((_, i) => `$${countsAt + i}::${COUNT_TYPES[i]}[]`)
+             .join(', ')}) AS n(request_id, metric, plugin, type, state, value)
+             WHERE request_id IN (SELECT id FROM accepted) GROUP BY 1, 2, 3, 4`,
+         )}
+       )
        -- other processes' dispatchers hear of sends that go now (delivered at commit, once per statement)
        SELECT id, CASE WHEN reservation_id IS NULL THEN pg_notify($${next}, '') END AS woke FROM accepted`,
-      [...requests.values, ...reservations.values, ...messages.values, DISPATCH_CHANNEL],
+      [...requests.values, ...reservations.values, ...messages.values, ...counts, DISPATCH_CHANNEL],
     );
-    const stored = new Set(rows.map((row) => row.id));
-    if (sends.some((s) => s.reservation === null && stored.has(s.requestId))) this.onQueued();
-    return stored;
+    return new Set(rows.map((row) => row.id));
   }
+}
+
+const PROJECT_COLUMN = SEND_REQUEST_COLUMNS.findIndex((c) => c.name === 'project_id');
+const REQUEST_TIME_COLUMN = SEND_REQUEST_COLUMNS.findIndex((c) => c.name === 'request_time');
+const COUNT_TYPES = ['uuid', 'text', 'text', 'text', 'text', 'bigint'];
+
+/** A reservation row (RESERVATION_COLUMNS values) as its transition. */
+function reservationRow(values: readonly unknown[]) {
+  const [id, projectId, requestId, sendAt, status, , updatedAt] = values;
+  return {
+    id: String(id),
+    project_id: String(projectId),
+    request_id: String(requestId),
+    status: String(status),
+    send_at: sendAt as Date,
+    schedule_id: null,
+    occurrence_key: null,
+    updated_at: updatedAt as Date,
+  };
+}
+
+/** Each send's metric counts (its messages by first state, its reservation), as unnest columns by request. */
+function countColumns(sends: readonly StoredSend[]): unknown[][] {
+  const columns: unknown[][] = [[], [], [], [], [], []];
+  for (const send of sends) {
+    const tally = new MetricTally();
+    tallyAccepted(tally, send.messages);
+    if (send.reservation) tallyReservation(tally, { status: String(send.reservation[4]), schedule_id: null });
+    const [metric, plugin, type, state, value] = tally.columns();
+    metric.forEach((_, i) => {
+      columns[0]!.push(send.requestId);
+      columns[1]!.push(metric[i]);
+      columns[2]!.push(plugin[i]);
+      columns[3]!.push(type[i]);
+      columns[4]!.push(state[i]);
+      columns[5]!.push(value[i]);
+    });
+  }
+  return columns;
 }

@@ -17,7 +17,7 @@ export interface MetricsSnapshot {
 }
 
 /**
- * Reads the database-wide counters the triggers keep, and the gauges. The counters are totals over every
+ * Reads the database-wide counters the lifecycle module and the delivery worker keep, and the gauges. The counters are totals over every
  * process sharing the database, so any one instance reports the same numbers (scrape one, or take max()).
  */
 export async function readSnapshot(db: DataSource): Promise<MetricsSnapshot> {

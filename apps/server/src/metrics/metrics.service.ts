@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Counter, Gauge, type Metric, Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
-import { DISPATCH_LATENCY_BUCKETS } from '../database/migrations/1764000000000-webhooks';
+import { DISPATCH_LATENCY_BUCKETS } from './metric-counts';
 import { compactCounters, type CounterRow, type MetricsSnapshot, readSnapshot } from './metrics-snapshot';
 
 const ACCEPTED_STATES = new Set(['QUEUED', 'RESERVED']);
@@ -13,7 +13,8 @@ type Labels = Record<string, string>;
 /**
  * GET /metrics in the Prometheus text format. The registry belongs to this app instance (several apps in one
  * process, as in the tests, do not collide). Message, reservation, schedule and webhook counters are
- * database-wide totals kept by triggers and the delivery worker (see the webhooks migration); a scrape reads
+ * database-wide totals kept by the lifecycle module, in the transaction of each change (metric-counts.ts), and by
+ * the delivery worker; a scrape reads
  * them once, then each metric's collect() copies its share.
  */
 @Injectable()
@@ -140,7 +141,7 @@ export class MetricsService {
   }
 
   /**
-   * The dispatch latency histogram, rebuilt from the trigger's bucket counts. prom-client's Histogram can
+   * The dispatch latency histogram, rebuilt from the bucket counts. prom-client's Histogram can
    * only observe values one by one, so this renders the same `_bucket/_sum/_count` series itself.
    */
   private latencyHistogram(): Metric {

@@ -3,7 +3,13 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { cancelReservation, SchedulingError } from '@munja/scheduling';
 import { DataSource } from 'typeorm';
 import { ApiError } from '../common/api-error';
+import { sql } from '../dispatch/sql';
 import { cancelReserved } from '../lifecycle/reserved-messages';
+import {
+  recordReservationTransitions,
+  RESERVATION_TRANSITION_COLUMNS,
+  type ReservationTransitionRow,
+} from '../lifecycle/transition-events';
 import { CLOCK, Clock } from '../common/clock';
 import { decodeCursor, encodeCursor } from '../common/page-cursor';
 import { ListReservationsQuery, ReservationPage, ReservationView } from './reservations.dto';
@@ -128,11 +134,12 @@ export class ReservationsService {
         if (error instanceof SchedulingError) throw ApiError.conflict(error.code, error.message, 'status');
         throw error;
       }
-      await manager.query(`UPDATE reservations SET status = $2, updated_at = $3 WHERE id = $1`, [
-        id,
-        next,
-        now,
-      ]);
+      const { rows: changed } = await sql<ReservationTransitionRow>(
+        manager,
+        `UPDATE reservations SET status = $2, updated_at = $3 WHERE id = $1 RETURNING ${RESERVATION_TRANSITION_COLUMNS}`,
+        [id, next, now],
+      );
+      await recordReservationTransitions(manager, changed);
       await cancelReserved(manager, [id], { code: 'CANCELED', text: 'the reservation was canceled' }, now);
     });
     return this.get(projectId, id);

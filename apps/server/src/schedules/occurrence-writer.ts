@@ -1,7 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { sql } from '../dispatch/sql';
-import { insertAcceptedMessages } from '../lifecycle/accepted-messages';
+import {
+  insertAcceptedMessages,
+  recordAcceptedMessages,
+  tallyAccepted,
+} from '../lifecycle/accepted-messages';
+import {
+  recordReservationTransitions,
+  RESERVATION_TRANSITION_COLUMNS,
+  type ReservationTransitionRow,
+} from '../lifecycle/transition-events';
+import { MetricTally } from '../metrics/metric-counts';
 import { MESSAGE_COLUMNS, messageRows } from '../messages/send-plan';
 import type { OccurrencePlan, TemplatePlan } from './occurrence-plan';
 import type { ScheduleRow } from './schedule-row';
@@ -38,12 +48,12 @@ export async function writeOccurrences(
     for (const template of requests) {
       requestIds.push(await insertRequest(manager, row, plan, template, reservationId, now));
     }
-    const { rows: inserted } = await sql(
+    const { rows: inserted } = await sql<ReservationTransitionRow>(
       manager,
       `INSERT INTO reservations (id, project_id, request_id, send_at, status, created_at, updated_at, schedule_id,
          occurrence_key, skip_reason)
        VALUES ($1, $2, $3, $4, $5, $6, $6, $7, $8, $9)
-       ON CONFLICT (occurrence_key) DO NOTHING RETURNING id`,
+       ON CONFLICT (occurrence_key) DO NOTHING RETURNING ${RESERVATION_TRANSITION_COLUMNS}`,
       [
         reservationId,
         row.project_id,
@@ -62,6 +72,7 @@ export async function writeOccurrences(
       written.taken += 1;
       continue;
     }
+    await recordReservationTransitions(manager, inserted);
     const rows: unknown[][] = [];
     plan.templates.forEach((t, i) => {
       if (!t.reviewed) return;
@@ -83,6 +94,13 @@ export async function writeOccurrences(
     // reservation by the send path; here they belong to the occurrence too, so its view counts them.
     for (const message of rows) message[RESERVATION_COLUMN] = reservationId;
     await insertAcceptedMessages(manager, MESSAGE_COLUMNS, rows);
+    const tally = new MetricTally();
+    tallyAccepted(tally, rows);
+    await recordAcceptedMessages(
+      manager,
+      tally,
+      requestIds.map((requestId) => ({ projectId: row.project_id, requestId, requestTime: now })),
+    );
     written[plan.status === 'READY' ? 'ready' : plan.status === 'SKIP' ? 'skip' : 'stale'] += 1;
   }
   return written;

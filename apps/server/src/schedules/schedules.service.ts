@@ -12,6 +12,11 @@ import { ApiError } from '../common/api-error';
 import { CLOCK, type Clock } from '../common/clock';
 import { sql } from '../dispatch/sql';
 import { cancelReserved } from '../lifecycle/reserved-messages';
+import {
+  recordReservationTransitions,
+  RESERVATION_TRANSITION_COLUMNS,
+  type ReservationTransitionRow,
+} from '../lifecycle/transition-events';
 import { asApiError, isCodeClash, scheduleCodeTaken, scheduleNotFound } from './schedule-errors';
 import {
   nextOccurrenceAfter,
@@ -120,12 +125,13 @@ export class SchedulesService {
         `UPDATE schedules SET deleted_at = $2, next_at = NULL, updated_at = $2, revision = revision + 1 WHERE id = $1`,
         [current.id, now],
       );
-      const { rows } = await sql<{ id: string }>(
+      const { rows } = await sql<ReservationTransitionRow>(
         manager,
         `UPDATE reservations SET status = 'SKIP', skip_reason = 'SCHEDULE_DELETED', updated_at = $2
-          WHERE schedule_id = $1 AND status = 'READY' RETURNING id`,
+          WHERE schedule_id = $1 AND status = 'READY' RETURNING ${RESERVATION_TRANSITION_COLUMNS}`,
         [current.id, now],
       );
+      await recordReservationTransitions(manager, rows);
       if (rows.length > 0) {
         await cancelReserved(
           manager,

@@ -23,7 +23,7 @@ export interface DeliveryWorkerOptions extends DisablePolicy {
 
 /**
  * Sends due deliveries: a round claims a batch, POSTs them concurrently and records each attempt, repeating
- * while full batches come back. Rounds run on a timer and on wake() (NOTIFY from the outbox trigger).
+ * while full batches come back. Rounds run on a timer and on wake() (NOTIFY when events are queued, at their commit).
  */
 export class DeliveryWorker {
   private readonly logger = new Logger('Webhooks');

@@ -1,2 +1,2 @@
-/** The channel the outbox triggers notify (pg_notify in the webhooks migration) when they queue deliveries. */
+/** The channel notified (pg_notify, delivered at commit) when a transaction queues webhook deliveries (webhook-events.ts). */
 export const WEBHOOK_CHANNEL = 'munja_webhooks';

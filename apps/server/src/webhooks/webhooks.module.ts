@@ -71,7 +71,7 @@ export class WebhookDelivery implements OnApplicationBootstrap, BeforeApplicatio
   }
 }
 
-/** Outbound webhooks: endpoints API, delivery log, and the delivery worker fed by the outbox triggers. */
+/** Outbound webhooks: endpoints API, delivery log, and the delivery worker fed by the outbox (webhook-events.ts). */
 @Module({
   imports: [DatabaseLocationModule],
   controllers: [WebhooksController],

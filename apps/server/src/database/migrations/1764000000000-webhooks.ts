@@ -1,7 +1,9 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
+import { DISPATCH_LATENCY_BUCKETS } from '../../metrics/metric-counts';
 
 /**
- * Outbound webhooks and database-wide metrics, both fed by triggers on `messages` and `reservations`.
+ * Outbound webhooks and database-wide metrics, both fed by triggers on `messages` and `reservations` (until
+ * 1765200000000-outbox dropped the triggers: the lifecycle module writes events and counts since).
  *
  * The triggers are statement-level with transition tables: a dispatcher batch that moves 500 rows costs one
  * grouped counter upsert and (only when the project has a subscribed endpoint) one outbox insert, in the same
@@ -147,9 +149,6 @@ export class Webhooks1764000000000 implements MigrationInterface {
     }
   }
 }
-
-/** Non-cumulative latency buckets in seconds (the collector makes them cumulative); keep in step with metrics. */
-export const DISPATCH_LATENCY_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 1800];
 
 const PAST = { insert: 'inserted', update: 'updated' } as const;
 

@@ -7,6 +7,7 @@ import { MessagePartitions1764200000000 } from './1764200000000-message-partitio
 import { DispatchPlans1764300000000 } from './1764300000000-dispatch-plans';
 import { MessageLayout1765100000000 } from './1765100000000-message-layout';
 import { HotLifecycle1765100000100 } from './1765100000100-hot-lifecycle';
+import { Outbox1765200000000 } from './1765200000000-outbox';
 
 /** Every migration, oldest first. Add new ones here (later timestamps). */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   DispatchPlans1764300000000,
   MessageLayout1765100000000,
   HotLifecycle1765100000100,
+  Outbox1765200000000,
 ];

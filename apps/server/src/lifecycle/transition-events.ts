@@ -1,0 +1,187 @@
+import type { EntityManager } from 'typeorm';
+import { addCounts, MetricTally } from '../metrics/metric-counts';
+import type { MessageType } from '../messages/message.entity';
+import { messageEventData, queueEvents, type PendingEvent } from '../webhooks/webhook-events';
+import { FINAL_STATES, type MessageState, type MessageStatus } from './message-states';
+
+/**
+ * The transitions a customer can see, and so the ones that become `message.status_changed` events: a message
+ * accepted (whatever its first state), handed to its vendor (SENT), and closed (a final state). Claiming a message
+ * (SENDING), handing it back to the queue (a retry after a failed attempt, a graceful shutdown, an expired lease)
+ * and queueing a reserved message at its time are the service's own bookkeeping: the message is still "being
+ * sent" to the customer and nothing they can act on changed, so they are counted in the metrics only.
+ */
+export const EVENT_ON_ENTERING: Readonly<Record<MessageState, boolean>> = {
+  RESERVED: false,
+  QUEUED: false,
+  SENDING: false,
+  SENT: true,
+  DELIVERED: true,
+  FAILED: true,
+  BLOCKED: true,
+  REJECTED: true,
+  EXPIRED: true,
+  CANCELED: true,
+};
+for (const state of FINAL_STATES) if (!EVENT_ON_ENTERING[state]) throw new Error(`${state} must be an event`);
+
+/**
+ * What a lifecycle statement returns (`RETURNING ${transitionColumns('m')}`) for each message it moved: the
+ * message's standing after the change, what the metrics label it by, and when it changed.
+ */
+export interface MessageTransitionRow {
+  id: string;
+  project_id: string;
+  request_id: string;
+  request_at: Date;
+  reservation_id: string | null;
+  to_number: string;
+  country_code: string;
+  from_number: string;
+  type: MessageType;
+  content_type: 'COMM' | 'AD';
+  status: MessageStatus;
+  state: MessageState;
+  status_name: 'success' | 'fail' | null;
+  status_code: string | null;
+  status_message: string | null;
+  telco_code: string | null;
+  complete_time: Date | null;
+  due_at: Date;
+  sent_at: Date | null;
+  plugin_id: string | null;
+  /** the plugin sending it, or the first planned one */
+  metric_plugin: string;
+  updated_at: Date;
+}
+
+/** The RETURNING list of a statement over `messages` aliased `alias` (or unaliased: pass 'messages'). */
+export function transitionColumns(alias: string): string {
+  const a = alias;
+  return `${a}.id, ${a}.project_id, ${a}.request_id, ${a}.request_time AS request_at, ${a}.reservation_id,
+          ${a}.to_number, ${a}.country_code, ${a}.from_number, ${a}.type, ${a}.content_type, ${a}.status, ${a}.state,
+          ${a}.status_name, ${a}.status_code, ${a}.status_message, ${a}.telco_code, ${a}.complete_time, ${a}.due_at,
+          ${a}.sent_at, ${a}.plugin_id, COALESCE(${a}.plugin_id, ${a}.route[${a}.route_index + 1], '') AS metric_plugin,
+          ${a}.updated_at`;
+}
+
+/**
+ * Records what a lifecycle statement did, in its transaction (the transactional outbox): the metric counts of
+ * the states entered (`message_created` for rows just accepted, `message_state` after), the dispatch latency of
+ * those handed to a vendor, and a webhook event for each customer-visible transition whose project has a
+ * subscribed endpoint. If any of it fails the caller's transaction fails: a state change never commits without
+ * its event and counts, nor they without it.
+ */
+export async function recordMessageTransitions(
+  manager: EntityManager,
+  rows: readonly MessageTransitionRow[],
+  how: 'accepted' | 'changed',
+): Promise<void> {
+  if (rows.length === 0) return;
+  const tally = new MetricTally();
+  for (const row of rows) {
+    tally.add(
+      how === 'accepted' ? 'message_created' : 'message_state',
+      row.metric_plugin,
+      row.type,
+      row.state,
+    );
+    if (how === 'changed' && row.state === 'SENT' && row.sent_at !== null)
+      tally.addLatency(row.plugin_id ?? '', row.type, (row.sent_at.getTime() - row.due_at.getTime()) / 1000);
+  }
+  await addCounts(manager, tally);
+  await queueEvents(manager, messageEvents(rows, how));
+}
+
+/** The webhook events of these transitions: the customer-visible ones (EVENT_ON_ENTERING; every acceptance). */
+export function messageEvents(
+  rows: readonly MessageTransitionRow[],
+  how: 'accepted' | 'changed',
+): PendingEvent[] {
+  return rows
+    .filter((row) => how === 'accepted' || EVENT_ON_ENTERING[row.state])
+    .map((row) => ({
+      projectId: row.project_id,
+      type: 'message.status_changed',
+      at: row.updated_at,
+      data: () => messageEventData(standingOf(row)),
+    }));
+}
+
+function standingOf(row: MessageTransitionRow) {
+  return {
+    id: row.id,
+    requestId: row.request_id,
+    requestTime: row.request_at,
+    type: row.type,
+    contentType: row.content_type,
+    countryCode: row.country_code,
+    fromNumber: row.from_number,
+    toNumber: row.to_number,
+    status: row.status,
+    state: row.state,
+    statusName: row.status_name,
+    statusCode: row.status_code,
+    statusMessage: row.status_message,
+    telcoCode: row.telco_code,
+    completeTime: row.complete_time,
+    dueAt: row.due_at,
+    reservationId: row.reservation_id,
+    pluginId: row.plugin_id,
+  };
+}
+
+/** What a statement over `reservations` returns (`RETURNING ${RESERVATION_TRANSITION_COLUMNS}`). */
+export interface ReservationTransitionRow {
+  id: string;
+  project_id: string;
+  request_id: string;
+  status: string;
+  send_at: Date;
+  schedule_id: string | null;
+  occurrence_key: string | null;
+  updated_at: Date;
+}
+
+export const RESERVATION_TRANSITION_COLUMNS =
+  'id, project_id, request_id, status, send_at, schedule_id, occurrence_key, updated_at';
+
+/**
+ * Records reservation statuses entered (made, started, stale, canceled, skipped, done, failed: every one is on
+ * the reservation's own view, so every one is a `reservation.status_changed` event), counted by status, and on
+ * their own for occurrences of recurring schedules.
+ */
+export async function recordReservationTransitions(
+  manager: EntityManager,
+  rows: readonly ReservationTransitionRow[],
+): Promise<void> {
+  if (rows.length === 0) return;
+  const tally = new MetricTally();
+  for (const row of rows) tallyReservation(tally, row);
+  await addCounts(manager, tally);
+  await queueEvents(manager, reservationEvents(rows));
+}
+
+export function tallyReservation(
+  tally: MetricTally,
+  row: Pick<ReservationTransitionRow, 'status' | 'schedule_id'>,
+) {
+  tally.add('reservation_state', '', '', row.status);
+  if (row.schedule_id !== null) tally.add('schedule_occurrence_state', '', '', row.status);
+}
+
+export function reservationEvents(rows: readonly ReservationTransitionRow[]): PendingEvent[] {
+  return rows.map((row) => ({
+    projectId: row.project_id,
+    type: 'reservation.status_changed',
+    at: row.updated_at,
+    data: () => ({
+      reservationId: row.id,
+      requestId: row.request_id,
+      status: row.status,
+      sendTime: row.send_at.toISOString(),
+      scheduleId: row.schedule_id,
+      occurrenceKey: row.occurrence_key,
+    }),
+  }));
+}
