@@ -48,6 +48,48 @@ async function snapshot(client) {
   };
 }
 
+/**
+ * The WAL of this database alone between two positions, read back with pg_walinspect (PostgreSQL 15+, a
+ * superuser): the records touching one of its blocks, and the other records (commits) of the same
+ * transactions. Other databases on a shared server then no longer count. Undefined when the extension or the
+ * WAL is not there (it may have been recycled after a checkpoint).
+ */
+async function walOfThisDatabase(client, from, to) {
+  try {
+    await client.query('CREATE EXTENSION IF NOT EXISTS pg_walinspect');
+    const { rows } = await client.query(
+      `WITH r AS (
+         SELECT xid::text::bigint AS xid, record_length, fpi_length, block_ref FROM pg_get_wal_records_info($1, $2)
+       ), mine AS (
+         SELECT DISTINCT xid FROM r
+          WHERE xid <> 0 AND block_ref LIKE '%/' || (SELECT oid FROM pg_database WHERE datname = current_database()) || '/%'
+       )
+       SELECT COALESCE(sum(record_length), 0)::bigint AS bytes, COALESCE(sum(fpi_length), 0)::bigint AS fpi
+         FROM r
+        WHERE block_ref LIKE '%/' || (SELECT oid FROM pg_database WHERE datname = current_database()) || '/%'
+           OR xid IN (SELECT xid FROM mine)`,
+      [from, to],
+    );
+    // where it goes: by the relation of each record's first block (partitions and their indexes by name)
+    const { rows: byRelation } = await client.query(
+      `WITH r AS (
+         SELECT xid::text::bigint AS xid, record_length,
+                substring(block_ref from 'rel [0-9]+/' || (SELECT oid FROM pg_database WHERE datname = current_database()) || '/([0-9]+)')::oid AS node
+           FROM pg_get_wal_records_info($1, $2)
+       ), mine AS (SELECT DISTINCT xid FROM r WHERE node IS NOT NULL AND xid <> 0)
+       SELECT COALESCE(c.relname, CASE WHEN r.node IS NULL THEN '(no block: commits)' ELSE '(other)' END) AS relation,
+              sum(r.record_length)::bigint AS bytes
+         FROM r LEFT JOIN pg_class c ON c.relfilenode = r.node
+        WHERE r.node IS NOT NULL OR r.xid IN (SELECT xid FROM mine)
+        GROUP BY 1 ORDER BY 2 DESC LIMIT 12`,
+      [from, to],
+    );
+    return { bytes: Number(rows[0].bytes), fpi: Number(rows[0].fpi), byRelation };
+  } catch (error) {
+    return { error: error instanceof Error ? error.message : String(error) };
+  }
+}
+
 /** Starts counting; `finish(messages)` answers the wal_per_message and index_writes_per_message figures. */
 export async function watchDatabaseActivity(databaseUrl) {
   const client = new pg.Client({ connectionString: databaseUrl });
@@ -62,6 +104,7 @@ export async function watchDatabaseActivity(databaseUrl) {
           before.lsn,
         ]);
         const wal = Number(rows[0].bytes);
+        const own = await walOfThisDatabase(client, before.lsn, after.lsn);
         const delta = (key) => after[key] - before[key];
         // per table, per message: where the index entries and row versions go (the largest first)
         const perTable = {};
@@ -86,6 +129,18 @@ export async function watchDatabaseActivity(databaseUrl) {
             atMost: true,
             messages,
             walBytes: wal,
+            // this database's own records (pg_walinspect): what the figure is when the server is shared
+            thisDatabasePerMessage: own.bytes === undefined ? null : Math.round(own.bytes / messages),
+            thisDatabaseFullPageImagesPerMessage:
+              own.fpi === undefined ? null : Math.round(own.fpi / messages),
+            ...(own.error ? { thisDatabaseError: own.error } : {}),
+            ...(own.byRelation
+              ? {
+                  thisDatabaseByRelation: Object.fromEntries(
+                    own.byRelation.map((r) => [r.relation, Math.round(Number(r.bytes) / messages)]),
+                  ),
+                }
+              : {}),
             phase,
             measuredBy:
               'pg_current_wal_lsn() difference (server-wide: other databases on a shared server add to it)',
