@@ -10,7 +10,6 @@ import {
   Stack,
   Table,
   Text,
-  TextInput,
   Title,
 } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -19,6 +18,7 @@ import { orNullIfNotFound } from '../api/client';
 import { useApi } from '../api/context';
 import type { ApiKey, Project } from '../api/types';
 import { ErrorNotice } from '../components/ErrorNotice';
+import { OneFieldForm } from '../components/OneFieldForm';
 import { formatTime } from '../components/format';
 import { useLanguage, useT } from '../i18n';
 import { STATUS_COLORS } from './CallingNumbersPage';
@@ -28,15 +28,13 @@ function ProjectKeys({ project }: { project: Project }) {
   const { language } = useLanguage();
   const api = useApi();
   const client = useQueryClient();
-  const [name, setName] = useState('');
   const [issued, setIssued] = useState<ApiKey | null>(null);
   const keys = useQuery({ queryKey: ['keys', project.id], queryFn: () => api.keys(project.id) });
   const refresh = () => client.invalidateQueries({ queryKey: ['keys', project.id] });
   const issue = useMutation({
-    mutationFn: () => api.issueKey(project.id, name),
+    mutationFn: (name: string) => api.issueKey(project.id, name),
     onSuccess: async (key) => {
       setIssued(key);
-      setName('');
       await refresh();
     },
   });
@@ -50,24 +48,13 @@ function ProjectKeys({ project }: { project: Project }) {
         <Title order={3} size="h5">
           {t('operator.keys')}
         </Title>
-        <Group
-          align="flex-end"
-          component="form"
-          onSubmit={(event) => {
-            event.preventDefault();
-            issue.mutate();
-          }}
-        >
-          <TextInput
-            label={t('operator.keyName')}
-            value={name}
-            onChange={(e) => setName(e.currentTarget.value)}
-            required
-          />
-          <Button type="submit" disabled={!name} loading={issue.isPending}>
-            {t('operator.issueKey')}
-          </Button>
-        </Group>
+        <OneFieldForm
+          label={t('operator.keyName')}
+          submitLabel={t('operator.issueKey')}
+          onSubmit={(name) => issue.mutateAsync(name)}
+          pending={issue.isPending}
+          required
+        />
         {issued?.key && (
           <Alert color="blue" title={t('operator.keyOnce')}>
             <Code data-testid="issued-key">{issued.key}</Code>
@@ -176,13 +163,12 @@ function ProjectOptOut({ project }: { project: Project }) {
   const t = useT();
   const api = useApi();
   const client = useQueryClient();
-  const [number080, setNumber080] = useState('');
   const service = useQuery({
     queryKey: ['project-opt-out', project.id],
     queryFn: () => orNullIfNotFound(api.projectOptOutService(project.id)),
   });
   const complete = useMutation({
-    mutationFn: () => api.completeOptOutService(project.id, number080),
+    mutationFn: (number080: string) => api.completeOptOutService(project.id, number080),
     onSuccess: () => client.invalidateQueries({ queryKey: ['project-opt-out', project.id] }),
   });
   const s = service.data;
@@ -206,17 +192,13 @@ function ProjectOptOut({ project }: { project: Project }) {
           </Text>
         )}
         {s?.status === 'PROCESSING' && (
-          <Group align="flex-end">
-            <TextInput
-              label={t('operator.number080')}
-              placeholder="080-123-4567"
-              value={number080}
-              onChange={(e) => setNumber080(e.currentTarget.value)}
-            />
-            <Button onClick={() => complete.mutate()} disabled={!number080} loading={complete.isPending}>
-              {t('operator.complete')}
-            </Button>
-          </Group>
+          <OneFieldForm
+            label={t('operator.number080')}
+            placeholder="080-123-4567"
+            submitLabel={t('operator.complete')}
+            onSubmit={(number080) => complete.mutateAsync(number080)}
+            pending={complete.isPending}
+          />
         )}
       </Stack>
     </Paper>
@@ -228,12 +210,10 @@ export function OperatorPage() {
   const api = useApi();
   const client = useQueryClient();
   const [selected, setSelected] = useState<string | null>(null);
-  const [name, setName] = useState('');
   const projects = useQuery({ queryKey: ['projects'], queryFn: () => api.projects() });
   const create = useMutation({
-    mutationFn: () => api.createProject(name),
+    mutationFn: (name: string) => api.createProject(name),
     onSuccess: async (project) => {
-      setName('');
       setSelected(project.id);
       await client.invalidateQueries({ queryKey: ['projects'] });
     },
@@ -246,24 +226,13 @@ export function OperatorPage() {
       <Grid>
         <Grid.Col span={{ base: 12, md: 3 }}>
           <Stack gap="xs">
-            <Group
-              align="flex-end"
-              component="form"
-              onSubmit={(event) => {
-                event.preventDefault();
-                create.mutate();
-              }}
-            >
-              <TextInput
-                label={t('operator.newProject')}
-                value={name}
-                onChange={(e) => setName(e.currentTarget.value)}
-                required
-              />
-              <Button type="submit" disabled={!name} loading={create.isPending}>
-                {t('operator.create')}
-              </Button>
-            </Group>
+            <OneFieldForm
+              label={t('operator.newProject')}
+              submitLabel={t('operator.create')}
+              onSubmit={(name) => create.mutateAsync(name)}
+              pending={create.isPending}
+              required
+            />
             <ErrorNotice error={projects.error ?? create.error} />
             <nav aria-label={t('operator.projects')}>
               {items.map((p) => (

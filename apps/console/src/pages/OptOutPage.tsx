@@ -18,6 +18,7 @@ import { orNullIfNotFound } from '../api/client';
 import { useApi } from '../api/context';
 import { csvRecipients } from '../compose/recipients';
 import { ErrorNotice } from '../components/ErrorNotice';
+import { OneFieldForm } from '../components/OneFieldForm';
 import { downloadText, formatTime } from '../components/format';
 import { useLanguage, useT } from '../i18n';
 
@@ -27,13 +28,15 @@ function ServiceCard() {
   const t = useT();
   const api = useApi();
   const client = useQueryClient();
-  const [company, setCompany] = useState('');
   const service = useQuery({
     queryKey: ['opt-out-service'],
     queryFn: () => orNullIfNotFound(api.optOutService()),
   });
   const refresh = () => client.invalidateQueries({ queryKey: ['opt-out-service'] });
-  const apply = useMutation({ mutationFn: () => api.applyOptOutService(company), onSuccess: refresh });
+  const apply = useMutation({
+    mutationFn: (company: string) => api.applyOptOutService(company),
+    onSuccess: refresh,
+  });
   const cancel = useMutation({ mutationFn: () => api.cancelOptOutService(), onSuccess: refresh });
   const stop = useMutation({ mutationFn: () => api.stopOptOutService(), onSuccess: refresh });
   const s = service.data;
@@ -67,17 +70,13 @@ function ServiceCard() {
         <ErrorNotice error={service.error ?? apply.error ?? cancel.error ?? stop.error} />
         <Group>
           {canApply && (
-            <>
-              <TextInput
-                label={t('optOut.company')}
-                value={company}
-                onChange={(e) => setCompany(e.currentTarget.value)}
-                maxLength={20}
-              />
-              <Button onClick={() => apply.mutate()} disabled={!company} loading={apply.isPending}>
-                {t('optOut.apply')}
-              </Button>
-            </>
+            <OneFieldForm
+              label={t('optOut.company')}
+              maxLength={20}
+              submitLabel={t('optOut.apply')}
+              onSubmit={(company) => apply.mutateAsync(company)}
+              pending={apply.isPending}
+            />
           )}
           {s?.status === 'PROCESSING' && (
             <Button variant="light" color="red" onClick={() => cancel.mutate()} loading={cancel.isPending}>
@@ -102,7 +101,6 @@ export function OptOutPage() {
   const client = useQueryClient();
   const [page, setPage] = useState(1);
   const [search, setSearch] = useState('');
-  const [number, setNumber] = useState('');
   const [importing, setImporting] = useState<{ done: number; total: number; failed: string[] } | null>(null);
   const [error, setError] = useState<unknown>(null);
   const list = useQuery({
@@ -111,11 +109,8 @@ export function OptOutPage() {
   });
   const refresh = () => client.invalidateQueries({ queryKey: ['blocklist'] });
   const add = useMutation({
-    mutationFn: () => api.block(number),
-    onSuccess: async () => {
-      setNumber('');
-      await refresh();
-    },
+    mutationFn: (number: string) => api.block(number),
+    onSuccess: refresh,
   });
   const remove = useMutation({ mutationFn: (n: string) => api.unblock(n), onSuccess: refresh });
 
@@ -168,22 +163,13 @@ export function OptOutPage() {
           <Title order={3} size="h5">
             {t('optOut.blockList')} ({total})
           </Title>
-          <Group
-            align="flex-end"
-            component="form"
-            onSubmit={(event) => {
-              event.preventDefault();
-              add.mutate();
-            }}
-          >
-            <TextInput
+          <Group align="flex-end">
+            <OneFieldForm
               label={t('optOut.addNumber')}
-              value={number}
-              onChange={(e) => setNumber(e.currentTarget.value)}
+              submitLabel={t('optOut.add')}
+              onSubmit={(number) => add.mutateAsync(number)}
+              pending={add.isPending}
             />
-            <Button type="submit" disabled={!number} loading={add.isPending}>
-              {t('optOut.add')}
-            </Button>
             <TextInput
               label={t('optOut.search')}
               value={search}

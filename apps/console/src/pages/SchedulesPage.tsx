@@ -18,6 +18,7 @@ import { useApi } from '../api/context';
 import type { Schedule, Weekday } from '../api/types';
 import { TIME_ZONES } from '../compose/send-time';
 import { ErrorNotice } from '../components/ErrorNotice';
+import { OneFieldForm } from '../components/OneFieldForm';
 import { formatTime } from '../components/format';
 import { useLanguage, useT } from '../i18n';
 import type { MessageKey } from '../messages';
@@ -73,9 +74,8 @@ function DeleteSchedule({ schedule, onClose }: { schedule: Schedule; onClose: ()
   const t = useT();
   const api = useApi();
   const client = useQueryClient();
-  const [typed, setTyped] = useState('');
   const remove = useMutation({
-    mutationFn: () => api.deleteSchedule(schedule.code, typed),
+    mutationFn: (typed: string) => api.deleteSchedule(schedule.code, typed),
     onSuccess: async () => {
       await client.invalidateQueries({ queryKey: ['schedules'] });
       onClose();
@@ -84,26 +84,20 @@ function DeleteSchedule({ schedule, onClose }: { schedule: Schedule; onClose: ()
   return (
     <Stack>
       <Text size="sm">{t('schedules.deleteConfirm', { code: schedule.code })}</Text>
-      <TextInput
+      <OneFieldForm
         label={t('schedules.typeCode')}
-        value={typed}
-        onChange={(e) => setTyped(e.currentTarget.value)}
-        data-autofocus
-      />
-      <ErrorNotice error={remove.error} />
-      <Group justify="flex-end">
+        submitLabel={t('schedules.delete')}
+        color="red"
+        canSubmit={(typed) => typed === schedule.code}
+        onSubmit={(typed) => remove.mutateAsync(typed)}
+        pending={remove.isPending}
+        autoFocus
+      >
         <Button variant="default" onClick={onClose}>
           {t('close')}
         </Button>
-        <Button
-          color="red"
-          disabled={typed !== schedule.code}
-          loading={remove.isPending}
-          onClick={() => remove.mutate()}
-        >
-          {t('schedules.delete')}
-        </Button>
-      </Group>
+      </OneFieldForm>
+      <ErrorNotice error={remove.error} />
     </Stack>
   );
 }
