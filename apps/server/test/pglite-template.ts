@@ -1,5 +1,15 @@
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
@@ -13,6 +23,14 @@ import { migrationsKey } from './migrations-key';
  * from a copy instead of running initdb and every migration again, which costs seconds per file.
  */
 export async function pgliteTemplate(): Promise<Blob> {
+  return new Blob([readFileSync(await pgliteTemplateFile())]);
+}
+
+/**
+ * The template's file (a tarball of the data folder), made first if needed: for child processes
+ * (MUNJA_TEST_PGLITE_TEMPLATE, test/main-child.cjs) and for data folders unpacked from it.
+ */
+export async function pgliteTemplateFile(): Promise<string> {
   const file = join(tmpdir(), `munja-pglite-template-${migrationsKey()}.tar`);
   if (!existsSync(file)) {
     const embedded = await startEmbeddedPostgres({ dataDir: IN_MEMORY, maxConnections: 2 });
@@ -39,7 +57,19 @@ export async function pgliteTemplate(): Promise<Blob> {
       await embedded.stop();
     }
   }
-  return new Blob([readFileSync(file)]);
+  return file;
+}
+
+/**
+ * A PGlite data folder holding the migrated template, as a folder that has been started before: for tests of
+ * restarts and of the folder lock, which need a data folder but not a first start's initdb (seconds of CPU and
+ * several hundred MB; readme-commands.e2e.spec.ts starts `npm start` on an empty folder).
+ */
+export async function unpackPgliteTemplate(dataDir: string): Promise<void> {
+  const file = await pgliteTemplateFile();
+  mkdirSync(dataDir, { recursive: true });
+  const untar = spawnSync('tar', ['-xf', file, '-C', dataDir], { encoding: 'utf8' });
+  if (untar.status !== 0) throw new Error(`tar -xf ${file}: ${untar.stderr}`);
 }
 
 /** Templates of earlier migrations (40 MB each) go once they are an hour old: no running file still reads them. */

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startMainProcess, type MainProcess } from './main-process';
+import { pgliteTemplateFile } from './pglite-template';
 import { startTestApp, type TestApp } from './test-app';
 
 function expectTooMany(
@@ -106,11 +107,13 @@ describe('two processes sharing one budget through Redis (REDIS_URL)', () => {
   let urls: string[] = [];
 
   beforeAll(async () => {
+    const template = await pgliteTemplateFile();
     for (let i = 0; i < 2; i++) {
       processes.push(
         startMainProcess({
           DATABASE_URL: '',
           MUNJA_PGLITE_DIR: 'memory://',
+          MUNJA_TEST_PGLITE_TEMPLATE: template,
           MUNJA_OPERATOR_KEY: `mk_op_redis_test_${randomBytes(12).toString('hex')}`,
           REDIS_URL: 'redis://127.0.0.1:6379',
           MUNJA_REDIS_PREFIX: prefix,

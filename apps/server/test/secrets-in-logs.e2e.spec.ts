@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { startMainProcess, type MainProcess } from './main-process';
+import { pgliteTemplateFile } from './pglite-template';
 
 /**
  * A whole run of the real entry point at the most verbose log level, through every path that handles a secret
@@ -32,6 +33,7 @@ describe('secrets never reach the logs', () => {
     service = startMainProcess({
       DATABASE_URL: '',
       MUNJA_PGLITE_DIR: 'memory://',
+      MUNJA_TEST_PGLITE_TEMPLATE: await pgliteTemplateFile(),
       LOG_LEVEL: 'trace',
       MUNJA_OPERATOR_KEY: operatorKey,
       MUNJA_REPORT_SECRET: reportSecret,

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { Client } from 'pg';
 import { startMainProcess, type MainProcess } from './main-process';
+import { unpackPgliteTemplate } from './pglite-template';
 
 const OPERATOR_KEY = 'mk_op_start_up_processes_0123456789';
 const started: MainProcess[] = [];
@@ -70,6 +71,8 @@ describe('the embedded database folder and the port', () => {
 
   it('a second process on the same PGlite folder refuses to start, naming the folder and the first pid', async () => {
     const dataDir = join(folder, 'shared', 'pglite');
+    // a folder started before (the migrated template): the lock is the subject here, not initdb
+    await unpackPgliteTemplate(dataDir);
     const first = start({ DATABASE_URL: '', MUNJA_PGLITE_DIR: dataDir });
     const base = await first.running;
     const second = start({ DATABASE_URL: '', MUNJA_PGLITE_DIR: dataDir });
