@@ -384,9 +384,7 @@ describe('the console in chromium against the service', () => {
   });
 
   it('shows every other page (screenshots), in Korean and in English', async () => {
-    for (const [name, file] of [
-      ['프로젝트 키', '16-keys'],
-    ] as const) {
+    for (const [name, file] of [['프로젝트 키', '16-keys']] as const) {
       await open(name);
       await screenshot(page, file);
     }
