@@ -6,8 +6,9 @@ module.exports = {
   transformIgnorePatterns: [
     '/node_modules/(?!(\\.pnpm/[^/]+/node_modules/)?(@nestjs|uid|file-type|load-esm|content-disposition)/)',
   ],
-  // e2e tests boot the whole service on a fresh database per file.
-  testTimeout: 60000,
+  // e2e tests boot the whole service on a fresh database per file, and poll for up to 45 s (waitFor) on a
+  // loaded machine: a test fails on its assertions or its own wait, never first on Jest's timeout.
+  testTimeout: 120_000,
   // Jest's default on a 2-core machine is one worker; e2e files wait on the database and PGlite's WebAssembly
   // is single-threaded, so two workers use both cores.
   maxWorkers: 2,

@@ -3,21 +3,9 @@ import { DataSource } from 'typeorm';
 import type { TestApp } from './test-app';
 import type { SendingProject } from './messages-fixtures';
 
-/** Polls `probe` until it answers something truthy (or throws after `timeoutMs`, with the last answer). */
-export async function waitFor<T>(
-  probe: () => Promise<T>,
-  timeoutMs = 15_000,
-  stepMs = 50,
-): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  let last: T | undefined;
-  for (;;) {
-    last = await probe();
-    if (last) return last as NonNullable<T>;
-    if (Date.now() > deadline) throw new Error(`timed out waiting; last answer: ${JSON.stringify(last)}`);
-    await new Promise((resolve) => setTimeout(resolve, stepMs));
-  }
-}
+import { waitFor } from './webhooks-receiver';
+
+export { waitFor };
 
 export interface MessageView {
   messageId: string;
@@ -45,7 +33,7 @@ export async function messagesOf(
 }
 
 /** Waits until every message of the request is COMPLETED; answers them. */
-export function completed(t: TestApp, project: SendingProject, requestId: string, timeoutMs = 15_000) {
+export function completed(t: TestApp, project: SendingProject, requestId: string, timeoutMs = 45_000) {
   return waitFor(async () => {
     const messages = await messagesOf(t, project, requestId);
     return messages.length > 0 && messages.every((m) => m.status === 'COMPLETED') ? messages : undefined;

@@ -187,7 +187,7 @@ describe('dispatch through the embedded simulator', () => {
     const requestId = await send({
       messages: Array.from({ length: 30 }, (_, i) => ({ to: `010-3000-${String(i).padStart(4, '0')}` })),
     });
-    await waitFor(async () => (await rowsOf(requestId)).some((r) => r.state === 'SENDING'), 5000, 5);
+    await waitFor(async () => (await rowsOf(requestId)).some((r) => r.state === 'SENDING'), 30_000, 5);
     await dispatcher.stop();
     const rows = await rowsOf(requestId);
     expect(rows.filter((r) => r.state === 'SENDING')).toEqual([]);

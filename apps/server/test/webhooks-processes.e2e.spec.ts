@@ -119,7 +119,8 @@ describe('webhook delivery shared by two workers', () => {
       .expect(201);
     const started = Date.now();
     await t.http.post('/v1/messages').set(p.auth).send(sendBody()).expect(202);
-    await waitFor(() => receiver.requests.length === 1, 5_000);
-    expect(Date.now() - started).toBeLessThan(5_000);
+    await waitFor(() => receiver.requests.length === 1, 30_000);
+    // well inside the 10-minute tick even on a loaded machine: only the notification can have delivered it
+    expect(Date.now() - started).toBeLessThan(30_000);
   });
 });

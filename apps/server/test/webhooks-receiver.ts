@@ -53,10 +53,14 @@ export class WebhookReceiver {
   }
 }
 
-/** Polls `probe` until it answers something truthy (or throws after `timeoutMs`, with the last answer). */
+/**
+ * Polls `probe` until it answers something truthy (or throws after `timeoutMs`, with the last answer). The
+ * default is generous: on 2 cores shared with other work a dispatch round can take many times its usual time,
+ * and a poll ends as soon as the answer is there.
+ */
 export async function waitFor<T>(
   probe: () => Promise<T> | T,
-  timeoutMs = 15_000,
+  timeoutMs = 45_000,
   stepMs = 25,
 ): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
