@@ -295,6 +295,64 @@ describe('the console in chromium against the service', () => {
     await screenshot(page, '13-schedules');
   });
 
+  it('attaches a JPEG with its thumbnail and sends an MMS; a PNG and a too-large JPEG are refused before upload', async () => {
+    await page.goto(`${service.url}/console/#/compose`);
+    await page.getByTestId('byte-count').waitFor();
+    const uploads: string[] = [];
+    const onRequest = (request: { method: () => string; url: () => string }) => {
+      if (request.method() === 'POST' && request.url().endsWith('/v1/files')) uploads.push(request.url());
+    };
+    page.on('request', onRequest);
+    // real images, drawn and encoded by the browser itself
+    const draw = (type: string, width: number, height: number) =>
+      page.evaluate(
+        async ({ type, width, height }) => {
+          const canvas = document.createElement('canvas');
+          canvas.width = width;
+          canvas.height = height;
+          const context = canvas.getContext('2d')!;
+          context.fillStyle = '#2a7';
+          context.fillRect(0, 0, width, height);
+          context.fillStyle = '#fff';
+          context.fillRect(width / 4, height / 4, width / 2, height / 2);
+          const blob = await new Promise<Blob>((resolve) => canvas.toBlob((b) => resolve(b!), type, 0.9));
+          return Array.from(new Uint8Array(await blob.arrayBuffer()));
+        },
+        { type, width, height },
+      );
+    const jpeg = Buffer.from(await draw('image/jpeg', 320, 240));
+    const png = Buffer.from(await draw('image/png', 64, 64));
+    const huge = Buffer.from(await draw('image/jpeg', 1600, 1000));
+    await page.locator('input[type="file"][accept="image/jpeg"]').setInputFiles([
+      { name: 'coupon.jpg', mimeType: 'image/jpeg', buffer: jpeg },
+      { name: 'logo.jpg', mimeType: 'image/jpeg', buffer: png },
+      { name: 'poster.jpg', mimeType: 'image/jpeg', buffer: huge },
+    ]);
+    // the thumbnail is the picked image, decoded
+    const thumbnail = page.getByRole('img', { name: 'coupon.jpg' });
+    await thumbnail.waitFor();
+    await expect.poll(() => thumbnail.evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBe(320);
+    await page.getByText('320×240').waitFor();
+    const alerts = page.getByRole('alert');
+    await expect.poll(() => alerts.count()).toBe(2);
+    const problems = (await alerts.allTextContents()).join('\n');
+    expect(problems).toContain('JPEG');
+    expect(problems).toContain('1600×1000');
+    await content().fill('이미지가 있는 문자');
+    await page.getByRole('textbox', { name: '받는 번호 (한 줄에 하나)' }).fill('01090000001');
+    expect(await page.getByTestId('message-type').textContent()).toBe('MMS');
+    // refused before upload: the send stays disabled while a picked file breaks the rules
+    expect(await page.getByRole('button', { name: '보내기' }).isDisabled()).toBe(true);
+    await screenshot(page, '19-compose-images-refused');
+    await page.getByRole('button', { name: 'logo.jpg 삭제' }).click();
+    await page.getByRole('button', { name: 'poster.jpg 삭제' }).click();
+    await page.getByRole('button', { name: '보내기' }).click();
+    await page.getByTestId('send-result').waitFor();
+    expect(uploads).toHaveLength(1);
+    page.off('request', onRequest);
+    await screenshot(page, '20-compose-mms-sent');
+  });
+
   it('does the whole compose flow with the keyboard only (Tab, arrows, Enter, Space; no click)', async () => {
     await page.goto(`${service.url}/console/#/compose`);
     await page.getByTestId('byte-count').waitFor();
