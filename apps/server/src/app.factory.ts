@@ -11,10 +11,12 @@ import { createValidationPipe } from './common/validation';
 import { ErrorFilter } from './common/error.filter';
 import { QuietFrameworkLogger } from './common/framework-logger';
 import { configureHttpEdge } from './common/http-edge';
+import { logRequests } from './common/logging';
 import { createHttpServer, gatedHandler } from './common/http-server';
 import { validateEnvironment } from './config/environment';
 import { stopEmbeddedOnFailure } from './database/embedded-postgres';
 import { buildOpenApiDocument } from './openapi/openapi-document';
+import { sendBodyPipe } from './messages/send-body.pipe';
 import { consoleDistDirectory, serveConsole } from './console/serve-console';
 
 /** Largest request body: 1,000 recipients with long contents fit comfortably. */
@@ -51,6 +53,7 @@ async function buildApp(options: CreateOptions): Promise<NestFastifyApplication>
   app.useLogger(new QuietFrameworkLogger(app.get(Logger)));
   const fastify = app.getHttpAdapter().getInstance();
   configureHttpEdge(fastify);
+  logRequests(fastify);
   // Fastify closes only a server it made listen itself; a bound one passed in is closed with the app.
   if (options.server) {
     fastify.addHook('onClose', (_instance, done) => {
@@ -67,7 +70,10 @@ async function buildApp(options: CreateOptions): Promise<NestFastifyApplication>
   // Tests close their apps themselves; a process listens for SIGTERM/SIGINT and closes gracefully.
   if (options.shutdownHooks ?? true) app.enableShutdownHooks();
 
-  SwaggerModule.setup('docs', app, buildOpenApiDocument(app));
+  const document = buildOpenApiDocument(app);
+  SwaggerModule.setup('docs', app, document);
+  // The send route validates with the send body's schema as served (generated from its DTOs), compiled.
+  sendBodyPipe.useDocument(document);
   await app.init();
   await fastify.ready();
   gate.open();

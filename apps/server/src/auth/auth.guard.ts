@@ -10,6 +10,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { hashApiKey } from './api-key-secret';
 import { ACCESS, Access, AuthenticatedRequest, Principal, ProjectPrincipal } from './principal';
 import { OPERATOR_KEY } from './operator-key';
+import { presentedKey, type PresentedKey } from './presented-key';
 
 interface RequestWithHeaders extends AuthenticatedRequest {
   headers: Record<string, string | string[] | undefined>;
@@ -20,6 +21,8 @@ interface RequestWithHeaders extends AuthenticatedRequest {
 export class AuthGuard implements CanActivate {
   /** the operator key's SHA-256, compared in constant time with the presented key's (the same hash finds a project key) */
   private readonly operatorKeyHash: Buffer;
+  /** each route handler's access, read from its metadata once (it never changes) */
+  private readonly access = new WeakMap<object, Access>();
 
   constructor(
     private readonly reflector: Reflector,
@@ -32,11 +35,14 @@ export class AuthGuard implements CanActivate {
   }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const access =
-      this.reflector.getAllAndOverride<Access | undefined>(ACCESS, [
-        context.getHandler(),
-        context.getClass(),
-      ]) ?? 'project';
+    const handler = context.getHandler();
+    let access = this.access.get(handler);
+    if (access === undefined) {
+      access =
+        this.reflector.getAllAndOverride<Access | undefined>(ACCESS, [handler, context.getClass()]) ??
+        'project';
+      this.access.set(handler, access);
+    }
     if (access === 'public') return true;
     const http = context.switchToHttp();
     const request = http.getRequest<RequestWithHeaders & FastifyRequest>();
@@ -45,7 +51,7 @@ export class AuthGuard implements CanActivate {
     try {
       // An address that has failed too often is refused before its key is looked up (a key already known
       // good in this process skips the check: the hot path costs no counter read).
-      principal = await this.authenticate(request.headers.authorization, () =>
+      principal = await this.authenticate(presentedKey(request), () =>
         this.failures.refuseIfBlocked(request, reply),
       );
     } catch (error) {
@@ -65,12 +71,9 @@ export class AuthGuard implements CanActivate {
   }
 
   private async authenticate(
-    header: string | string[] | undefined,
+    key: PresentedKey | undefined,
     beforeLookup: () => Promise<void>,
   ): Promise<Principal> {
-    const value = Array.isArray(header) ? header[0] : header;
-    const match = value ? /^Bearer\s+(\S+)\s*$/i.exec(value) : null;
-    const key = match?.[1];
     if (!key) {
       await beforeLookup();
       throw new ApiError(
@@ -80,7 +83,7 @@ export class AuthGuard implements CanActivate {
         'Authorization',
       );
     }
-    const keyHash = hashApiKey(key);
+    const keyHash = key.hash;
     if (timingSafeEqual(Buffer.from(keyHash, 'hex'), this.operatorKeyHash)) return { kind: 'operator' };
     const known = this.keys.known(keyHash);
     if (known) return known;

@@ -4,15 +4,8 @@ import type { FastifyRequest } from 'fastify';
 import { Redis } from 'ioredis';
 import { ApiError } from '../common/api-error';
 import type { Environment } from '../config/environment';
-import { hashApiKey } from './api-key-secret';
 import { AuthFailures, type Limiter } from './auth-failures';
-
-/** The bearer key of a request, if any (what the budget is counted against). */
-function bearerKey(request: FastifyRequest): string | undefined {
-  const header = request.headers.authorization;
-  const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
-  return match?.[1];
-}
+import { presentedKey } from './presented-key';
 
 /**
  * Rate limits with @fastify/rate-limit: every request counts against its API key's budget (the key's hash, so
@@ -47,8 +40,8 @@ export async function registerRateLimits(
     skipOnError: true,
     ...(redis ? { redis, nameSpace: environment.MUNJA_REDIS_PREFIX } : {}),
     keyGenerator: (request: FastifyRequest) => {
-      const key = bearerKey(request);
-      return key ? `key:${hashApiKey(key)}` : `ip:${request.ip}`;
+      const key = presentedKey(request);
+      return key ? `key:${key.hash}` : `ip:${request.ip}`;
     },
     errorResponseBuilder: (_request, context) =>
       new ApiError(

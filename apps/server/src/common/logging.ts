@@ -1,6 +1,5 @@
-import type { IncomingMessage } from 'node:http';
-import { RequestMethod } from '@nestjs/common';
-import type { Params } from 'nestjs-pino';
+import type { FastifyInstance } from 'fastify';
+import { PinoLogger, type Params } from 'nestjs-pino';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /**
@@ -22,24 +21,41 @@ export function redactUrl(url: string): string {
 }
 
 /**
- * Structured request logs: method, redacted path, status, time. Keys (Authorization), cookies and bodies are
- * never logged (pino-http does not log bodies; headers are not serialized at all).
+ * The service's pino logger (nestjs-pino's root): level, and redaction of headers should any reach a line. Keys
+ * (Authorization), cookies and bodies are never logged. No per-request middleware: pino-http's cost a child
+ * logger (its bindings serialized and redacted) and an AsyncLocalStorage scope per request, whose promise hooks
+ * then ran on every promise of the request — a tenth of a single send's CPU. `logRequests` writes the one line.
  */
 export function loggerParams(level: string): Params {
   return {
-    forRoutes: [{ path: '*path', method: RequestMethod.ALL }],
+    forRoutes: [],
     pinoHttp: {
       level,
-      autoLogging: { ignore: (req: IncomingMessage) => (req.url ?? '').startsWith('/health') },
-      serializers: {
-        req: (req: { id?: unknown; method?: string; url?: string }) => ({
-          id: req.id,
-          method: req.method,
-          url: redactUrl(req.url ?? ''),
-        }),
-        res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
-      },
+      autoLogging: false,
+      // `logRequests` logs plain objects: no request/response serializers to map them again.
+      wrapSerializers: false,
       redact: ['req.headers', 'res.headers'],
     },
   };
+}
+
+/**
+ * One line per answered request (not /health): method, redacted path, status, time — at info, or error for a
+ * 5xx. Call before app.init().
+ */
+export function logRequests(fastify: FastifyInstance): void {
+  fastify.addHook('onResponse', (request, reply, done) => {
+    const logger = PinoLogger.root;
+    const failed = reply.statusCode >= 500;
+    if (logger?.isLevelEnabled(failed ? 'error' : 'info') && !request.url.startsWith('/health')) {
+      const line = {
+        req: { id: request.id, method: request.method, url: redactUrl(request.url) },
+        res: { statusCode: reply.statusCode },
+        responseTime: Math.round(reply.elapsedTime),
+      };
+      if (failed) logger.error(line, 'request errored');
+      else logger.info(line, 'request completed');
+    }
+    done();
+  });
 }
