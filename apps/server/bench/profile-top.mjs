@@ -1,18 +1,34 @@
 // Reads a V8 .cpuprofile (node --cpu-prof, or the dispatch bench's BENCH_CPU_PROF) and prints where the time
 // went: self time by function and by package/file, and total time under chosen functions.
-//   node apps/server/bench/profile-top.mjs <file.cpuprofile> [top=25]
+//   node apps/server/bench/profile-top.mjs <file.cpuprofile> [top=25] [--since <function name>]
+// `--since send`: only the samples from the first one under a function of that name on (a service's profile
+// then leaves out its start-up: module loading, migrations, the OpenAPI document).
 import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
 
-const [file, topArg] = process.argv.slice(2);
-if (!file) throw new Error('usage: profile-top.mjs <file.cpuprofile> [top]');
+const { positionals, values } = parseArgs({
+  allowPositionals: true,
+  options: { since: { type: 'string' } },
+});
+const [file, topArg] = positionals;
+if (!file) throw new Error('usage: profile-top.mjs <file.cpuprofile> [top] [--since <function name>]');
 const top = Number(topArg ?? 25);
 const profile = JSON.parse(readFileSync(file, 'utf8'));
 const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
 const parent = new Map();
 for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
 
+const under = (id, name) => {
+  for (let at = id; at !== undefined; at = parent.get(at))
+    if (nodes.get(at).callFrame.functionName === name) return true;
+  return false;
+};
+const first = values.since === undefined ? 0 : profile.samples.findIndex((id) => under(id, values.since));
+if (first < 0) throw new Error(`no sample under a function named ${values.since}`);
 const selfUs = new Map();
-profile.samples.forEach((id, i) => selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+profile.samples.forEach((id, i) => {
+  if (i >= first) selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
+});
 const totalUs = [...selfUs.values()].reduce((a, b) => a + b, 0);
 
 const where = (cf) => {
@@ -51,7 +67,9 @@ const print = (title, map) => {
       `${((100 * us) / totalUs).toFixed(1).padStart(5)}%  ${(us / 1000).toFixed(0).padStart(7)} ms  ${key}`,
     );
 };
-console.log(`${file}: ${(totalUs / 1000).toFixed(0)} ms sampled`);
+console.log(
+  `${file}: ${(totalUs / 1000).toFixed(0)} ms sampled${values.since ? ` from the first sample under ${values.since}` : ''}`,
+);
 print('self time by function', byFunction);
 print('self time by package / file', byPlace);
 print('total time under own functions (dist/src of this repo)', inclusive);
