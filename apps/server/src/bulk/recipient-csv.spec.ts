@@ -114,6 +114,37 @@ describe('readRecipientCsv', () => {
     expect(read).toBeLessThan(40); // of 80 chunks: refused long before the end (streams read a little ahead)
   });
 
+  it('reads a file of any length holding only a bounded part of it: the source waits for the reader', async () => {
+    // Rows at the LMS limit, as in the largest upload; the reader takes one row at a time, slowly.
+    const content = 'x'.repeat(2000);
+    const rowCount = 1_000; // 2 MB
+    let pulled = 0;
+    const source = Readable.from(
+      (function* () {
+        yield Buffer.from('to,content\n');
+        for (let i = 0; i < rowCount; i++) {
+          const row = Buffer.from(`010${String(i).padStart(8, '0')},${content}\n`);
+          pulled += row.length;
+          yield row;
+        }
+      })(),
+    );
+    let consumed = 0;
+    let aheadAtMost = 0;
+    let count = 0;
+    for await (const row of readRecipientCsv(source)) {
+      if (row.kind !== 'recipient') throw new Error(`line ${row.line}: ${row.kind}`);
+      consumed += row.to.length + 1 + (row.content?.length ?? 0) + 1;
+      aheadAtMost = Math.max(aheadAtMost, pulled - consumed);
+      count += 1;
+      // the reader is slower than the source: a macrotask per row, so the source could run ahead if allowed
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(count).toBe(rowCount);
+    // what is read but not yet taken stays within the streams’ buffers (~25 rows), not the 2 MB file
+    expect(aheadAtMost).toBeLessThan(256 * 1024);
+  });
+
   it('refuses a file without a usable header', async () => {
     expect((await refusal('phone,content\n010-1,a\n')).code).toBe('CSV_HEADER_REQUIRED');
     expect((await refusal('hello\n010-1\n')).code).toBe('CSV_HEADER_REQUIRED');
