@@ -109,3 +109,46 @@ describe('the embedded database folder and the port', () => {
     }
   }, 300_000);
 });
+
+onPostgres('a start whose port is taken, on PostgreSQL with dispatch on', () => {
+  it('stops before it connects: no migration ran, so no dispatch could', async () => {
+    const serverUrl = process.env.DATABASE_URL!;
+    const name = `munja_test_port_${process.pid}_${Date.now()}`;
+    const admin = new Client({ connectionString: serverUrl });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${name}`);
+    await admin.end();
+    const url = new URL(serverUrl);
+    url.pathname = `/${name}`;
+    const blocker: Server = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as { port: number }).port;
+    try {
+      const refused = start({
+        DATABASE_URL: url.toString(),
+        PORT: String(port),
+        MUNJA_DISPATCH: 'true',
+        MUNJA_WEBHOOKS: 'true',
+        MUNJA_RETENTION: 'true',
+      });
+      expect(await refused.exited).toBe(1);
+      expect(refused.output()).toContain(`port ${port} on 127.0.0.1 is already in use`);
+      const check = new Client({ connectionString: url.toString() });
+      await check.connect();
+      try {
+        const tables = await check.query(
+          `SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'public'`,
+        );
+        expect(tables.rows[0]).toEqual({ n: 0 });
+      } finally {
+        await check.end();
+      }
+    } finally {
+      blocker.close();
+      const dropper = new Client({ connectionString: serverUrl });
+      await dropper.connect();
+      await dropper.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await dropper.end();
+    }
+  }, 300_000);
+});
