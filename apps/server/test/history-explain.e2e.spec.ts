@@ -58,11 +58,13 @@ describe('history search plans', () => {
     await t?.close();
   });
 
-  const explain = async (query: MessageHistoryQuery): Promise<Scan[]> => {
-    const [text, parameters] = t.app
-      .get(ResultsService)
-      .historyQuery(projectId, query)
-      .getQueryAndParameters();
+  const explain = async (query: MessageHistoryQuery | { messageId: string }): Promise<Scan[]> => {
+    const results = t.app.get(ResultsService);
+    const [text, parameters] = (
+      'messageId' in query
+        ? results.messageQuery(projectId, query.messageId)
+        : results.historyQuery(projectId, query)
+    ).getQueryAndParameters();
     const plan = rootPlan(await db.query(`EXPLAIN (FORMAT JSON) ${text}`, parameters));
     const scans: Scan[] = [];
     const cloned = (index: string | undefined) => (index ? (parentIndex.get(index) ?? index) : null);
@@ -118,6 +120,15 @@ describe('history search plans', () => {
     const relations = new Set(scans.map((scan) => scan.relation));
     for (const table of ['message_queue', 'awaiting_reports', 'reservations'])
       expect(relations).toContain(table);
+  });
+
+  it('one message by a UUIDv7 id reads the day its id names; an older v4 id every day', async () => {
+    // 2026-02-20T12:00:00.000Z in the id's first 48 bits
+    const millis = Date.parse('2026-02-20T12:00:00.000Z').toString(16).padStart(12, '0');
+    const v7 = `${millis.slice(0, 8)}-${millis.slice(8)}-7000-8000-000000000000`;
+    expect((await explain({ messageId: v7 })).map((scan) => scan.relation)).toEqual(['messages_p20260220']);
+    const v4 = days(await explain({ messageId: '3f2b8c1e-9a4d-4c2b-8e1f-0123456789ab' }));
+    expect(v4.length).toBeGreaterThanOrEqual(DAYS);
   });
 
   it('a one-day range reads that day only (partition pruning)', async () => {

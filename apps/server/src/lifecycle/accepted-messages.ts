@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { addCounts, type MetricTally } from '../metrics/metric-counts';
 import { ROWS_PER_STATEMENT, unnestRows, type BulkColumn } from '../messages/bulk-insert';
+import { messageIdSql } from '../messages/message-id';
 import { MESSAGE_COLUMNS } from '../messages/send-plan';
 import { findSubscribers, queueEvents } from '../webhooks/webhook-events';
 import { messageEvents, transitionColumns, type MessageTransitionRow } from './transition-events';
@@ -20,7 +21,7 @@ export function enqueueFrom(source: string, visibleAt = `${source}.due_at`): str
 
 /**
  * The CTEs that insert accepted message rows (`columns` read from `from` by `expressions`, filtered by
- * `where`) and give each QUEUED one its queue row: `accepted_messages` then `enqueued`. A RESERVED message gets
+ * `where`; the id a UUIDv7 of the request time: src/messages/message-id.ts) and give each QUEUED one its queue row: `accepted_messages` then `enqueued`. A RESERVED message gets
  * its queue row at release, a refused one (final at once) never.
  */
 export function acceptMessagesCtes(
@@ -29,9 +30,11 @@ export function acceptMessagesCtes(
   from: string,
   where = 'true',
 ): string {
+  const requestTime = expressions[columns.findIndex((c) => c.name === 'request_time')];
+  if (requestTime === undefined) throw new Error('accepted messages need their request_time');
   return `accepted_messages AS (
-         INSERT INTO messages (${columns.map((c) => c.name).join(', ')})
-         SELECT ${expressions.join(', ')} FROM ${from} WHERE ${where}
+         INSERT INTO messages (id, ${columns.map((c) => c.name).join(', ')})
+         SELECT ${messageIdSql(requestTime)}, ${expressions.join(', ')} FROM ${from} WHERE ${where}
          RETURNING id, request_time, project_id, route[route_index + 1] AS plugin_id, due_at, state
        ), queued_messages AS (
          SELECT * FROM accepted_messages WHERE state = 'QUEUED'

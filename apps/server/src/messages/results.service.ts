@@ -6,6 +6,7 @@ import { CLOCK, Clock } from '../common/clock';
 import { FileRow } from '../files/file.entity';
 import { decodeCursor, encodeCursor } from '../common/page-cursor';
 import { MessageRow } from './message.entity';
+import { requestTimeRangeOf } from './message-id';
 import {
   MessageHistoryQuery,
   MessagePage,
@@ -87,7 +88,7 @@ export class ResultsService {
   ) {}
 
   async message(projectId: string, messageId: string): Promise<MessageView> {
-    const row = await this.messages.findOne({ where: { projectId, id: messageId } });
+    const row = await this.messageQuery(projectId, messageId).getOne();
     if (!row) throw ApiError.notFound('Message', 'messageId');
     return messageView(row, await this.fileNames(projectId, [row]));
   }
@@ -126,6 +127,19 @@ export class ResultsService {
       size,
       total,
     };
+  }
+
+  /**
+   * One message by id: a UUIDv7 id carries its request time, so the statement reads the one day partition it is
+   * in; an older (v4) id is looked up in every partition's primary key.
+   */
+  messageQuery(projectId: string, messageId: string): SelectQueryBuilder<MessageRow> {
+    const qb = this.messages
+      .createQueryBuilder('m')
+      .where('m.id = :messageId AND m.project_id = :projectId', { messageId, projectId });
+    const range = requestTimeRangeOf(messageId);
+    if (range) qb.andWhere('m.request_time >= :from AND m.request_time < :to', range);
+    return qb;
   }
 
   /**

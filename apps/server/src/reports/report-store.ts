@@ -4,6 +4,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { exactTime, type MessageKey } from '../dispatch/message-key';
 import { KEYED_UPDATE, planWith, sql } from '../dispatch/sql';
 import { closeByReports, type ReportClosing } from '../lifecycle/report-close';
+import { requestTimeRangeOf } from '../messages/message-id';
 import { decisiveReports, messageIdOfRef } from './report-selection';
 
 export type ReportSource = 'webhook' | 'polling';
@@ -143,7 +144,8 @@ export class ReportStore {
    * Finds each report's message: by (plugin, vendor id) in the small table of messages awaiting a report (one
    * primary-key probe, and its request_time names the one partition to close the message in), else by our ref
    * echoed back (a report that came before the send's outcome was recorded, or after the message closed): one
-   * partition when its request_time is known, every partition's primary key otherwise. A ref lookup compares
+   * partition when its request_time is known or the id (UUIDv7) carries it, every partition's primary key
+   * otherwise. A ref lookup compares
    * the plugin with IS NOT DISTINCT FROM, so a ref alone never matches another plugin's message.
    */
   private async match(
@@ -155,8 +157,8 @@ export class ReportStore {
     const { rows } = await sql<{ i: string; id: string; request_time: string }>(
       manager,
       `SELECT v.i, m.id, ${exactTime('m.request_time')} AS request_time
-         FROM unnest($1::text[], $2::text[], $3::uuid[], $4::timestamptz[])
-              WITH ORDINALITY AS v(plugin_id, vendor_message_id, ref_id, request_time, i)
+         FROM unnest($1::text[], $2::text[], $3::uuid[], $4::timestamptz[], $5::timestamptz[], $6::timestamptz[])
+              WITH ORDINALITY AS v(plugin_id, vendor_message_id, ref_id, request_time, id_from, id_to, i)
          JOIN LATERAL (
            SELECT a.message_id AS id, a.request_time FROM awaiting_reports a
             WHERE a.plugin_id = v.plugin_id AND a.vendor_message_id = v.vendor_message_id
@@ -167,6 +169,7 @@ export class ReportStore {
            UNION ALL
            SELECT m.id, m.request_time FROM messages m
             WHERE v.request_time IS NULL AND m.id = v.ref_id AND m.plugin_id IS NOT DISTINCT FROM v.plugin_id
+              AND (v.id_from IS NULL OR (m.request_time >= v.id_from AND m.request_time < v.id_to))
            LIMIT 1
          ) m ON true`,
       [
@@ -174,6 +177,8 @@ export class ReportStore {
         reports.map((r) => r.vendorMessageId),
         refs,
         refs.map((ref) => (ref ? (requestTimes?.get(ref) ?? null) : null)),
+        refs.map((ref) => (ref ? (requestTimeRangeOf(ref)?.from ?? null) : null)),
+        refs.map((ref) => (ref ? (requestTimeRangeOf(ref)?.to ?? null) : null)),
       ],
     );
     const matched = new Map<DeliveryReport, MessageKey>();
