@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DataSource } from 'typeorm';
 import { MessageQueue } from '../src/lifecycle/message-queue';
+import { EVENTS_PER_STATEMENT } from '../src/webhooks/webhook-events';
+import { bulkFields, numbersCsv, postBulk } from './bulk-support';
 import { query } from './dispatch-support';
 import { NO_DISPATCH, sendBody, sendingProject, type SendingProject } from './messages-fixtures';
 import { startTestApp, type TestApp } from './test-app';
@@ -119,6 +121,21 @@ describe('the transactional outbox', () => {
     expect(await counted('message_state', 'QUEUED')).toBe(queuedBefore + 1);
     expect((await eventsOf(message.id)).map((e) => e.state)).toEqual(['QUEUED']);
   });
+
+  it('announces every message of a bulk larger than one statement of events, each once', async () => {
+    const recipients = EVENTS_PER_STATEMENT + 7;
+    const sent = await postBulk(t, p, bulkFields(), numbersCsv(recipients)).expect(202);
+    expect(sent.body.accepted).toBe(recipients);
+    const [row] = await query<{ events: number; messages: number; deliveries: number }>(
+      t,
+      `SELECT count(*)::int AS events, count(DISTINCT data->>'messageId')::int AS messages,
+              (SELECT count(*)::int FROM webhook_deliveries d JOIN webhook_events e ON e.id = d.event_id
+                WHERE e.data->>'requestId' = $2) AS deliveries
+         FROM webhook_events WHERE project_id = $1 AND data->>'requestId' = $2`,
+      [p.projectId, sent.body.requestId],
+    );
+    expect(row).toEqual({ events: recipients, messages: recipients, deliveries: recipients });
+  }, 120_000);
 
   it('leaves no trigger or trigger function behind on messages and reservations', async () => {
     const triggers = await query<{ tgname: string }>(

@@ -3,7 +3,7 @@ import { addCounts, type MetricTally } from '../metrics/metric-counts';
 import { ROWS_PER_STATEMENT, unnestRows, type BulkColumn } from '../messages/bulk-insert';
 import { messageIdSql } from '../messages/message-id';
 import { MESSAGE_COLUMNS } from '../messages/send-plan';
-import { findSubscribers, queueEvents } from '../webhooks/webhook-events';
+import { EVENTS_PER_STATEMENT, findSubscribers, queueEvents } from '../webhooks/webhook-events';
 import { messageEvents, transitionColumns, type MessageTransitionRow } from './transition-events';
 
 /**
@@ -107,13 +107,23 @@ export async function queueAcceptedEvents(
   const subscribed = new Set(subscribers.map((s) => s.project_id));
   const wanted = requests.filter((r) => subscribed.has(r.projectId));
   if (wanted.length === 0) return;
-  const rows = (await manager.query(
-    `SELECT ${transitionColumns('m')} FROM messages m
-      WHERE m.request_id = ANY($1::uuid[]) AND m.request_time = ANY($2::timestamptz[])
-      ORDER BY m.request_id, m.recipient_index`,
-    [wanted.map((r) => r.requestId), [...new Set(wanted.map((r) => r.requestTime.toISOString()))]],
-  )) as MessageTransitionRow[];
-  await queueEvents(manager, messageEvents(rows, 'accepted'));
+  const requestIds = wanted.map((r) => r.requestId);
+  const requestTimes = [...new Set(wanted.map((r) => r.requestTime.toISOString()))];
+  // Read back a page at a time in the order of messages_request (a 100,000-recipient bulk is 20 pages).
+  let after: { requestId: string; index: number } | null = null;
+  for (;;) {
+    const rows = (await manager.query(
+      `SELECT ${transitionColumns('m')}, m.recipient_index FROM messages m
+        WHERE m.request_id = ANY($1::uuid[]) AND m.request_time = ANY($2::timestamptz[])
+          AND ($3::uuid IS NULL OR (m.request_id, m.recipient_index) > ($3::uuid, $4::int))
+        ORDER BY m.request_id, m.recipient_index LIMIT ${EVENTS_PER_STATEMENT}`,
+      [requestIds, requestTimes, after?.requestId ?? null, after?.index ?? null],
+    )) as (MessageTransitionRow & { recipient_index: number })[];
+    await queueEvents(manager, messageEvents(rows, 'accepted'));
+    const last = rows[rows.length - 1];
+    if (rows.length < EVENTS_PER_STATEMENT || !last) return;
+    after = { requestId: last.request_id, index: last.recipient_index };
+  }
 }
 
 /**

@@ -184,3 +184,50 @@ export function reservationEvents(rows: readonly ReservationTransitionRow[]): Pe
     }),
   }));
 }
+
+/** One (plugin, type, state) group of the rows a statement moved, and how many. */
+export interface TransitionCount {
+  metric_plugin: string;
+  type: string;
+  state: string;
+  n: number;
+}
+
+/**
+ * The final SELECT of a statement that may move a whole reservation's messages (100,000 rows) and whose moves
+ * nobody is to hear of: its rows (a CTE `moved` returning transitionColumns) grouped by the metric labels, so a
+ * few rows come back instead of every message.
+ */
+export function countsOf(moved: string): string {
+  return `SELECT metric_plugin, type, state, count(*)::int AS n FROM ${moved} GROUP BY 1, 2, 3`;
+}
+
+/** Records grouped transitions (countsOf) in the caller's transaction: counts only, no events. */
+export async function recordMessageCounts(
+  manager: EntityManager,
+  counts: readonly TransitionCount[],
+): Promise<number> {
+  const tally = new MetricTally();
+  let moved = 0;
+  for (const c of counts) {
+    tally.add('message_state', c.metric_plugin, c.type, c.state, c.n);
+    moved += c.n;
+  }
+  await addCounts(manager, tally);
+  return moved;
+}
+
+/** Whether a project of these reservations has an enabled endpoint subscribed to message events. */
+export async function reservationsAnnounced(
+  manager: EntityManager,
+  reservationIds: readonly string[],
+): Promise<boolean> {
+  const rows = (await manager.query(
+    `SELECT 1 FROM webhook_endpoints e
+      WHERE e.status = 'ENABLED' AND e.event_types && ARRAY['message.status_changed', '*']
+        AND e.project_id IN (SELECT project_id FROM reservations WHERE id = ANY($1::uuid[]))
+      LIMIT 1`,
+    [reservationIds],
+  )) as unknown[];
+  return rows.length > 0;
+}

@@ -40,11 +40,14 @@ export interface Subscriber {
   event_types: string[];
 }
 
+/** Events per statement: a 100,000-recipient bulk's events go in chunks, never all in memory at once. */
+export const EVENTS_PER_STATEMENT = 5000;
+
 /**
  * Writes the events, and one PENDING delivery per subscribed enabled endpoint, inside the caller's transaction,
  * so they commit (or roll back) with the change they describe. A project without such an endpoint gets no row
- * and costs one index probe. Two statements for a whole batch: the subscribers, then events and deliveries
- * together; the delivery worker hears of them by NOTIFY at commit.
+ * and costs one index probe. One look-up of the subscribers, then one statement per EVENTS_PER_STATEMENT events
+ * writing events and deliveries together; the delivery worker hears of them by NOTIFY at commit.
  */
 export async function queueEvents(manager: EntityManager, events: readonly PendingEvent[]): Promise<number> {
   if (events.length === 0) return 0;
@@ -54,7 +57,17 @@ export async function queueEvents(manager: EntityManager, events: readonly Pendi
     events.map((e) => e.type),
   );
   if (subscribers.length === 0) return 0;
+  let written = 0;
+  for (let start = 0; start < events.length; start += EVENTS_PER_STATEMENT)
+    written += await writeEvents(manager, events.slice(start, start + EVENTS_PER_STATEMENT), subscribers);
+  return written;
+}
 
+async function writeEvents(
+  manager: EntityManager,
+  events: readonly PendingEvent[],
+  subscribers: readonly Subscriber[],
+): Promise<number> {
   const eventIds: string[] = [];
   const eventProjects: string[] = [];
   const eventTypes: string[] = [];
