@@ -160,6 +160,8 @@ describe('the console in chromium against the service', () => {
       .toBe('COMPLETED');
     await page.getByRole('button', { name: '01020000001에게 보낸 메시지 보기' }).click();
     await page.getByTestId('message-details').getByText('DELIVERED').first().waitFor();
+    // the timeline's last step is the vendor's own delivery report (GET /v1/messages/:id/reports)
+    await page.getByTestId('report').filter({ hasText: 'DELIVERED' }).waitFor();
     await screenshot(page, '04-history-details');
     await page.keyboard.press('Escape');
   });

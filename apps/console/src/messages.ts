@@ -165,6 +165,9 @@ export const messages = {
   'history.handedOver': ['발송 (통신사로 전달)', 'Handed to the vendor'],
   'history.reservedSend': ['예약 시각에 발송', 'Sent at its reserved time'],
   'history.report': ['결과 수신: {state}', 'Report: {state}'],
+  'history.reportLine': ['{plugin} 리포트 ({source}): {status}', '{plugin} report ({source}): {status}'],
+  'history.reportTimes': ['통신사 시각 {at} · 수신 {received}', 'vendor time {at} · received {received}'],
+  'history.noReports': ['아직 받은 리포트가 없습니다', 'No report received yet'],
 
   'reservations.list': ['예약 목록', 'Reservations'],
   'reservations.recipients': ['{count}명', '{count} recipient(s)'],

@@ -277,6 +277,16 @@ describe('the OpenAPI document is the contract', () => {
     const messageId = history.items![0]!.messageId as string;
     await check('GET /v1/messages/{messageId}', t.http.get(`/v1/messages/${messageId}`).set(p.auth), 200);
     await check('GET /v1/messages/{messageId}', t.http.get(`/v1/messages/${nobody}`).set(p.auth), 404);
+    await check(
+      'GET /v1/messages/{messageId}/reports',
+      t.http.get(`/v1/messages/${messageId}/reports`).set(p.auth),
+      200,
+    );
+    await check(
+      'GET /v1/messages/{messageId}/reports',
+      t.http.get(`/v1/messages/${nobody}/reports`).set(p.auth),
+      404,
+    );
     const request = `/v1/requests/${sent.requestId as string}`;
     await check('GET /v1/requests/{requestId}', t.http.get(request).set(p.auth), 200);
     await check('GET /v1/requests/{requestId}', t.http.get(`/v1/requests/${nobody}`).set(p.auth), 404);

@@ -101,6 +101,24 @@ describe('delivery reports in', () => {
     ]);
   });
 
+  it("lists a message's reports for its project (GET /v1/messages/:id/reports), 404 for another project", async () => {
+    const requestId = await sendAbroad('2025550113');
+    const [message] = await completed(t, project, requestId);
+    const path = `/v1/messages/${message!.messageId}/reports`;
+    const items = await waitFor(async () => {
+      const { body } = await t.http.get(path).set(project.auth).expect(200);
+      return body.items.length === 2 ? (body.items as Array<Record<string, unknown>>) : undefined;
+    });
+    expect(items.map((r) => r.status).sort()).toEqual(['DELIVERED', 'SENT']);
+    for (const report of items) {
+      expect(report).toMatchObject({ pluginId: 'omni', source: 'webhook', receivedAt: expect.any(String) });
+    }
+    expect(items.find((r) => r.status === 'DELIVERED')).toMatchObject({ completedAt: expect.any(String) });
+    const other = await sendingProject(t, 'Someone else');
+    const refused = await t.http.get(path).set(other.auth).expect(404);
+    expect(refused.body).toMatchObject({ code: 'NOT_FOUND', field: 'messageId' });
+  });
+
   it('closes a message as fail with the vendor code when the carrier reports a failure', async () => {
     sim.omni.setKnobs({ outcomes: { delivered: 0, failed: 1 } });
     try {

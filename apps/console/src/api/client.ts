@@ -146,6 +146,8 @@ export function createApi({ baseUrl = window.location.origin, key, fetch }: ApiO
     history: (filter: HistoryFilter & { limit?: number; cursor?: string }) =>
       unwrap(GET('/v1/messages', { params: { query: filter } })) as Promise<Page<Message>>,
     message: (messageId: string) => munja.messages.get(messageId),
+    messageReports: (messageId: string) =>
+      unwrap(GET('/v1/messages/{messageId}/reports', { params: { path: { messageId } } })),
 
     // reservations and schedules
     reservations: (query: { status?: Reservation['status']; cursor?: string; limit?: number } = {}) =>

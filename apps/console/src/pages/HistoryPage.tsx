@@ -29,10 +29,74 @@ function statusColor(message: Message): string {
   return message.statusName === 'success' ? 'green' : 'red';
 }
 
-/** A message's details and its report timeline: requested, handed to the vendor, the final report. */
-function MessageDetails({ messageId }: { messageId: string }) {
+const REPORT_COLORS: Record<string, string> = {
+  SENT: 'blue',
+  DELIVERED: 'green',
+  FAILED: 'red',
+  EXPIRED: 'gray',
+};
+
+/**
+ * Requested, due (sent at its reserved time or handed over), then every delivery report the vendor made for it
+ * (GET /v1/messages/:id/reports: its status, code, carrier, the vendor's time and when it arrived), in order.
+ */
+function ReportTimeline({ message: m }: { message: Message }) {
   const t = useT();
   const { language } = useLanguage();
+  const api = useApi();
+  const reports = useQuery({
+    queryKey: ['message-reports', m.messageId],
+    queryFn: () => api.messageReports(m.messageId),
+    refetchInterval: m.status === 'COMPLETED' ? false : 3000,
+  });
+  const items = reports.data?.items ?? [];
+  return (
+    <>
+      <ErrorNotice error={reports.error} />
+      <Timeline active={1 + items.length} bulletSize={18} data-testid="report-timeline">
+        <Timeline.Item title={t('history.requested')}>
+          <Text size="xs">{formatTime(m.requestTime, language)}</Text>
+        </Timeline.Item>
+        <Timeline.Item title={m.reservationId ? t('history.reservedSend') : t('history.handedOver')}>
+          <Text size="xs">{formatTime(m.sendTime, language)}</Text>
+        </Timeline.Item>
+        {items.map((report, index) => (
+          <Timeline.Item
+            key={index}
+            color={REPORT_COLORS[report.status]}
+            title={t('history.reportLine', {
+              plugin: report.pluginId,
+              source: report.source,
+              status: report.status,
+            })}
+            data-testid="report"
+          >
+            <Text size="xs">
+              {[report.telco, report.vendorCode, report.vendorMessage].filter(Boolean).join(' · ')}
+            </Text>
+            <Text size="xs" c="dimmed">
+              {t('history.reportTimes', {
+                at: formatTime(report.completedAt ?? report.sentAt ?? report.reportedAt, language),
+                received: formatTime(report.receivedAt, language),
+              })}
+            </Text>
+          </Timeline.Item>
+        ))}
+        {reports.isSuccess && items.length === 0 && (
+          <Timeline.Item title={t('history.report', { state: m.state })}>
+            <Text size="xs" c="dimmed">
+              {t('history.noReports')}
+            </Text>
+          </Timeline.Item>
+        )}
+      </Timeline>
+    </>
+  );
+}
+
+/** A message's details and its report timeline. */
+function MessageDetails({ messageId }: { messageId: string }) {
+  const t = useT();
   const api = useApi();
   const query = useQuery({ queryKey: ['message', messageId], queryFn: () => api.message(messageId) });
   const m = query.data;
@@ -69,23 +133,7 @@ function MessageDetails({ messageId }: { messageId: string }) {
       <Title order={3} size="h5">
         {t('history.timeline')}
       </Title>
-      <Timeline active={m.completeTime ? 2 : m.status === 'PROCESSING' ? 1 : 0} bulletSize={18}>
-        <Timeline.Item title={t('history.requested')}>
-          <Text size="xs">{formatTime(m.requestTime, language)}</Text>
-        </Timeline.Item>
-        <Timeline.Item title={m.reservationId ? t('history.reservedSend') : t('history.handedOver')}>
-          <Text size="xs">{formatTime(m.sendTime, language)}</Text>
-        </Timeline.Item>
-        <Timeline.Item
-          title={t('history.report', { state: m.state })}
-          color={m.statusName === 'fail' ? 'red' : undefined}
-        >
-          <Text size="xs">
-            {formatTime(m.completeTime, language)} {m.telcoCode ? `· ${m.telcoCode}` : ''}{' '}
-            {m.statusMessage ?? ''}
-          </Text>
-        </Timeline.Item>
-      </Timeline>
+      <ReportTimeline message={m} />
     </Stack>
   );
 }

@@ -12,6 +12,7 @@ import type { Environment } from '../config/environment';
 import { PluginRegistry } from '../plugins/plugin-registry';
 import { ReportPoller } from './report-poller';
 import { ReportStore } from './report-store';
+import { MessageReportsController } from './message-reports.controller';
 import { ReportsController } from './reports.controller';
 
 /** Runs the report poller on a timer (when this process runs the dispatch jobs). */
@@ -52,7 +53,7 @@ export class ReportPolling implements OnApplicationBootstrap, BeforeApplicationS
 }
 
 @Module({
-  controllers: [ReportsController],
+  controllers: [ReportsController, MessageReportsController],
   providers: [
     { provide: ReportStore, inject: [DataSource], useFactory: (db: DataSource) => new ReportStore(db) },
     {
