@@ -1,5 +1,5 @@
 // `pnpm bench [--smoke] [--recipients N] [--database postgres|pglite] [--seconds S] [--packages]
-//   [--fuzz [--fuzz-runs N] [--fuzz-seed S]]`
+//   [--fuzz [--fuzz-runs N] [--fuzz-seed S]] [--bulk-memory]`
 import { parseArgs } from 'node:util';
 
 export function benchOptions(argv) {
@@ -13,6 +13,7 @@ export function benchOptions(argv) {
       'json-requests': { type: 'string' },
       searches: { type: 'string' },
       fuzz: { type: 'boolean', default: false },
+      'bulk-memory': { type: 'boolean', default: false },
       'fuzz-runs': { type: 'string' },
       'fuzz-seed': { type: 'string' },
     },
@@ -38,6 +39,8 @@ export function benchOptions(argv) {
     searches: count('searches', values.searches, smoke ? 20 : 300),
     /** `--fuzz`: only the OpenAPI-driven fuzz, this many requests */
     fuzz: values.fuzz,
+    /** `--bulk-memory`: only the memory a CSV upload adds (the largest file, a malformed one) */
+    bulkMemory: values['bulk-memory'],
     fuzzRuns: count('fuzz-runs', values['fuzz-runs'], smoke ? 2000 : 20_000),
     fuzzSeed: count('fuzz-seed', values['fuzz-seed'], 16),
     /** the server holding the scratch databases (the CI and the machine's PostgreSQL by default) */

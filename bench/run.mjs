@@ -17,6 +17,7 @@ import { dispatchFigures } from './figures/dispatch.mjs';
 import { historyFigures } from './figures/history.mjs';
 import { fuzzFigures } from './figures/fuzz.mjs';
 import { webhookOutboxFigures } from './figures/webhook-outbox.mjs';
+import { bulkMemoryFigures } from './figures/bulk-memory.mjs';
 import { benchOptions } from './options.mjs';
 import { watchMemory } from './rss.mjs';
 import { createScratchDatabase } from './scratch-database.mjs';
@@ -53,7 +54,7 @@ async function service(databaseUrl, simulator, dispatch) {
   };
   later(stop);
   const project = await benchProject(client, child.operatorKey);
-  return { memory, client, project, stop, operatorKey: child.operatorKey };
+  return { memory, client, project, stop, operatorKey: child.operatorKey, pid: child.pid };
 }
 
 async function ceilings() {
@@ -178,10 +179,21 @@ async function fuzzOnly() {
   if (result.failed) throw new Error('the fuzz found 5xx answers or error bodies out of shape (see above)');
 }
 
+/** `--bulk-memory`: the resident memory a bulk upload adds to an API-only service process, instead of the figures. */
+async function bulkMemoryOnly() {
+  const simulator = await startSimulatorProcess();
+  later(simulator.stop);
+  const api = await service(await database(), simulator, false);
+  note(`bulk memory: ${options.recipients} recipients at the LMS limit, then a malformed 100 MB CSV`);
+  for (const line of await bulkMemoryFigures(api, { recipients: options.recipients })) printFigure(line);
+}
+
 let failed = false;
 try {
   if (options.fuzz) {
     await fuzzOnly();
+  } else if (options.bulkMemory) {
+    await bulkMemoryOnly();
   } else {
     note(
       `${options.smoke ? 'smoke run: ' : ''}${options.recipients} recipients, database ${options.database}, ` +
