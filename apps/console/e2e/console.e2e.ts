@@ -42,6 +42,13 @@ async function choose(option: string) {
 
 const content = () => page.getByRole('textbox', { name: '내용' });
 
+/** The compose page loaded anew (an empty form): going to the URL it is on would only move to its hash. */
+async function freshCompose() {
+  await page.goto('about:blank');
+  await page.goto(`${service.url}/console/#/compose`);
+  await page.getByTestId('byte-count').waitFor();
+}
+
 /** Presses Tab (Shift+Tab backwards) until `target` has the focus: how a keyboard user gets to a control. */
 async function tabTo(target: ReturnType<Page['locator']>, backwards = false, limit = 80) {
   await target.waitFor({ state: 'attached' });
@@ -87,8 +94,7 @@ describe('the console in chromium against the service', () => {
   it('signs in with the project key; the compose page is interactive within a second', async () => {
     await signIn(service.demoKey);
     // Interactive: the counter (the lazily loaded rules chunk) answers. Measured from a fresh navigation.
-    await page.goto(`${service.url}/console/#/compose`);
-    await page.getByTestId('byte-count').waitFor();
+    await freshCompose();
     const interactiveMs = await page.evaluate(
       () => performance.getEntriesByName('munja:compose-interactive')[0]?.startTime ?? Number.NaN,
     );
@@ -298,8 +304,7 @@ describe('the console in chromium against the service', () => {
   });
 
   it('attaches a JPEG with its thumbnail and sends an MMS; a PNG and a too-large JPEG are refused before upload', async () => {
-    await page.goto(`${service.url}/console/#/compose`);
-    await page.getByTestId('byte-count').waitFor();
+    await freshCompose();
     const uploads: string[] = [];
     const onRequest = (request: { method: () => string; url: () => string }) => {
       if (request.method() === 'POST' && request.url().endsWith('/v1/files')) uploads.push(request.url());
@@ -356,8 +361,7 @@ describe('the console in chromium against the service', () => {
   });
 
   it('does the whole compose flow with the keyboard only (Tab, arrows, Enter, Space; no click)', async () => {
-    await page.goto(`${service.url}/console/#/compose`);
-    await page.getByTestId('byte-count').waitFor();
+    await freshCompose();
     // AD with the arrow keys in the COMM/AD switch (its radios), its preview, then back to COMM
     const comm = page.getByRole('radio', { name: '일반' });
     await tabTo(comm);

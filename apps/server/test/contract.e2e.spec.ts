@@ -390,8 +390,9 @@ describe('the OpenAPI document is the contract', () => {
       200,
     );
     await check('PATCH /v1/webhooks/{id}', t.http.patch(one).set(p.auth).send({ eventTypes: [] }), 400);
-    await check('POST /v1/webhooks/{id}/test', t.http.post(`${one}/test`).set(p.auth), 202);
-    await check('POST /v1/webhooks/{id}/test', t.http.post(`/v1/webhooks/${nobody}/test`).set(p.auth), 404);
+    const testEvents = () => t.http.post('/v1/webhooks/test-events').set(p.auth);
+    await check('POST /v1/webhooks/test-events', testEvents().send({ endpointId: endpoint.id }), 202);
+    await check('POST /v1/webhooks/test-events', testEvents().send({ endpointId: nobody }), 404);
 
     const reserved = await check(
       'POST /v1/messages',

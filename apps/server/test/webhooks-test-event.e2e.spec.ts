@@ -5,7 +5,7 @@ import { startTestApp, type TestApp } from './test-app';
 import { TestClock } from './test-clock';
 import { WebhookReceiver, waitFor } from './webhooks-receiver';
 
-/** POST /v1/webhooks/:id/test: a webhook.test event through the ordinary delivery path. */
+/** POST /v1/webhooks/test-events: a webhook.test event through the ordinary delivery path. */
 describe('webhook test event', () => {
   let t: TestApp;
   let p: SendingProject;
@@ -29,11 +29,13 @@ describe('webhook test event', () => {
     (await t.http.post('/v1/webhooks').set(p.auth).send({ url: receiver.url, eventTypes }).expect(201))
       .body as { id: string; secret: string };
 
+  const testEvent = (endpointId: unknown) => t.http.post('/v1/webhooks/test-events').send({ endpointId });
+
   it('sends one signed webhook.test event to that endpoint only and logs its delivery', async () => {
     // Subscribed to reservations only: a test event goes to the endpoint it names whatever it subscribes to.
     const endpoint = await register(['reservation.status_changed']);
     const other = await register(['*']);
-    const { body: queued } = await t.http.post(`/v1/webhooks/${endpoint.id}/test`).set(p.auth).expect(202);
+    const { body: queued } = await testEvent(endpoint.id).set(p.auth).expect(202);
     expect(queued).toEqual({
       eventId: expect.stringMatching(/^[0-9a-f-]{36}$/),
       deliveryId: expect.stringMatching(/^[0-9a-f-]{36}$/),
@@ -78,18 +80,18 @@ describe('webhook test event', () => {
     expect(receiver.requests.filter((r) => r.rawBody.includes(other.id))).toHaveLength(0);
   });
 
-  it('refuses an unknown endpoint (404), another project’s (404), a malformed id (404, like any unknown one) and a disabled one (409)', async () => {
+  it('refuses an unknown endpoint (404), another project’s (404), a malformed id (400) and a disabled one (409)', async () => {
     const endpoint = await register(['*']);
-    const unknown = await t.http.post(`/v1/webhooks/${crypto.randomUUID()}/test`).set(p.auth).expect(404);
-    expect(unknown.body).toMatchObject({ code: 'NOT_FOUND', field: 'id' });
+    const unknown = await testEvent(crypto.randomUUID()).set(p.auth).expect(404);
+    expect(unknown.body).toMatchObject({ code: 'NOT_FOUND', field: 'endpointId' });
     const stranger = await sendingProject(t, 'Someone else');
-    await t.http.post(`/v1/webhooks/${endpoint.id}/test`).set(stranger.auth).expect(404);
-    const malformed = await t.http.post('/v1/webhooks/not-a-uuid/test').set(p.auth).expect(404);
-    expect(malformed.body).toMatchObject({ code: 'NOT_FOUND', field: 'id' });
+    await testEvent(endpoint.id).set(stranger.auth).expect(404);
+    const malformed = await testEvent('not-a-uuid').set(p.auth).expect(400);
+    expect(malformed.body).toMatchObject({ code: 'INVALID_UUID', field: 'endpointId' });
 
     await t.http.patch(`/v1/webhooks/${endpoint.id}`).set(p.auth).send({ enabled: false }).expect(200);
-    const disabled = await t.http.post(`/v1/webhooks/${endpoint.id}/test`).set(p.auth).expect(409);
-    expect(disabled.body).toMatchObject({ code: 'WEBHOOK_ENDPOINT_DISABLED', field: 'id' });
+    const disabled = await testEvent(endpoint.id).set(p.auth).expect(409);
+    expect(disabled.body).toMatchObject({ code: 'WEBHOOK_ENDPOINT_DISABLED', field: 'endpointId' });
     const { body: log } = await t.http
       .get('/v1/webhooks/deliveries')
       .query({ endpointId: endpoint.id })

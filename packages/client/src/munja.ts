@@ -250,9 +250,7 @@ export class WebhooksApi {
    * the delivery log). MunjaError 404 for an unknown endpoint, 409 WEBHOOK_ENDPOINT_DISABLED when disabled.
    */
   async sendTestEvent(endpointId: string): Promise<TestEventView> {
-    return unwrap(
-      await this.munja.raw.POST('/v1/webhooks/{id}/test', { params: { path: { id: endpointId } } }),
-    );
+    return unwrap(await this.munja.raw.POST('/v1/webhooks/test-events', { body: { endpointId } }));
   }
 
   /**

@@ -269,7 +269,7 @@ describe('@munja/client against the service', () => {
         .sendTestEvent('00000000-0000-4000-8000-000000000000')
         .catch((e) => e);
       expect(unknown).toBeInstanceOf(MunjaError);
-      expect(unknown).toMatchObject({ status: 404, code: 'NOT_FOUND', field: 'id' });
+      expect(unknown).toMatchObject({ status: 404, code: 'NOT_FOUND', field: 'endpointId' });
       await munja.raw.DELETE('/v1/webhooks/{id}', { params: { path: { id: endpointId } } });
     } finally {
       await receiver.stop();

@@ -30,13 +30,13 @@ export class WebhookTestEvents {
         [projectId, endpointId],
       );
       const endpoint = rows[0];
-      if (!endpoint) throw ApiError.notFound('Webhook endpoint', 'id');
+      if (!endpoint) throw ApiError.notFound('Webhook endpoint', 'endpointId');
       // The worker claims only deliveries of enabled endpoints: queued here it would wait for a re-enable.
       if (endpoint.status !== 'ENABLED') {
         throw ApiError.conflict(
           'WEBHOOK_ENDPOINT_DISABLED',
-          'id: the endpoint is disabled; enable it (PATCH enabled: true) before sending a test event',
-          'id',
+          'endpointId: the endpoint is disabled; enable it (PATCH enabled: true) before sending a test event',
+          'endpointId',
         );
       }
       await query(

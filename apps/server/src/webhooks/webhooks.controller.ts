@@ -16,6 +16,7 @@ import {
   DeliveryPage,
   DeliveryView,
   ListDeliveriesQuery,
+  SendTestEventDto,
   TestEventView,
   UpdateWebhookEndpointDto,
   WebhookEndpointList,
@@ -52,6 +53,25 @@ export class WebhooksController {
     @Body() body: CreateWebhookEndpointDto,
   ): Promise<CreatedWebhookEndpointView> {
     return this.endpoints.create(projectId, body);
+  }
+
+  // Its own path, not /v1/webhooks/{id}/test: that would be ambiguous with /v1/webhooks/deliveries/{id}.
+  @Post('test-events')
+  @HttpCode(202)
+  @ApiOperation({
+    summary: 'Send a test event to an endpoint',
+    description:
+      'Queues one `webhook.test` event (data: `endpointId`, `message`) for that endpoint only, whatever its ' +
+      'event types: it is signed, sent, retried and logged like any event, and appears in the delivery log. ' +
+      '404 NOT_FOUND (field endpointId) for an unknown endpoint; 409 WEBHOOK_ENDPOINT_DISABLED when it is disabled.',
+  })
+  @ApiAcceptedResponse({ type: TestEventView })
+  @ApiErrors({ 400: ['INVALID_UUID'], 404: ['NOT_FOUND'], 409: ['WEBHOOK_ENDPOINT_DISABLED'] })
+  async sendTestEvent(
+    @CurrentProject() projectId: string,
+    @Body() body: SendTestEventDto,
+  ): Promise<TestEventView> {
+    return this.testEvents.queue(projectId, body.endpointId);
   }
 
   @Get()
@@ -108,24 +128,6 @@ export class WebhooksController {
     @Body() body: UpdateWebhookEndpointDto,
   ): Promise<WebhookEndpointView> {
     return this.endpoints.update(projectId, id, body);
-  }
-
-  @Post(':id/test')
-  @HttpCode(202)
-  @ApiOperation({
-    summary: 'Send a test event to this endpoint',
-    description:
-      'Queues one `webhook.test` event (data: `endpointId`, `message`) for this endpoint only, whatever its ' +
-      'event types: it is signed, sent, retried and logged like any event, and appears in the delivery log. ' +
-      '404 for an unknown endpoint; 409 WEBHOOK_ENDPOINT_DISABLED when the endpoint is disabled.',
-  })
-  @ApiAcceptedResponse({ type: TestEventView })
-  @ApiErrors({ 409: ['WEBHOOK_ENDPOINT_DISABLED'] })
-  async sendTestEvent(
-    @CurrentProject() projectId: string,
-    @Param('id', uuidPipe('id')) id: string,
-  ): Promise<TestEventView> {
-    return this.testEvents.queue(projectId, id);
   }
 
   @Delete(':id')

@@ -23,7 +23,7 @@ export type EventType = (typeof EVENT_TYPES)[number];
 /** What an endpoint may subscribe to: an event type, or `*` for every type (present and future). */
 export const SUBSCRIPTIONS = [...EVENT_TYPES, '*'] as const;
 /**
- * The event POST /v1/webhooks/{id}/test sends to that one endpoint, whatever it subscribes to: not a
+ * The event POST /v1/webhooks/test-events sends to that one endpoint, whatever it subscribes to: not a
  * subscription, only a type a delivery can carry.
  */
 export const TEST_EVENT_TYPE = 'webhook.test';
@@ -197,6 +197,12 @@ export class DeliveryView {
 export class DeliveryPage {
   @ApiProperty({ type: [DeliveryView] }) items!: DeliveryView[];
   @ApiProperty({ type: String, nullable: true }) nextCursor!: string | null;
+}
+
+export class SendTestEventDto {
+  @ApiProperty({ description: 'the endpoint to send the test event to' })
+  @IsUUID()
+  endpointId!: string;
 }
 
 export class TestEventView {
