@@ -139,6 +139,7 @@ async function runVariant(m, url, variant, messages) {
     const started = performance.now();
     for (let offset = 0; offset < messages; offset += PER_REQUEST)
       await accept(m, db, project.id, now, offset, Math.min(PER_REQUEST, messages - offset));
+    const accepted = performance.now();
     const queue = new m.MessageQueue(db);
     const lease = new Date(now.getTime() + 600_000);
     let vendorId = 0;
@@ -155,6 +156,7 @@ async function runVariant(m, url, variant, messages) {
       await queue.record('bench', steps, new Date(now.getTime() + 2000));
       sent.push(...steps);
     }
+    const dispatched = performance.now();
     for (let i = 0; i < sent.length; i += BATCH) {
       const closing = sent.slice(i, i + BATCH).map((s) => ({
         message: { id: s.id, requestTime: s.requestTime },
@@ -167,7 +169,8 @@ async function runVariant(m, url, variant, messages) {
       }));
       await db.transaction((manager) => m.closeByReports(manager, closing, new Date(now.getTime() + 3000)));
     }
-    const seconds = (performance.now() - started) / 1000;
+    const closed = performance.now();
+    const seconds = (closed - started) / 1000;
     const [{ lsn: to }] = await db.query(`SELECT pg_current_wal_lsn()::text AS lsn`);
     const [{ bytes: serverWal }] = await db.query(`SELECT pg_wal_lsn_diff($1, $2)::bigint AS bytes`, [
       to,
@@ -191,6 +194,11 @@ async function runVariant(m, url, variant, messages) {
       events: counts.events,
       deliveries: counts.deliveries,
       microsecondsPerMessage: Math.round((seconds * 1e6) / messages),
+      phasesMs: {
+        accept: Math.round(accepted - started),
+        claimAndSent: Math.round(dispatched - accepted),
+        close: Math.round(closed - dispatched),
+      },
       topRelations: Object.fromEntries(wal.relations.map((r) => [r.relation, Number(r.bytes)])),
       path: 'accept (1,000 a request) → claim → SENT → DELIVERED, 500 a statement, lifecycle functions in-process',
       measuredBy:

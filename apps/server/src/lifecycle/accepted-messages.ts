@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { addCounts, type MetricTally } from '../metrics/metric-counts';
+import type { MetricTally } from '../metrics/metric-counts';
 import { ROWS_PER_STATEMENT, unnestRows, type BulkColumn } from '../messages/bulk-insert';
 import { messageIdSql } from '../messages/message-id';
 import { MESSAGE_COLUMNS } from '../messages/send-plan';
@@ -97,12 +97,14 @@ export interface AcceptedRequest {
 export async function queueAcceptedEvents(
   manager: EntityManager,
   requests: readonly AcceptedRequest[],
+  /** their metric counts, written by the look-up's statement */
+  counts?: MetricTally,
 ): Promise<void> {
-  if (requests.length === 0) return;
   const subscribers = await findSubscribers(
     manager,
     requests.map((r) => r.projectId),
     ['message.status_changed'],
+    counts,
   );
   const subscribed = new Set(subscribers.map((s) => s.project_id));
   const wanted = requests.filter((r) => subscribed.has(r.projectId));
@@ -127,14 +129,13 @@ export async function queueAcceptedEvents(
 }
 
 /**
- * Records messages this transaction stored (counted into `tally` as they were written): their counts in one
- * upsert, and their events for projects with a subscribed endpoint.
+ * Records messages this transaction stored (counted into `tally` as they were written): their counts, in the
+ * statement that looks up subscribed endpoints, and their events for projects with one.
  */
 export async function recordAcceptedMessages(
   manager: EntityManager,
   tally: MetricTally,
   requests: readonly AcceptedRequest[],
 ): Promise<void> {
-  await addCounts(manager, tally);
-  await queueAcceptedEvents(manager, requests);
+  await queueAcceptedEvents(manager, requests, tally);
 }

@@ -88,8 +88,8 @@ export async function recordMessageTransitions(
     if (how === 'changed' && row.state === 'SENT' && row.sent_at !== null)
       tally.addLatency(row.plugin_id ?? '', row.type, (row.sent_at.getTime() - row.due_at.getTime()) / 1000);
   }
-  await addCounts(manager, tally);
-  await queueEvents(manager, messageEvents(rows, how));
+  // the counts ride with the subscriber look-up: one round trip for both
+  await queueEvents(manager, messageEvents(rows, how), tally);
 }
 
 /** The webhook events of these transitions: the customer-visible ones (EVENT_ON_ENTERING; every acceptance). */
@@ -157,8 +157,7 @@ export async function recordReservationTransitions(
   if (rows.length === 0) return;
   const tally = new MetricTally();
   for (const row of rows) tallyReservation(tally, row);
-  await addCounts(manager, tally);
-  await queueEvents(manager, reservationEvents(rows));
+  await queueEvents(manager, reservationEvents(rows), tally);
 }
 
 export function tallyReservation(

@@ -78,6 +78,12 @@ export function countsUpsert(rows: string): string {
   ON CONFLICT (metric, plugin, type, state, slot) DO UPDATE SET value = metric_counters.value + EXCLUDED.value`;
 }
 
-const COUNT_STATEMENT = countsUpsert(
-  `SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[])`,
-);
+/** The upsert of a tally as a CTE-able statement whose five array parameters start at `$first`. */
+export function tallyUpsert(first: number): string {
+  const [a, b, c, d, e] = [0, 1, 2, 3, 4].map((i) => `$${first + i}`);
+  return countsUpsert(
+    `SELECT * FROM unnest(${a}::text[], ${b}::text[], ${c}::text[], ${d}::text[], ${e}::bigint[])`,
+  );
+}
+
+const COUNT_STATEMENT = tallyUpsert(1);

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { messageStanding, type MessageStanding, type MessageStandingRow } from '../messages/message-standing';
+import { addCounts, tallyUpsert, type MetricTally } from '../metrics/metric-counts';
 import { WEBHOOK_CHANNEL } from './webhook-channel';
 import type { EventType } from './webhooks.dto';
 
@@ -49,12 +50,20 @@ export const EVENTS_PER_STATEMENT = 5000;
  * and costs one index probe. One look-up of the subscribers, then one statement per EVENTS_PER_STATEMENT events
  * writing events and deliveries together; the delivery worker hears of them by NOTIFY at commit.
  */
-export async function queueEvents(manager: EntityManager, events: readonly PendingEvent[]): Promise<number> {
-  if (events.length === 0) return 0;
+export async function queueEvents(
+  manager: EntityManager,
+  events: readonly PendingEvent[],
+  counts?: MetricTally,
+): Promise<number> {
+  if (events.length === 0) {
+    if (counts) await addCounts(manager, counts);
+    return 0;
+  }
   const subscribers = await findSubscribers(
     manager,
     events.map((e) => e.projectId),
     events.map((e) => e.type),
+    counts,
   );
   if (subscribers.length === 0) return 0;
   let written = 0;
@@ -132,11 +141,18 @@ export async function findSubscribers(
   manager: Pick<EntityManager, 'query'>,
   projectIds: readonly string[],
   types: readonly EventType[],
+  /** metric counts of the same change, written by the same statement (one round trip for both) */
+  counts?: MetricTally,
 ): Promise<Subscriber[]> {
-  if (projectIds.length === 0) return [];
+  const counting = counts !== undefined && counts.size > 0;
+  if (projectIds.length === 0) {
+    if (counting) await manager.query(tallyUpsert(1), counts.columns());
+    return [];
+  }
   return (await manager.query(
-    `SELECT id, project_id, event_types FROM webhook_endpoints
+    `${counting ? `WITH counted AS (${tallyUpsert(3)}) ` : ''}
+     SELECT id, project_id, event_types FROM webhook_endpoints
       WHERE status = 'ENABLED' AND project_id = ANY($1::uuid[]) AND event_types && $2::text[]`,
-    [[...new Set(projectIds)], [...new Set(types), '*']],
+    [[...new Set(projectIds)], [...new Set(types), '*'], ...(counting ? counts.columns() : [])],
   )) as Subscriber[];
 }
