@@ -22,7 +22,7 @@ import { MetricTally } from '../metrics/metric-counts';
 import { ROWS_PER_STATEMENT } from '../messages/bulk-insert';
 import { requestFingerprint } from '../messages/idempotency';
 import { MessagesService, type SendBasis } from '../messages/messages.service';
-import { MESSAGE_COLUMNS, messageRows } from '../messages/send-plan';
+import { messageRows } from '../messages/send-plan';
 import type { BulkRequestDto } from './bulk-request';
 import { readRecipientCsv, type CsvRecipient, type CsvRow } from './recipient-csv';
 
@@ -332,7 +332,7 @@ export class BulkSendService {
       chunkChars = 0;
       await inserting;
       tallyAccepted(counts, messages);
-      inserting = insertAcceptedMessages(runner.manager, MESSAGE_COLUMNS, messages);
+      inserting = insertAcceptedMessages(runner.manager, messages);
       // Awaited before the next INSERT or at the end; marked handled meanwhile.
       inserting.catch(() => undefined);
     };

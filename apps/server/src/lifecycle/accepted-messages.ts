@@ -2,7 +2,7 @@ import type { EntityManager } from 'typeorm';
 import type { MetricTally } from '../metrics/metric-counts';
 import { ROWS_PER_STATEMENT, unnestRows, type BulkColumn } from '../messages/bulk-insert';
 import { messageIdSql } from '../messages/message-id';
-import { MESSAGE_COLUMNS } from '../messages/send-plan';
+import { MESSAGE_COLUMNS, messageValues, type AcceptedMessage } from '../messages/send-plan';
 import { EVENTS_PER_STATEMENT, findSubscribers, queueEvents } from '../webhooks/webhook-events';
 import { messageEvents, transitionColumns, type MessageTransitionRow } from './transition-events';
 
@@ -49,37 +49,28 @@ export function acceptMessagesCtes(
  */
 export async function insertAcceptedMessages(
   manager: EntityManager,
-  columns: readonly BulkColumn[],
-  rows: readonly (readonly unknown[])[],
+  rows: readonly AcceptedMessage[],
 ): Promise<void> {
   for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) {
-    const chunk = unnestRows(columns, rows.slice(start, start + ROWS_PER_STATEMENT), 'u');
+    const chunk = unnestRows(
+      MESSAGE_COLUMNS,
+      rows.slice(start, start + ROWS_PER_STATEMENT).map(messageValues),
+      'u',
+    );
     await manager.query(
-      `WITH ${acceptMessagesCtes(columns, chunk.expressions, chunk.from)} SELECT count(*) FROM accepted_messages`,
+      `WITH ${acceptMessagesCtes(MESSAGE_COLUMNS, chunk.expressions, chunk.from)} SELECT count(*) FROM accepted_messages`,
       [...chunk.values],
     );
   }
 }
 
-const column = (name: string): number => {
-  const at = MESSAGE_COLUMNS.findIndex((c) => c.name === name);
-  if (at < 0) throw new Error(`MESSAGE_COLUMNS has no ${name}`);
-  return at;
-};
-const STATE = column('state');
-const TYPE = column('type');
-const ROUTE = column('route');
-
 /**
- * Counts message rows about to be stored (MESSAGE_COLUMNS values) by their first state: from the values the
+ * Counts message rows about to be stored by their first state: from the values the
  * statement sends, so an insert of 100,000 rows returns nothing to count them. The plugin is the first planned
  * one (no plugin has the message yet).
  */
-export function tallyAccepted(tally: MetricTally, rows: readonly (readonly unknown[])[]): void {
-  for (const row of rows) {
-    const route = row[ROUTE] as readonly string[] | null;
-    tally.add('message_created', route?.[0] ?? '', String(row[TYPE]), String(row[STATE]));
-  }
+export function tallyAccepted(tally: MetricTally, rows: readonly AcceptedMessage[]): void {
+  for (const row of rows) tally.add('message_created', row.route[0] ?? '', row.type, row.state);
 }
 
 /** A send request whose messages this transaction stored. */

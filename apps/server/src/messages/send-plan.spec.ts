@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { reviewRequest, type CallingNumber } from '@munja/compliance';
 import type { EntityManager } from 'typeorm';
 import { insertRows, ROWS_PER_STATEMENT } from './bulk-insert';
-import { MESSAGE_COLUMNS, messageRows, rejectedViews, type RowContext } from './send-plan';
+import { MESSAGE_COLUMNS, messageRows, messageValues, rejectedViews, type RowContext } from './send-plan';
 
 const now = new Date('2026-03-02T01:00:00.000Z');
 const approved: CallingNumber = {
@@ -14,6 +14,8 @@ const approved: CallingNumber = {
   rejectReason: null,
 };
 const column = (name: string) => MESSAGE_COLUMNS.findIndex((c) => c.name === name);
+/** The rows as the statement's columns (named rows become values only where they are written). */
+const valuesOf = (ctx: RowContext) => messageRows(ctx).map(messageValues);
 
 function context(
   request: Parameters<typeof reviewRequest>[0],
@@ -39,7 +41,7 @@ function context(
 
 describe('message rows', () => {
   it('gives one row per recipient, in order, with a value for every column', () => {
-    const rows = messageRows(
+    const rows = valuesOf(
       context({
         from: '02-1234-5678',
         content: 'hi',
@@ -61,7 +63,7 @@ describe('message rows', () => {
   });
 
   it('holds every planned row of a reservation as RESERVED with its id and time', () => {
-    const rows = messageRows(
+    const rows = valuesOf(
       context(
         {
           from: '0212345678',
@@ -78,7 +80,7 @@ describe('message rows', () => {
   });
 
   it('stores an international message with its national number, parts and encoding', () => {
-    const rows = messageRows(
+    const rows = valuesOf(
       context({
         from: '0212345678',
         countryCode: '1',
@@ -91,6 +93,21 @@ describe('message rows', () => {
     expect(rows[0]![column('parts')]).toBe(3);
     expect(rows[0]![column('encoding')]).toBe('GSM7');
     expect(rows[0]![column('route')]).toEqual(['omni']);
+  });
+
+  it('names each field, and gives every column one value from it', () => {
+    const [row] = messageRows(
+      context({ from: '0212345678', content: 'hi', messages: [{ to: '010-1111-2222' }] }),
+    );
+    expect(row).toMatchObject({
+      recipientIndex: 0,
+      toNumber: '01011112222',
+      state: 'QUEUED',
+      status: 'READY',
+    });
+    const values = messageValues(row!);
+    for (const [i, c] of MESSAGE_COLUMNS.entries())
+      expect([c.name, values[i]]).toEqual([c.name, row![c.field]]);
   });
 
   it('lists refused recipients for the answer', () => {

@@ -3,34 +3,70 @@ import type { BulkColumn } from './bulk-insert';
 import { STATUS_OF_STATE } from '../lifecycle/message-states';
 import type { MessageState, MessageStatus, MessageType } from './message.entity';
 
-/** The message columns the send path writes, in the order `messageRow` gives them. */
-export const MESSAGE_COLUMNS: readonly BulkColumn[] = [
-  { name: 'project_id', type: 'uuid' },
-  { name: 'request_id', type: 'uuid' },
-  { name: 'request_time', type: 'timestamptz' },
-  { name: 'recipient_index', type: 'int' },
-  { name: 'to_number', type: 'text' },
-  { name: 'country_code', type: 'text' },
-  { name: 'from_number', type: 'text' },
-  { name: 'type', type: 'text' },
-  { name: 'content_type', type: 'text' },
-  { name: 'subject', type: 'text' },
-  { name: 'content', type: 'text' },
-  { name: 'bytes', type: 'int' },
-  { name: 'parts', type: 'int' },
-  { name: 'encoding', type: 'text' },
-  { name: 'file_ids', type: 'uuid[]' },
-  { name: 'status', type: 'text' },
-  { name: 'state', type: 'text' },
-  { name: 'due_at', type: 'timestamptz' },
-  { name: 'reservation_id', type: 'uuid' },
-  { name: 'route', type: 'text[]' },
-  { name: 'status_name', type: 'text' },
-  { name: 'status_code', type: 'text' },
-  { name: 'status_message', type: 'text' },
-  { name: 'complete_time', type: 'timestamptz' },
-  { name: 'updated_at', type: 'timestamptz' },
+/** One message row as the accepting insert writes it (src/lifecycle/accepted-messages.ts), field by field. */
+export interface AcceptedMessage {
+  readonly projectId: string;
+  readonly requestId: string;
+  readonly requestTime: Date;
+  /** position in the request's recipients */
+  readonly recipientIndex: number;
+  readonly toNumber: string;
+  readonly countryCode: string;
+  readonly fromNumber: string;
+  readonly type: MessageType;
+  readonly contentType: string;
+  readonly subject: string | null;
+  readonly content: string;
+  readonly bytes: number | null;
+  readonly parts: number | null;
+  readonly encoding: string | null;
+  readonly fileIds: readonly string[];
+  readonly status: MessageStatus;
+  readonly state: MessageState;
+  readonly dueAt: Date;
+  readonly reservationId: string | null;
+  /** the ordered plugins; empty for a refused recipient */
+  readonly route: readonly string[];
+  readonly statusName: 'fail' | null;
+  readonly statusCode: string | null;
+  readonly statusMessage: string | null;
+  readonly completeTime: Date | null;
+  readonly updatedAt: Date;
+}
+
+/** The message columns the send path writes, and the field of AcceptedMessage each one takes. */
+export const MESSAGE_COLUMNS: readonly (BulkColumn & { readonly field: keyof AcceptedMessage })[] = [
+  { name: 'project_id', type: 'uuid', field: 'projectId' },
+  { name: 'request_id', type: 'uuid', field: 'requestId' },
+  { name: 'request_time', type: 'timestamptz', field: 'requestTime' },
+  { name: 'recipient_index', type: 'int', field: 'recipientIndex' },
+  { name: 'to_number', type: 'text', field: 'toNumber' },
+  { name: 'country_code', type: 'text', field: 'countryCode' },
+  { name: 'from_number', type: 'text', field: 'fromNumber' },
+  { name: 'type', type: 'text', field: 'type' },
+  { name: 'content_type', type: 'text', field: 'contentType' },
+  { name: 'subject', type: 'text', field: 'subject' },
+  { name: 'content', type: 'text', field: 'content' },
+  { name: 'bytes', type: 'int', field: 'bytes' },
+  { name: 'parts', type: 'int', field: 'parts' },
+  { name: 'encoding', type: 'text', field: 'encoding' },
+  { name: 'file_ids', type: 'uuid[]', field: 'fileIds' },
+  { name: 'status', type: 'text', field: 'status' },
+  { name: 'state', type: 'text', field: 'state' },
+  { name: 'due_at', type: 'timestamptz', field: 'dueAt' },
+  { name: 'reservation_id', type: 'uuid', field: 'reservationId' },
+  { name: 'route', type: 'text[]', field: 'route' },
+  { name: 'status_name', type: 'text', field: 'statusName' },
+  { name: 'status_code', type: 'text', field: 'statusCode' },
+  { name: 'status_message', type: 'text', field: 'statusMessage' },
+  { name: 'complete_time', type: 'timestamptz', field: 'completeTime' },
+  { name: 'updated_at', type: 'timestamptz', field: 'updatedAt' },
 ];
+
+/** A message's values in MESSAGE_COLUMNS order: the statement's columns, made only where it is written. */
+export function messageValues(message: AcceptedMessage): unknown[] {
+  return MESSAGE_COLUMNS.map((column) => message[column.field]);
+}
 
 /** The recipient fields of the request, for rows of rejected recipients (they keep what was asked). */
 export interface RequestedText {
@@ -68,75 +104,77 @@ function rejectedType(context: RowContext): MessageType {
   return context.fileIds.length > 0 ? 'MMS' : 'SMS';
 }
 
-function plannedRow(context: RowContext, message: PlannedMessage): unknown[] {
-  const reserved = context.reservationId !== null;
-  const state: MessageState = reserved ? 'RESERVED' : 'QUEUED';
-  const status: MessageStatus = STATUS_OF_STATE[state];
-  const type = plannedType(message);
-  const domestic = message.channel !== 'INTL';
-  return [
-    context.projectId,
-    context.requestId,
-    context.requestTime,
-    (context.firstIndex ?? 0) + message.index,
-    message.number,
-    message.countryCode,
-    message.channel === 'INTL' ? (message.sender.number ?? context.review.from) : message.from,
-    type,
-    message.contentType,
-    message.channel === 'INTL' ? null : message.subject,
-    message.content,
-    domestic ? message.contentBytes : null,
-    message.channel === 'INTL' ? message.parts.length : null,
-    message.channel === 'INTL' ? message.encoding : null,
-    type === 'MMS' ? context.fileIds : [],
-    status,
-    state,
-    new Date(message.sendAt),
-    context.reservationId,
-    context.routeOf(type),
-    null,
-    null,
-    null,
-    null,
-    context.requestTime,
-  ];
+/** The fields every row of the request shares, and its place among the recipients. */
+function ofRequest(context: RowContext, index: number) {
+  return {
+    projectId: context.projectId,
+    requestId: context.requestId,
+    requestTime: context.requestTime,
+    recipientIndex: (context.firstIndex ?? 0) + index,
+  };
 }
 
-function rejectedRow(context: RowContext, recipient: RejectedRecipient): unknown[] {
+function plannedRow(context: RowContext, message: PlannedMessage): AcceptedMessage {
+  const reserved = context.reservationId !== null;
+  const state: MessageState = reserved ? 'RESERVED' : 'QUEUED';
+  const type = plannedType(message);
+  return {
+    ...ofRequest(context, message.index),
+    toNumber: message.number,
+    countryCode: message.countryCode,
+    fromNumber: message.channel === 'INTL' ? (message.sender.number ?? context.review.from)! : message.from,
+    type,
+    contentType: message.contentType,
+    subject: message.channel === 'INTL' ? null : message.subject,
+    content: message.content,
+    bytes: message.channel === 'INTL' ? null : message.contentBytes,
+    parts: message.channel === 'INTL' ? message.parts.length : null,
+    encoding: message.channel === 'INTL' ? message.encoding : null,
+    fileIds: type === 'MMS' ? context.fileIds : [],
+    status: STATUS_OF_STATE[state],
+    state,
+    dueAt: new Date(message.sendAt),
+    reservationId: context.reservationId,
+    route: context.routeOf(type),
+    statusName: null,
+    statusCode: null,
+    statusMessage: null,
+    completeTime: null,
+    updatedAt: context.requestTime,
+  };
+}
+
+function rejectedRow(context: RowContext, recipient: RejectedRecipient): AcceptedMessage {
   const asked = context.request.messages[recipient.index];
   const state: MessageState = recipient.code === 'BLOCKED' ? 'BLOCKED' : 'REJECTED';
-  return [
-    context.projectId,
-    context.requestId,
-    context.requestTime,
-    (context.firstIndex ?? 0) + recipient.index,
-    recipient.to,
-    context.review.countryCode ?? '82',
-    context.review.from ?? '',
-    rejectedType(context),
-    context.review.contentType ?? 'COMM',
-    asked?.subject || context.request.subject || null,
-    asked?.content || context.request.content,
-    null,
-    null,
-    null,
-    [],
-    STATUS_OF_STATE[state],
+  return {
+    ...ofRequest(context, recipient.index),
+    toNumber: recipient.to,
+    countryCode: context.review.countryCode ?? '82',
+    fromNumber: context.review.from ?? '',
+    type: rejectedType(context),
+    contentType: context.review.contentType ?? 'COMM',
+    subject: asked?.subject || context.request.subject || null,
+    content: asked?.content || context.request.content,
+    bytes: null,
+    parts: null,
+    encoding: null,
+    fileIds: [],
+    status: STATUS_OF_STATE[state],
     state,
-    context.requestTime,
-    null,
-    [],
-    'fail',
-    recipient.code,
-    recipient.message,
-    context.requestTime,
-    context.requestTime,
-  ];
+    dueAt: context.requestTime,
+    reservationId: null,
+    route: [],
+    statusName: 'fail',
+    statusCode: recipient.code,
+    statusMessage: recipient.message,
+    completeTime: context.requestTime,
+    updatedAt: context.requestTime,
+  };
 }
 
 /** One row per recipient, in request order: planned ones wait (QUEUED/RESERVED), refused ones are closed. */
-export function messageRows(context: RowContext): unknown[][] {
+export function messageRows(context: RowContext): AcceptedMessage[] {
   return context.review.recipients.map((recipient) =>
     recipient.outcome === 'PLANNED' ? plannedRow(context, recipient) : rejectedRow(context, recipient),
   );

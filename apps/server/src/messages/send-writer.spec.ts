@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { DataSource } from 'typeorm';
 import { SendWriter, type StoredSend } from './send-writer';
+import type { AcceptedMessage } from './send-plan';
 
 /**
  * A database with no webhook endpoint that answers each statement after a tick, storing every send it is given (the first parameter
@@ -22,6 +23,37 @@ function fakeDatabase(options: { refused?: Set<string>; poisoned?: Set<string> }
   return { db: db as unknown as DataSource, statements };
 }
 
+function message(requestId: string, recipientIndex: number): AcceptedMessage {
+  const now = new Date();
+  return {
+    projectId: 'project',
+    requestId,
+    requestTime: now,
+    recipientIndex,
+    toNumber: '01011112222',
+    countryCode: '82',
+    fromNumber: '0212345678',
+    type: 'SMS',
+    contentType: 'COMM',
+    subject: null,
+    content: 'hi',
+    bytes: 2,
+    parts: null,
+    encoding: null,
+    fileIds: [],
+    status: 'READY',
+    state: 'QUEUED',
+    dueAt: now,
+    reservationId: null,
+    route: ['sens'],
+    statusName: null,
+    statusCode: null,
+    statusMessage: null,
+    completeTime: null,
+    updatedAt: now,
+  };
+}
+
 function send(id: string, options: { recipients?: number; reserved?: boolean } = {}): StoredSend {
   const request = [id, 'project', new Date(), 'COMM', null, '82', '0212345678', null, 'hi', [], null, null];
   return {
@@ -30,7 +62,7 @@ function send(id: string, options: { recipients?: number; reserved?: boolean } =
     reservation: options.reserved
       ? ['reservation', 'project', id, new Date(), 'READY', new Date(), new Date()]
       : null,
-    messages: Array.from({ length: options.recipients ?? 1 }, () => []),
+    messages: Array.from({ length: options.recipients ?? 1 }, (_, i) => message(id, i)),
     apiKeyId: 'key',
   };
 }

@@ -6,7 +6,7 @@ import { countsUpsert, MetricTally } from '../metrics/metric-counts';
 import { findSubscribers, queueEvents } from '../webhooks/webhook-events';
 import { EVENT_TYPES } from '../webhooks/webhooks.dto';
 import { type BulkColumn, unnestRows } from './bulk-insert';
-import { MESSAGE_COLUMNS } from './send-plan';
+import { MESSAGE_COLUMNS, messageValues, type AcceptedMessage } from './send-plan';
 
 /** The send_requests columns a JSON send writes, in the order of `StoredSend.request`. */
 export const SEND_REQUEST_COLUMNS: readonly BulkColumn[] = [
@@ -49,8 +49,8 @@ export interface StoredSend {
   readonly request: readonly unknown[];
   /** RESERVATION_COLUMNS values, or null when the messages go now */
   readonly reservation: readonly unknown[] | null;
-  /** MESSAGE_COLUMNS values, one row per recipient */
-  readonly messages: readonly (readonly unknown[])[];
+  /** one row per recipient */
+  readonly messages: readonly AcceptedMessage[];
   /** the key that asked: the store re-checks it is not revoked */
   readonly apiKeyId: string;
 }
@@ -197,7 +197,7 @@ export class SendWriter {
     next += reservations.values.length;
     const messages = unnestRows(
       MESSAGE_COLUMNS,
-      sends.flatMap((s) => s.messages),
+      sends.flatMap((s) => s.messages.map(messageValues)),
       'm',
       next,
     );

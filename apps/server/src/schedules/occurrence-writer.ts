@@ -12,11 +12,9 @@ import {
   type ReservationTransitionRow,
 } from '../lifecycle/transition-events';
 import { MetricTally } from '../metrics/metric-counts';
-import { MESSAGE_COLUMNS, messageRows } from '../messages/send-plan';
+import { messageRows, type AcceptedMessage } from '../messages/send-plan';
 import type { OccurrencePlan, TemplatePlan } from './occurrence-plan';
 import type { ScheduleRow } from './schedule-row';
-
-const RESERVATION_COLUMN = MESSAGE_COLUMNS.findIndex((c) => c.name === 'reservation_id');
 
 export interface WrittenOccurrences {
   ready: number;
@@ -73,7 +71,7 @@ export async function writeOccurrences(
       continue;
     }
     await recordReservationTransitions(manager, inserted);
-    const rows: unknown[][] = [];
+    const rows: AcceptedMessage[] = [];
     plan.templates.forEach((t, i) => {
       if (!t.reviewed) return;
       rows.push(
@@ -92,10 +90,10 @@ export async function writeOccurrences(
     });
     // Recipients refused at the occurrence (BLOCKED since, an invalid number) are stored closed without a
     // reservation by the send path; here they belong to the occurrence too, so its view counts them.
-    for (const message of rows) message[RESERVATION_COLUMN] = reservationId;
-    await insertAcceptedMessages(manager, MESSAGE_COLUMNS, rows);
+    const stored = rows.map((message) => ({ ...message, reservationId }));
+    await insertAcceptedMessages(manager, stored);
     const tally = new MetricTally();
-    tallyAccepted(tally, rows);
+    tallyAccepted(tally, stored);
     await recordAcceptedMessages(
       manager,
       tally,
