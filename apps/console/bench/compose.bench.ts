@@ -25,8 +25,12 @@ const quantile = (values: number[], q: number) => {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
 };
 const ms = (value: number) => `${value.toFixed(1)} ms`;
-const figures = (values: number[]) =>
-  `median ${ms(quantile(values, 0.5))}, p90 ${ms(quantile(values, 0.9))}, max ${ms(Math.max(...values))} (n=${values.length})`;
+const figures = (all: number[]) => {
+  // a load whose paint entry was not yet reported has no first-contentful-paint: counted apart
+  const values = all.filter(Number.isFinite);
+  const missing = all.length - values.length;
+  return `median ${ms(quantile(values, 0.5))}, p90 ${ms(quantile(values, 0.9))}, max ${ms(Math.max(...values))} (n=${values.length}${missing ? `, ${missing} without` : ''})`;
+};
 const load = () =>
   `load average ${loadavg()
     .map((l) => l.toFixed(2))
