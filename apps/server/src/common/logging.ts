@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { PinoLogger, type Params } from 'nestjs-pino';
+import type { Logger } from 'pino';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /**
@@ -43,9 +44,13 @@ export function loggerParams(level: string): Params {
  * One line per answered request (not /health): method, redacted path, status, time — at info, or error for a
  * 5xx. Call before app.init().
  */
-export function logRequests(fastify: FastifyInstance): void {
+export function logRequests(
+  fastify: FastifyInstance,
+  // the service's logger once nestjs-pino has made it (app.init)
+  rootLogger: () => Logger | undefined = () => PinoLogger.root,
+): void {
   fastify.addHook('onResponse', (request, reply, done) => {
-    const logger = PinoLogger.root;
+    const logger = rootLogger();
     const failed = reply.statusCode >= 500;
     if (logger?.isLevelEnabled(failed ? 'error' : 'info') && !request.url.startsWith('/health')) {
       const line = {
