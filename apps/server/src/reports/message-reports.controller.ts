@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { CurrentProject } from '../auth/principal';
 import { ApiError } from '../common/api-error';
 import { uuidPipe } from '../common/uuid.pipe';
+import { requestTimeRangeOf } from '../messages/message-id';
 
 export class MessageReportView {
   @ApiProperty({ description: 'the plugin (vendor) that reported' }) pluginId!: string;
@@ -63,10 +64,14 @@ export class MessageReportsController {
     @CurrentProject() projectId: string,
     @Param('messageId', uuidPipe('messageId')) messageId: string,
   ): Promise<MessageReportList> {
-    const owned = (await this.db.query(`SELECT 1 FROM messages WHERE project_id = $1 AND id = $2 LIMIT 1`, [
-      projectId,
-      messageId,
-    ])) as unknown[];
+    // A UUIDv7 id names its request time, so the check reads the one day partition it is in.
+    const range = requestTimeRangeOf(messageId);
+    const owned = (await this.db.query(
+      `SELECT 1 FROM messages WHERE project_id = $1 AND id = $2${
+        range ? ' AND request_time >= $3 AND request_time < $4' : ''
+      } LIMIT 1`,
+      range ? [projectId, messageId, range.from, range.to] : [projectId, messageId],
+    )) as unknown[];
     if (owned.length === 0) throw ApiError.notFound('Message', 'messageId');
     const rows = (await this.db.query(
       `SELECT plugin_id, status, vendor_code, vendor_message, telco, sent_at, completed_at, reported_at, received_at,
