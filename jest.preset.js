@@ -35,6 +35,8 @@ module.exports = function preset(packageDir) {
       ),
       '^@munja/(rules|compliance|scheduling|provider-kit|provider-sens|provider-omni|simulator)/(.+)$':
         path.join(workspace, 'packages/$1/src/$2'),
+      '^munja-provider-postbox$': path.join(workspace, 'examples/provider-postbox/src/index.ts'),
+      '^munja-provider-postbox/(.+)$': path.join(workspace, 'examples/provider-postbox/src/$1'),
     },
     moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
     // `npm test` runs on 2 cores shared with other work: a property test or a loopback HTTP test can take

@@ -12,4 +12,8 @@ module.exports = {
   // Jest's default on a 2-core machine is one worker; e2e files wait on the database and PGlite's WebAssembly
   // is single-threaded, so two workers use both cores.
   maxWorkers: 2,
+  // The README commands run against `npm start`, which needs every package built: their own task (jest.readme.
+  // config.js, `pnpm test:readme`, turbo's @munja/server#test:readme after the build), so these tests need
+  // no build and start at once.
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/readme-commands\\.e2e\\.spec\\.ts$'],
 };
