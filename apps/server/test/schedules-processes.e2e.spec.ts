@@ -174,19 +174,21 @@ describe('schedules fired by two processes on one database', () => {
 
     const firedHere = runner.stats.ready;
     const sentHere = dispatcher.stats.sent - sentBefore;
-    process.stdout.write(
-      `${JSON.stringify({
-        database: t.database,
-        occurrences: SCHEDULES,
-        firedByThisProcess: firedHere,
-        firedByTheOther: SCHEDULES - firedHere,
-        plansDroppedHere: runner.stats.dropped,
-        messages: TOTAL,
-        sentByThisProcess: sentHere,
-        sentByTheOther: TOTAL - sentHere,
-        simulator: counters.sens,
-      })}\n`,
-    );
+    // the split between the processes, on request (MUNJA_TEST_FIGURES=1): a passing run prints nothing
+    if (process.env.MUNJA_TEST_FIGURES)
+      process.stdout.write(
+        `${JSON.stringify({
+          database: t.database,
+          occurrences: SCHEDULES,
+          firedByThisProcess: firedHere,
+          firedByTheOther: SCHEDULES - firedHere,
+          plansDroppedHere: runner.stats.dropped,
+          messages: TOTAL,
+          sentByThisProcess: sentHere,
+          sentByTheOther: TOTAL - sentHere,
+          simulator: counters.sens,
+        })}\n`,
+      );
   }, 600_000);
 
   /** The second process: the same database, simulator and shifted clock; runs the runner and dispatches. */

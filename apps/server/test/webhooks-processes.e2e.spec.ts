@@ -87,9 +87,11 @@ describe('webhook delivery shared by two workers', () => {
     });
     expect(counts).toEqual({ delivered: EVENTS, total: EVENTS, attempts: EVENTS });
     expect(workerA.attempted + workerB.attempted).toBe(EVENTS);
-    process.stdout.write(
-      `${JSON.stringify({ database: a.database, events: EVENTS, workerA: workerA.attempted, workerB: workerB.attempted })}\n`,
-    );
+    // the split between the processes, on request (MUNJA_TEST_FIGURES=1): a passing run prints nothing
+    if (process.env.MUNJA_TEST_FIGURES)
+      process.stdout.write(
+        `${JSON.stringify({ database: a.database, events: EVENTS, workerA: workerA.attempted, workerB: workerB.attempted })}\n`,
+      );
   });
 });
 

@@ -21,20 +21,21 @@ export async function readReleaseContexts(
   probes: readonly BlockListProbe[],
 ): Promise<Map<string, ReleaseContext>> {
   const ids = [...new Set(projectIds)];
-  const [numbers, services, blocked] = await Promise.all([
-    manager.getRepository(CallingNumberRow).find({ where: { projectId: In(ids) } }),
-    manager.getRepository(OptOutServiceRow).find({ where: { projectId: In(ids) } }),
+  // One after the other: the transaction is one connection, which runs one query at a time anyway (queries
+  // sent together are queued by pg, a use it deprecates and prints a warning for).
+  const numbers = await manager.getRepository(CallingNumberRow).find({ where: { projectId: In(ids) } });
+  const services = await manager.getRepository(OptOutServiceRow).find({ where: { projectId: In(ids) } });
+  const blocked =
     probes.length === 0
-      ? Promise.resolve({ rows: [] as BlockListProbe[] })
-      : sql<BlockListProbe>(
+      ? { rows: [] as BlockListProbe[] }
+      : await sql<BlockListProbe>(
           manager,
           `SELECT b.project_id AS "projectId", b.number
              FROM opt_out_blocklist b
              JOIN unnest($1::uuid[], $2::text[]) AS p(project_id, number)
                ON b.project_id = p.project_id AND b.number = p.number`,
           [probes.map((p) => p.projectId), probes.map((p) => p.number)],
-        ),
-  ]);
+        );
   const numbersOf = new Map<string, CallingNumber[]>();
   for (const row of numbers)
     numbersOf.set(row.projectId, [...(numbersOf.get(row.projectId) ?? []), toCallingNumber(row)]);
