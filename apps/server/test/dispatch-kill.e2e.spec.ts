@@ -9,7 +9,7 @@ import { query, unsentCount, waitFor } from './dispatch-support';
 import { CALLING_NUMBER, sendBody, sendingProject } from './messages-fixtures';
 import { startTestApp, type TestApp } from './test-app';
 
-const RECIPIENTS = 20_000;
+const RECIPIENTS = 10_000;
 /** MUNJA_DISPATCH_IN_FLIGHT's default: the documented most a crash sends twice */
 const IN_FLIGHT_BOUND = 400;
 const recipient = (i: number) => `0105${String(i).padStart(7, '0')}`;
@@ -17,7 +17,7 @@ const recipient = (i: number) => `0105${String(i).padStart(7, '0')}`;
 const LEASE_SECONDS = '10';
 
 /**
- * A dispatcher process with the default settings is killed (SIGKILL) in the middle of a 20,000-message
+ * A dispatcher process with the default settings is killed (SIGKILL) in the middle of a 10,000-message
  * dispatch; another process on the same database picks up after the lease expires. Every message reaches the
  * vendor (simulator counters), none is lost; a message is sent twice only if its vendor call was out or its
  * outcome not yet committed when the process died, which the recipient gate bounds by MUNJA_DISPATCH_IN_FLIGHT.
