@@ -12,10 +12,10 @@ import { query, simulatorPlugins, waitFor } from './dispatch-support';
 import { CALLING_NUMBER, sendBody, sendingProject } from './messages-fixtures';
 import { startTestApp, type TestApp } from './test-app';
 
-/** Five schedules firing at one instant, each with two attached messages of 1,000 recipients: 10,000 messages. */
+/** Five schedules firing at one instant, each with two attached messages of 300 recipients: 3,000 messages. */
 const SCHEDULES = 5;
 const TEMPLATES_PER_SCHEDULE = 2;
-const RECIPIENTS_PER_TEMPLATE = 1000;
+const RECIPIENTS_PER_TEMPLATE = 300;
 const TOTAL = SCHEDULES * TEMPLATES_PER_SCHEDULE * RECIPIENTS_PER_TEMPLATE;
 /** Wednesday 2026-07-01 10:00 Seoul. */
 const OCCURRENCE = Date.parse('2026-07-01T01:00:00.000Z');
@@ -35,7 +35,7 @@ class SharedShiftedClock implements Clock {
 
 /**
  * Two server processes on one database, both running the schedule runner and the dispatcher: every occurrence
- * makes one reservation, and each of the 10,000 messages reaches the vendor (the simulator's counters) once.
+ * makes one reservation, and each of the 3,000 messages reaches the vendor (the simulator's counters) once.
  */
 describe('schedules fired by two processes on one database', () => {
   let t: TestApp;
