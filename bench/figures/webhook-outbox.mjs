@@ -53,7 +53,6 @@ async function accept(m, db, projectId, now, offset, count) {
     project_id: projectId,
     request_id: request.id,
     request_time: now,
-    to_number: null,
     country_code: '82',
     from_number: '0212345678',
     type: 'SMS',
@@ -68,17 +67,22 @@ async function accept(m, db, projectId, now, offset, count) {
     route: ['sens'],
     updated_at: now,
   };
+  const cell = (name, i) =>
+    name === 'recipient_index'
+      ? i
+      : name === 'to_number'
+        ? `010${String(offset + i).padStart(8, '0')}`
+        : (values[name] ?? null);
+  // A build whose MESSAGE_COLUMNS name an AcceptedMessage field takes named rows; an older one positional rows.
+  const named = m.MESSAGE_COLUMNS.every((c) => c.field !== undefined);
   const rows = Array.from({ length: count }, (_, i) =>
-    m.MESSAGE_COLUMNS.map((c) =>
-      c.name === 'recipient_index'
-        ? i
-        : c.name === 'to_number'
-          ? `010${String(offset + i).padStart(8, '0')}`
-          : (values[c.name] ?? null),
-    ),
+    named
+      ? Object.fromEntries(m.MESSAGE_COLUMNS.map((c) => [c.field, cell(c.name, i)]))
+      : m.MESSAGE_COLUMNS.map((c) => cell(c.name, i)),
   );
   await db.transaction(async (manager) => {
-    await m.accepted.insertAcceptedMessages(manager, m.MESSAGE_COLUMNS, rows);
+    if (named) await m.accepted.insertAcceptedMessages(manager, rows);
+    else await m.accepted.insertAcceptedMessages(manager, m.MESSAGE_COLUMNS, rows);
     if (m.accepted.recordAcceptedMessages) {
       const tally = new m.MetricTally();
       m.accepted.tallyAccepted(tally, rows);
