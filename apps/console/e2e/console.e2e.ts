@@ -447,6 +447,44 @@ describe('the console in chromium against the service', () => {
     await remove.waitFor({ state: 'detached' });
   });
 
+  it('renders a 450-number block list a screenful at a time and fetches the rest as it scrolls', async () => {
+    const auth = { Authorization: `Bearer ${service.demoKey}`, 'Content-Type': 'application/json' };
+    const numbers = Array.from({ length: 450 }, (_, i) => `0109${String(i).padStart(7, '0')}`);
+    for (let i = 0; i < numbers.length; i += 50) {
+      const answers = await Promise.all(
+        numbers
+          .slice(i, i + 50)
+          .map((number) =>
+            fetch(`${service.url}/v1/opt-out/blocklist`, {
+              method: 'POST',
+              headers: auth,
+              body: JSON.stringify({ number }),
+            }),
+          ),
+      );
+      expect(answers.every((answer) => answer.ok)).toBe(true);
+    }
+    // the last row in the service's own order, on the third page the list has to fetch
+    const all = (await (
+      await fetch(`${service.url}/v1/opt-out/blocklist?page=1&size=500`, { headers: auth })
+    ).json()) as { items: { number: string }[]; total: number };
+    const last = all.items[all.items.length - 1]!.number;
+    await open('080 수신거부');
+    const list = page.getByTestId('blocklist');
+    await list.getByRole('listitem').first().waitFor();
+    expect(await list.getByRole('listitem').count()).toBeLessThan(40);
+    await expect
+      .poll(async () => {
+        await list.evaluate((element) => element.scrollTo(0, element.scrollHeight));
+        return list.getByRole('button', { name: `${last} 삭제` }).count();
+      })
+      .toBe(1);
+    // still a window, not the whole list
+    expect(await list.getByRole('listitem').count()).toBeLessThan(40);
+    expect(all.total).toBeGreaterThanOrEqual(450);
+    expect(all.items).toHaveLength(all.total);
+  });
+
   it('shows every other page (screenshots), in Korean and in English', async () => {
     for (const [name, file] of [['프로젝트 키', '16-keys']] as const) {
       await open(name);

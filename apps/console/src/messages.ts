@@ -247,7 +247,6 @@ export const messages = {
   'optOut.added': ['추가 시각', 'Added'],
   'optOut.remove': ['삭제', 'Remove'],
   'optOut.removeOne': ['{number} 삭제', 'Remove {number}'],
-  'optOut.pages': ['페이지', 'Pages'],
 
   'webhooks.register': ['엔드포인트 등록', 'Register an endpoint'],
   'webhooks.url': ['URL', 'URL'],

@@ -3,26 +3,26 @@ import {
   Button,
   FileButton,
   Group,
-  Pagination,
   Paper,
   Progress,
   Stack,
-  Table,
   Text,
   TextInput,
   Title,
 } from '@mantine/core';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { orNullIfNotFound } from '../api/client';
 import { useApi } from '../api/context';
 import { csvRecipients } from '../compose/recipients';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { OneFieldForm } from '../components/OneFieldForm';
+import { VirtualList } from '../components/VirtualList';
 import { downloadText, formatTime } from '../components/format';
 import { useLanguage, useT } from '../i18n';
 
-const PAGE_SIZE = 50;
+/** Rows fetched per request as the list scrolls (the list itself renders only a screenful: VirtualList). */
+const PAGE_SIZE = 200;
 
 function ServiceCard() {
   const t = useT();
@@ -99,14 +99,17 @@ export function OptOutPage() {
   const { language } = useLanguage();
   const api = useApi();
   const client = useQueryClient();
-  const [page, setPage] = useState(1);
   const [search, setSearch] = useState('');
   const [importing, setImporting] = useState<{ done: number; total: number; failed: string[] } | null>(null);
   const [error, setError] = useState<unknown>(null);
-  const list = useQuery({
-    queryKey: ['blocklist', page, search],
-    queryFn: () => api.blockList({ page, size: PAGE_SIZE, number: search || undefined }),
+  const list = useInfiniteQuery({
+    queryKey: ['blocklist', search],
+    queryFn: ({ pageParam }) =>
+      api.blockList({ page: pageParam, size: PAGE_SIZE, number: search || undefined }),
+    initialPageParam: 1,
+    getNextPageParam: (last, pages) => (pages.length * PAGE_SIZE < last.total ? pages.length + 1 : undefined),
   });
+  const items = list.data?.pages.flatMap((page) => page.items) ?? [];
   const refresh = () => client.invalidateQueries({ queryKey: ['blocklist'] });
   const add = useMutation({
     mutationFn: (number: string) => api.block(number),
@@ -153,7 +156,7 @@ export function OptOutPage() {
     }
   };
 
-  const total = list.data?.total ?? 0;
+  const total = list.data?.pages[0]?.total ?? 0;
   return (
     <Stack>
       <Title order={2}>{t('nav.optOut')}</Title>
@@ -175,7 +178,6 @@ export function OptOutPage() {
               value={search}
               onChange={(e) => {
                 setSearch(e.currentTarget.value);
-                setPage(1);
               }}
             />
             <FileButton onChange={(file) => void importCsv(file)} accept=".csv,text/csv,text/plain">
@@ -204,44 +206,54 @@ export function OptOutPage() {
             </Stack>
           )}
           <ErrorNotice error={list.error ?? add.error ?? remove.error ?? error} />
-          <Table data-testid="blocklist">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>{t('numbers.number')}</Table.Th>
-                <Table.Th>{t('optOut.source')}</Table.Th>
-                <Table.Th>{t('optOut.added')}</Table.Th>
-                <Table.Th />
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {(list.data?.items ?? []).map((item) => (
-                <Table.Tr key={item.number}>
-                  <Table.Td ff="monospace">{item.number}</Table.Td>
-                  <Table.Td>{item.source}</Table.Td>
-                  <Table.Td>{formatTime(item.createdAt, language)}</Table.Td>
-                  <Table.Td>
-                    <Button
-                      size="xs"
-                      variant="subtle"
-                      color="red"
-                      onClick={() => remove.mutate(item.number)}
-                      aria-label={t('optOut.removeOne', { number: item.number })}
-                    >
-                      {t('optOut.remove')}
-                    </Button>
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-          {total > PAGE_SIZE && (
-            <Pagination
-              value={page}
-              onChange={setPage}
-              total={Math.ceil(total / PAGE_SIZE)}
-              aria-label={t('optOut.pages')}
-            />
-          )}
+          <Group gap="sm" wrap="nowrap" px="xs" aria-hidden>
+            <Text fw={600} size="sm" w={140}>
+              {t('numbers.number')}
+            </Text>
+            <Text fw={600} size="sm" w={90}>
+              {t('optOut.source')}
+            </Text>
+            <Text fw={600} size="sm">
+              {t('optOut.added')}
+            </Text>
+          </Group>
+          <VirtualList
+            items={items}
+            label={t('optOut.blockList')}
+            rowHeight={40}
+            height={480}
+            testId="blocklist"
+            onEnd={() => {
+              if (list.hasNextPage && !list.isFetchingNextPage) void list.fetchNextPage();
+            }}
+            render={(item) => (
+              <Group
+                gap="sm"
+                wrap="nowrap"
+                px="xs"
+                style={{ borderBottom: '1px solid var(--mantine-color-gray-2)', height: 40 }}
+              >
+                <Text ff="monospace" size="sm" w={140}>
+                  {item.number}
+                </Text>
+                <Text size="sm" w={90}>
+                  {item.source}
+                </Text>
+                <Text size="sm" style={{ flex: 1 }}>
+                  {formatTime(item.createdAt, language)}
+                </Text>
+                <Button
+                  size="xs"
+                  variant="subtle"
+                  color="red"
+                  onClick={() => remove.mutate(item.number)}
+                  aria-label={t('optOut.removeOne', { number: item.number })}
+                >
+                  {t('optOut.remove')}
+                </Button>
+              </Group>
+            )}
+          />
         </Stack>
       </Paper>
     </Stack>
