@@ -452,15 +452,13 @@ describe('the console in chromium against the service', () => {
     const numbers = Array.from({ length: 450 }, (_, i) => `0109${String(i).padStart(7, '0')}`);
     for (let i = 0; i < numbers.length; i += 50) {
       const answers = await Promise.all(
-        numbers
-          .slice(i, i + 50)
-          .map((number) =>
-            fetch(`${service.url}/v1/opt-out/blocklist`, {
-              method: 'POST',
-              headers: auth,
-              body: JSON.stringify({ number }),
-            }),
-          ),
+        numbers.slice(i, i + 50).map((number) =>
+          fetch(`${service.url}/v1/opt-out/blocklist`, {
+            method: 'POST',
+            headers: auth,
+            body: JSON.stringify({ number }),
+          }),
+        ),
       );
       expect(answers.every((answer) => answer.ok)).toBe(true);
     }
