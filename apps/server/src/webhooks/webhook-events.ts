@@ -77,36 +77,65 @@ async function writeEvents(
   events: readonly PendingEvent[],
   subscribers: readonly Subscriber[],
 ): Promise<number> {
-  const eventIds: string[] = [];
-  const eventProjects: string[] = [];
-  const eventTypes: string[] = [];
-  const eventData: string[] = [];
-  const eventTimes: Date[] = [];
+  const rows: EventRow[] = [];
+  for (const event of events) {
+    const endpointIds = subscribers
+      .filter(
+        (s) =>
+          s.project_id === event.projectId &&
+          (s.event_types.includes(event.type) || s.event_types.includes('*')),
+      )
+      .map((s) => s.id);
+    if (endpointIds.length === 0) continue;
+    rows.push({
+      id: randomUUID(),
+      projectId: event.projectId,
+      type: event.type,
+      data: JSON.stringify(event.data()),
+      at: event.at,
+      endpointIds,
+    });
+  }
+  await insertEventRows(manager, rows);
+  return rows.length;
+}
+
+/** One webhook_events row to write, with the endpoints it is delivered to. */
+export interface EventRow {
+  readonly id: string;
+  readonly projectId: string;
+  /** an EventType, or the test event's type */
+  readonly type: string;
+  /** the event's data, as JSON text */
+  readonly data: string;
+  /** the event's createdAt, and its deliveries' */
+  readonly at: Date;
+  readonly endpointIds: readonly string[];
+}
+
+/**
+ * The outbox statement, the one writer of webhook_events and webhook_deliveries (the outbox above and the test
+ * event both use it): the events, one PENDING delivery per endpoint, and a NOTIFY that wakes the delivery
+ * workers listening on a PostgreSQL server at commit (PGlite: the worker's timer). One statement, in the
+ * caller's transaction.
+ */
+export async function insertEventRows(
+  manager: Pick<EntityManager, 'query'>,
+  rows: readonly EventRow[],
+): Promise<void> {
+  if (rows.length === 0) return;
   const deliveryEvents: string[] = [];
   const deliveryEndpoints: string[] = [];
   const deliveryProjects: string[] = [];
   const deliveryTimes: Date[] = [];
-  for (const event of events) {
-    const endpoints = subscribers.filter(
-      (s) =>
-        s.project_id === event.projectId &&
-        (s.event_types.includes(event.type) || s.event_types.includes('*')),
-    );
-    if (endpoints.length === 0) continue;
-    const id = randomUUID();
-    eventIds.push(id);
-    eventProjects.push(event.projectId);
-    eventTypes.push(event.type);
-    eventData.push(JSON.stringify(event.data()));
-    eventTimes.push(event.at);
-    for (const endpoint of endpoints) {
-      deliveryEvents.push(id);
-      deliveryEndpoints.push(endpoint.id);
-      deliveryProjects.push(event.projectId);
-      deliveryTimes.push(event.at);
+  for (const row of rows) {
+    for (const endpointId of row.endpointIds) {
+      deliveryEvents.push(row.id);
+      deliveryEndpoints.push(endpointId);
+      deliveryProjects.push(row.projectId);
+      deliveryTimes.push(row.at);
     }
   }
-  if (eventIds.length === 0) return 0;
   await manager.query(
     `WITH events AS (
        INSERT INTO webhook_events (id, project_id, type, data, created_at)
@@ -121,11 +150,11 @@ async function writeEvents(
      )
      SELECT pg_notify($10, '')`,
     [
-      eventIds,
-      eventProjects,
-      eventTypes,
-      eventData,
-      eventTimes,
+      rows.map((r) => r.id),
+      rows.map((r) => r.projectId),
+      rows.map((r) => r.type),
+      rows.map((r) => r.data),
+      rows.map((r) => r.at),
       deliveryEvents,
       deliveryEndpoints,
       deliveryProjects,
@@ -133,7 +162,6 @@ async function writeEvents(
       WEBHOOK_CHANNEL,
     ],
   );
-  return eventIds.length;
 }
 
 /** The enabled endpoints of these projects subscribed to any of these event types (or to `*`): one index probe each. */

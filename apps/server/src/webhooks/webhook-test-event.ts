@@ -4,7 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { ApiError } from '../common/api-error';
 import { CLOCK, type Clock } from '../common/clock';
-import { WEBHOOK_CHANNEL } from './webhook-channel';
+import { insertEventRows } from './webhook-events';
 import { query } from './webhook-sql';
 import { TEST_EVENT_TYPE, type EndpointStatus, type TestEventView } from './webhooks.dto';
 
@@ -39,25 +39,25 @@ export class WebhookTestEvents {
           'endpointId',
         );
       }
-      await query(
-        manager,
-        `INSERT INTO webhook_events (id, project_id, type, data, created_at) VALUES ($1, $2, $3, $4, $5)`,
-        [
-          eventId,
+      await insertEventRows(manager, [
+        {
+          id: eventId,
           projectId,
-          TEST_EVENT_TYPE,
-          JSON.stringify({ endpointId, message: 'A test event from Munja: this endpoint receives events.' }),
-          now,
-        ],
-      );
+          type: TEST_EVENT_TYPE,
+          data: JSON.stringify({
+            endpointId,
+            message: 'A test event from Munja: this endpoint receives events.',
+          }),
+          at: now,
+          endpointIds: [endpointId],
+        },
+      ]);
+      // The outbox statement returns no ids (a bulk's would be thousands): the one delivery, by its unique key.
       const { rows: queued } = await query<{ id: string }>(
         manager,
-        `INSERT INTO webhook_deliveries (event_id, endpoint_id, project_id, status, created_at)
-         VALUES ($1, $2, $3, 'PENDING', $4) RETURNING id`,
-        [eventId, endpointId, projectId, now],
+        `SELECT id FROM webhook_deliveries WHERE event_id = $1 AND endpoint_id = $2`,
+        [eventId, endpointId],
       );
-      // Wakes the workers listening on a PostgreSQL server, as the outbox does (PGlite: the worker's timer).
-      await query(manager, `SELECT pg_notify($1, '')`, [WEBHOOK_CHANNEL]);
       return queued[0]!.id;
     });
     return { eventId, deliveryId, type: TEST_EVENT_TYPE, createdAt: now.toISOString() };
