@@ -1,7 +1,7 @@
 import react from '@vitejs/plugin-react';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
-import { cp949TablePlugin } from './build/cp949-table';
+import { cp949TablePlugin } from './build/cp949-table.ts';
 
 export default defineConfig({
   // The server serves dist at /console/ (apps/server/src/console/serve-console.ts).

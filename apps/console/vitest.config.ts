@@ -1,5 +1,5 @@
 import { defineConfig, mergeConfig } from 'vitest/config';
-import viteConfig from './vite.config';
+import viteConfig from './vite.config.ts';
 
 // Component and unit tests in jsdom (the browser flows are in e2e/, see vitest.e2e.config.ts).
 export default mergeConfig(
