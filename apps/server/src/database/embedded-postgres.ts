@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { mkdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, rmdirSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { lockDataFolder } from './data-folder-lock';
@@ -81,7 +82,7 @@ async function startPglite(options: EmbeddedOptions): Promise<EmbeddedPostgres> 
   let db: PGlite;
   let server: PGLiteSocketServer;
   try {
-    if (dataDir) mkdirSync(dataDir, { recursive: true });
+    if (dataDir) await initDataFolder(dataDir);
     db = dataDir
       ? new PGlite(dataDir, { startParams: START_PARAMS })
       : new PGlite({
@@ -118,4 +119,45 @@ async function startPglite(options: EmbeddedOptions): Promise<EmbeddedPostgres> 
       }
     },
   };
+}
+
+/**
+ * Creates a new data folder (PGlite's initdb) in a child process, so that the service never holds initdb's
+ * memory. In-process, a first start peaked at 845 MB RSS and stayed there for the whole run: initdb runs a
+ * second PostgreSQL instance and initdb.wasm beside the service's own instance, and their WebAssembly
+ * memories are garbage that V8 rarely collects. The child peaks at ~770 MB for a few seconds and exits; the
+ * service then opens the folder as on any later start (~330 MB). initdb writes into a sibling folder of this
+ * process (`<folder>.initdb-<pid>`), renamed into place once complete, so an interrupted first start leaves
+ * no half-made database behind (and a child outliving its killed parent writes only into its own folder, removed
+ * by the next start). A folder that exists and is not empty is left to PGlite as before.
+ */
+async function initDataFolder(dataDir: string): Promise<void> {
+  if (existsSync(dataDir)) {
+    if (readdirSync(dataDir).length > 0) return;
+    rmdirSync(dataDir);
+  }
+  const prefix = `${basename(dataDir)}.initdb-`;
+  for (const name of readdirSync(dirname(dataDir))) {
+    if (name.startsWith(prefix)) rmSync(join(dirname(dataDir), name), { recursive: true, force: true });
+  }
+  const staging = `${dataDir}.initdb-${process.pid}`;
+  const script = `require(process.argv[1]).PGlite.create(process.argv[2], { startParams: JSON.parse(process.argv[3]) })
+    .then((db) => db.close())
+    .catch((error) => { console.error(error); process.exit(1); });`;
+  try {
+    await new Promise<void>((done, fail) =>
+      execFile(
+        process.execPath,
+        ['-e', script, require.resolve('@electric-sql/pglite'), staging, JSON.stringify(START_PARAMS)],
+        { maxBuffer: 16 * 1024 * 1024 },
+        (error, _stdout, stderr) =>
+          error ? fail(new Error(`initdb of ${dataDir} failed: ${stderr.trim() || error.message}`)) : done(),
+      ),
+    );
+    if (!existsSync(join(staging, 'PG_VERSION'))) throw new Error(`initdb of ${dataDir} wrote no PG_VERSION`);
+    renameSync(staging, dataDir);
+  } catch (error) {
+    rmSync(staging, { recursive: true, force: true });
+    throw error;
+  }
 }
