@@ -4,20 +4,20 @@ import { SendWriter, type StoredSend } from './send-writer';
 import type { AcceptedMessage } from './send-plan';
 
 /**
- * A database with no webhook endpoint that answers each statement after a tick, storing every send it is given (the first parameter
+ * A database with no webhook endpoint that answers each statement after a tick (one round trip per batch), storing every send it is given (the first parameter
  * holds the request ids) except the refused ones, and failing any statement that holds a poisoned send.
  */
 function fakeDatabase(options: { refused?: Set<string>; poisoned?: Set<string> } = {}) {
   const statements: string[][] = [];
   const db = {
     query: async (text: string, params: unknown[]) => {
-      // the look-up of webhook endpoints before a statement: none here
-      if (text.includes('FROM webhook_endpoints')) return [];
       const ids = params[0] as string[];
       statements.push(ids);
       await new Promise((resolve) => setTimeout(resolve, 1));
       if (ids.some((id) => options.poisoned?.has(id))) throw new Error('violates a constraint');
-      return ids.filter((id) => !options.refused?.has(id)).map((id) => ({ id }));
+      // the statement looks up subscribed webhook endpoints itself: none here
+      expect(text).toContain('FROM webhook_endpoints');
+      return ids.filter((id) => !options.refused?.has(id)).map((id) => ({ id, subscribed: null }));
     },
   };
   return { db: db as unknown as DataSource, statements };

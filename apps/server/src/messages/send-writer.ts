@@ -3,7 +3,7 @@ import { DISPATCH_CHANNEL } from '../dispatch/dispatch-signal';
 import { acceptMessagesCtes, queueAcceptedEvents, tallyAccepted } from '../lifecycle/accepted-messages';
 import { reservationEvents, tallyReservation } from '../lifecycle/transition-events';
 import { countsUpsert, MetricTally } from '../metrics/metric-counts';
-import { findSubscribers, queueEvents } from '../webhooks/webhook-events';
+import { queueEvents, subscribedEndpoint, subscriptionsOf } from '../webhooks/webhook-events';
 import { EVENT_TYPES } from '../webhooks/webhooks.dto';
 import { type BulkColumn, unnestRows } from './bulk-insert';
 import { MESSAGE_COLUMNS, messageValues, type AcceptedMessage } from './send-plan';
@@ -143,45 +143,49 @@ export class SendWriter {
   }
 
   /**
-   * One statement for all the sends, with their metric counts; the ids of those stored. When a project of the
-   * batch has a webhook endpoint subscribed to message or reservation events, the statement and the events of
-   * what it stored commit together in one transaction; otherwise (the usual case) the one statement is the
-   * transaction. An endpoint enabled between that look-up and the statement misses this batch's events: it was
-   * enabled while the batch was being stored.
+   * The sends stored, with their metric counts; the ids of those stored. Usually one statement: it stores the
+   * sends of projects without a webhook endpoint subscribed to message or reservation events (in the same
+   * snapshot it looks those endpoints up) and names the projects that have one. Their sends are then stored
+   * again with their events, committed together in one transaction. An endpoint enabled while a batch is
+   * being stored may miss that batch's events.
    */
   private async store(sends: readonly StoredSend[]): Promise<Set<string>> {
-    const projects = sends.map((s) => String(s.request[PROJECT_COLUMN]));
-    const subscribers = await findSubscribers(this.db, projects, EVENT_TYPES);
-    const stored =
-      subscribers.length === 0
-        ? await this.insert(this.db, sends)
-        : await this.db.transaction(async (manager) => {
-            const ids = await this.insert(manager, sends);
-            const accepted = sends.filter((s) => ids.has(s.requestId));
-            await queueAcceptedEvents(
-              manager,
-              accepted.map((s) => ({
-                projectId: String(s.request[PROJECT_COLUMN]),
-                requestId: s.requestId,
-                requestTime: s.request[REQUEST_TIME_COLUMN] as Date,
-              })),
-            );
-            await queueEvents(
-              manager,
-              reservationEvents(
-                accepted.flatMap((s) => (s.reservation ? [reservationRow(s.reservation)] : [])),
-              ),
-            );
-            return ids;
-          });
+    const first = await this.insert(this.db, sends, { unsubscribedOnly: true });
+    const stored = first.stored;
+    const subscribed = sends.filter((s) => first.subscribed.has(projectOf(s)));
+    if (subscribed.length > 0) {
+      const ids = await this.db.transaction(async (manager) => {
+        const { stored: ids } = await this.insert(manager, subscribed, { unsubscribedOnly: false });
+        const accepted = subscribed.filter((s) => ids.has(s.requestId));
+        await queueAcceptedEvents(
+          manager,
+          accepted.map((s) => ({
+            projectId: projectOf(s),
+            requestId: s.requestId,
+            requestTime: s.request[REQUEST_TIME_COLUMN] as Date,
+          })),
+        );
+        await queueEvents(
+          manager,
+          reservationEvents(accepted.flatMap((s) => (s.reservation ? [reservationRow(s.reservation)] : []))),
+        );
+        return ids;
+      });
+      for (const id of ids) stored.add(id);
+    }
     if (sends.some((s) => s.reservation === null && stored.has(s.requestId))) this.onQueued();
     return stored;
   }
 
+  /**
+   * The one statement. `unsubscribedOnly`: it leaves out the sends of projects with a subscribed webhook
+   * endpoint and answers those projects in `subscribed`.
+   */
   private async insert(
     manager: Pick<EntityManager, 'query'>,
     sends: readonly StoredSend[],
-  ): Promise<Set<string>> {
+    { unsubscribedOnly }: { unsubscribedOnly: boolean },
+  ): Promise<{ stored: Set<string>; subscribed: Set<string> }> {
     const requests = unnestRows(
       GUARDED_REQUEST_COLUMNS,
       sends.map((s) => [...s.request, s.apiKeyId]),
@@ -205,13 +209,30 @@ export class SendWriter {
     const counts = countColumns(sends);
     const countsAt = next;
     next += counts.length;
+    const subscriptions = unsubscribedOnly
+      ? [[...new Set(sends.map(projectOf))], subscriptionsOf(EVENT_TYPES)]
+      : [];
+    const subscriptionsAt = next;
+    next += subscriptions.length;
     const names = (columns: readonly BulkColumn[]) => columns.map((c) => c.name).join(', ');
     const requestValues = requests.expressions.slice(0, SEND_REQUEST_COLUMNS.length).join(', ');
-    const rows: { id: string }[] = await manager.query(
-      `WITH accepted AS (
+    const rows: { id: string | null; subscribed: string | null }[] = await manager.query(
+      `WITH ${
+        unsubscribedOnly
+          ? `subscribed AS (
+         SELECT DISTINCT project_id FROM webhook_endpoints
+          WHERE ${subscribedEndpoint(`$${subscriptionsAt}`, `$${subscriptionsAt + 1}`)}
+       ), `
+          : ''
+      }accepted AS (
          INSERT INTO send_requests (${names(SEND_REQUEST_COLUMNS)})
          SELECT ${requestValues} FROM ${requests.from}
-          WHERE EXISTS (SELECT 1 FROM api_keys k
+          WHERE ${
+            unsubscribedOnly
+              ? `NOT EXISTS (SELECT 1 FROM subscribed s WHERE s.project_id = ${requests.column('project_id')})
+            AND `
+              : ''
+          }EXISTS (SELECT 1 FROM api_keys k
                          WHERE k.id = ${requests.column('api_key_id')} AND k.revoked_at IS NULL)
             AND EXISTS (SELECT 1 FROM calling_numbers n
                          WHERE n.project_id = ${requests.column('project_id')}
@@ -236,14 +257,34 @@ export class SendWriter {
          )}
        )
        -- other processes' dispatchers hear of sends that go now (delivered at commit, once per statement)
-       SELECT id, CASE WHEN reservation_id IS NULL THEN pg_notify($${next}, '') END AS woke FROM accepted`,
-      [...requests.values, ...reservations.values, ...messages.values, ...counts, DISPATCH_CHANNEL],
+       SELECT id, NULL::uuid AS subscribed, CASE WHEN reservation_id IS NULL THEN pg_notify($${next}, '') END AS woke
+         FROM accepted${
+           unsubscribedOnly
+             ? `
+       UNION ALL SELECT NULL, project_id, NULL FROM subscribed`
+             : ''
+         }`,
+      [
+        ...requests.values,
+        ...reservations.values,
+        ...messages.values,
+        ...counts,
+        ...subscriptions,
+        DISPATCH_CHANNEL,
+      ],
     );
-    return new Set(rows.map((row) => row.id));
+    const stored = new Set<string>();
+    const subscribed = new Set<string>();
+    for (const row of rows) {
+      if (row.id !== null) stored.add(row.id);
+      if (row.subscribed !== null) subscribed.add(row.subscribed);
+    }
+    return { stored, subscribed };
   }
 }
 
 const PROJECT_COLUMN = SEND_REQUEST_COLUMNS.findIndex((c) => c.name === 'project_id');
+const projectOf = (send: StoredSend) => String(send.request[PROJECT_COLUMN]);
 const REQUEST_TIME_COLUMN = SEND_REQUEST_COLUMNS.findIndex((c) => c.name === 'request_time');
 const COUNT_TYPES = ['uuid', 'text', 'text', 'text', 'text', 'bigint'];
 

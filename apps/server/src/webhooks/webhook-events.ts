@@ -179,8 +179,20 @@ export async function findSubscribers(
   }
   return (await manager.query(
     `${counting ? `WITH counted AS (${tallyUpsert(3)}) ` : ''}
-     SELECT id, project_id, event_types FROM webhook_endpoints
-      WHERE status = 'ENABLED' AND project_id = ANY($1::uuid[]) AND event_types && $2::text[]`,
-    [[...new Set(projectIds)], [...new Set(types), '*'], ...(counting ? counts.columns() : [])],
+     SELECT id, project_id, event_types FROM webhook_endpoints WHERE ${subscribedEndpoint('$1', '$2')}`,
+    [[...new Set(projectIds)], subscriptionsOf(types), ...(counting ? counts.columns() : [])],
   )) as Subscriber[];
+}
+
+/**
+ * The condition on webhook_endpoints of an enabled endpoint of the projects in parameter `projects` (uuid[])
+ * subscribed to any of the types in parameter `types` (text[], as `subscriptionsOf` makes it).
+ */
+export function subscribedEndpoint(projects: string, types: string): string {
+  return `status = 'ENABLED' AND project_id = ANY(${projects}::uuid[]) AND event_types && ${types}::text[]`;
+}
+
+/** The subscriptions that take any of these event types: each of them, or all (`*`). */
+export function subscriptionsOf(types: readonly EventType[]): string[] {
+  return [...new Set(types), '*'];
 }
