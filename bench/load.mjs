@@ -16,7 +16,7 @@ export async function load({
   warmUpSeconds = 1,
 }) {
   const options = { url, connections, method, headers, body };
-  await autocannon({ ...options, duration: warmUpSeconds });
+  if (warmUpSeconds > 0) await autocannon({ ...options, duration: warmUpSeconds });
   const result = await autocannon({ ...options, duration: seconds });
   const ok = result['2xx'];
   return {

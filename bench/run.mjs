@@ -74,13 +74,17 @@ async function ceilings() {
     p50Ms: http.p50Ms,
     p99Ms: http.p99Ms,
     server: 'bare Fastify, own process',
+    ...(http.cpuMsPerRequest === undefined ? {} : { serverCpuMsPerRequest: http.cpuMsPerRequest }),
   });
 }
 
 async function acceptFigures(simulator) {
   const api = await service(await database(), simulator, false);
   printFigure(await jsonRequestsFigure(api.client, api.project, { requests: options.jsonRequests }));
-  for (const line of await singleSendFigures(api.client, api.project, { seconds: options.seconds }))
+  for (const line of await singleSendFigures(api.client, api.project, {
+    seconds: options.seconds,
+    pid: api.pid,
+  }))
     printFigure(line);
   const peakMb = api.memory.peakMb();
   await api.stop();

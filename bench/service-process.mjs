@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { startChild } from './child-process.mjs';
 import { serverMain, simulatorDefaults } from './workspace.mjs';
 
-export async function startServiceProcess({ databaseUrl, simulatorUrl, dispatch }) {
+export async function startServiceProcess({ databaseUrl, simulatorUrl, dispatch, main = serverMain }) {
   const { SENS_DEFAULTS, DEFAULT_OMNI_CREDENTIALS } = simulatorDefaults;
   const operatorKey = `mk_op_bench_${randomBytes(16).toString('hex')}`;
   const env = {
@@ -40,8 +40,8 @@ export async function startServiceProcess({ databaseUrl, simulatorUrl, dispatch 
     // BENCH_SERVICE_CPU_PROF=<dir>: the service writes a V8 CPU profile there when it stops (read it with
     // apps/server/bench/profile-top.mjs)
     args: process.env.BENCH_SERVICE_CPU_PROF
-      ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_SERVICE_CPU_PROF}`, serverMain]
-      : [serverMain],
+      ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_SERVICE_CPU_PROF}`, main]
+      : [main],
     env: databaseUrl ? env : { ...env, DATABASE_URL: '' },
     ready: (line) => /Munja is running at (\S+)/.exec(line)?.[1],
   });

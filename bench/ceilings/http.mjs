@@ -3,6 +3,7 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startChild } from '../child-process.mjs';
+import { cpuMs } from '../cpu-time.mjs';
 import { load } from '../load.mjs';
 import { fastifyPath } from '../workspace.mjs';
 
@@ -13,14 +14,22 @@ export async function bareHttpCeiling({ seconds, connections }) {
     ready: (line) => (line.startsWith('{') ? JSON.parse(line).url : undefined),
   });
   try {
-    return await load({
+    const request = {
       url: `${server.ready}/echo`,
       connections,
-      seconds,
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ to: '01012345678' }),
-    });
+    };
+    await load({ ...request, seconds: 1, warmUpSeconds: 0 });
+    const before = cpuMs(server.pid);
+    const result = await load({ ...request, seconds, warmUpSeconds: 0 });
+    const after = cpuMs(server.pid);
+    const cpuMsPerRequest =
+      before === undefined || after === undefined || result.requests === 0
+        ? undefined
+        : Number(((after - before) / result.requests).toFixed(3));
+    return { ...result, cpuMsPerRequest };
   } finally {
     await server.stop();
   }

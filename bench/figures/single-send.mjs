@@ -1,12 +1,14 @@
 // Single-recipient POST /v1/messages under 64 concurrent connections: the per-request cost of the whole
-// stack (Fastify, NestJS pipes and guards, the send plan, one transaction), with p50/p99 latency.
+// stack (Fastify, NestJS pipes and guards, the send plan, one statement shared by the sends that arrive
+// together), with p50/p99 latency, and the service process's CPU time per request (the figure that moves least
+// with the machine's load).
+import { cpuMs } from '../cpu-time.mjs';
 import { load } from '../load.mjs';
 
-export async function singleSendFigures(client, project, { seconds, connections = 64 }) {
-  const result = await load({
+export async function singleSendFigures(client, project, { seconds, connections = 64, pid }) {
+  const request = {
     url: `${client.baseUrl}/v1/messages`,
     connections,
-    seconds,
     method: 'POST',
     headers: { authorization: `Bearer ${project.key}`, 'content-type': 'application/json' },
     body: JSON.stringify({
@@ -14,7 +16,11 @@ export async function singleSendFigures(client, project, { seconds, connections 
       content: '[인증번호] 123456',
       messages: [{ to: '01077778888' }],
     }),
-  });
+  };
+  await load({ ...request, seconds: 1, warmUpSeconds: 0 });
+  const cpuBefore = pid === undefined ? undefined : cpuMs(pid);
+  const result = await load({ ...request, seconds, warmUpSeconds: 0 });
+  const cpuAfter = pid === undefined ? undefined : cpuMs(pid);
   // every answer an error is the bench's or the service's fault; no answer at all in a short window is only slowness
   if (result.ok === 0 && result.non2xx + result.errors > 0)
     throw new Error(`single sends: no 2xx answer (${JSON.stringify(result)})`);
@@ -25,8 +31,19 @@ export async function singleSendFigures(client, project, { seconds, connections 
     non2xx: result.non2xx,
     errors: result.errors,
   };
+  const cpu =
+    cpuBefore === undefined || cpuAfter === undefined || result.requests === 0
+      ? {}
+      : { serviceCpuMsPerRequest: Number(((cpuAfter - cpuBefore) / result.requests).toFixed(3)) };
   return [
-    { figure: 'single_send', value: result.requestsPerSecond, unit: 'requests/s', target: 5000, ...common },
+    {
+      figure: 'single_send',
+      value: result.requestsPerSecond,
+      unit: 'requests/s',
+      target: 5000,
+      ...common,
+      ...cpu,
+    },
     { figure: 'single_send_p50', value: result.p50Ms, unit: 'ms' },
     { figure: 'single_send_p99', value: result.p99Ms, unit: 'ms', target: 20, atMost: true },
   ];
