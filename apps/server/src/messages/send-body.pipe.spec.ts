@@ -14,7 +14,7 @@ import {
 } from './send-body.pipe';
 import { FileRefDto, MAX_RECIPIENTS, RecipientDto, SendMessageDto } from './send-message.dto';
 
-/** The document the service serves (test/contract.e2e.spec.ts keeps the committed copy equal to it). */
+/** The document the service serves (test/api.e2e.spec.ts (contract) keeps the committed copy equal to it). */
 const document = JSON.parse(
   readFileSync(join(__dirname, '../../../../packages/client/openapi.json'), 'utf8'),
 ) as OpenAPIObject;
