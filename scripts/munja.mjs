@@ -148,8 +148,9 @@ switch (command) {
   case 'test':
     // Two tasks at a time on the 2 cores the project targets (jest workers are set per package); every package
     // runs even when one fails, each package's output in one piece, and turbo lists the failed ones last.
-    // The server's tests read every package from its sources and start at once; its README commands
-    // (test:readme) run against `npm start` once everything is built.
+    // The server's tests read every package from its sources and start at once, always in one of the two slots
+    // (turbo.json's //#gate holds back every other task until then); its README commands (test:readme) run
+    // against `npm start` once everything is built.
     turbo('run', 'test', 'test:readme', '--continue', '--concurrency=2', '--log-order=grouped', ...rest);
     break;
   case 'lint':
