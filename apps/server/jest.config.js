@@ -15,5 +15,9 @@ module.exports = {
   // The README commands run against `npm start`, which needs every package built: their own task (jest.readme.
   // config.js, `pnpm test:readme`, turbo's @munja/server#test:readme after the build), so these tests need
   // no build and start at once.
-  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/readme-commands\\.e2e\\.spec\\.ts$'],
+  testPathIgnorePatterns: [
+    '/node_modules/',
+    '<rootDir>/test/readme-commands\\.e2e\\.spec\\.ts$',
+    '<rootDir>/test/readme-fences\\.spec\\.ts$',
+  ],
 };

@@ -114,6 +114,9 @@ try {
       omni: DEFAULT_OMNI_CREDENTIALS,
     }),
     MUNJA_SERVICE: JSON.stringify({ url: service.url, apiKey: project.key, from: project.from }),
+    // what the client's README example reads (the names the root README and the start banner use)
+    MUNJA_URL: service.url,
+    MUNJA_KEY: project.key,
     // what the README examples of the plugins read
     SENS_BASE_URL: simulator.url,
     SENS_SERVICE_ID: SENS_DEFAULTS.serviceId,

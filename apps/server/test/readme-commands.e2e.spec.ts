@@ -1,26 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { runnableBlocks } from './support/runnable-blocks';
+import { readmes, runnableBlocks } from './support/runnable-blocks';
 
 const ROOT = join(__dirname, '../../..');
-
-/** Every README of the repository (the root's, the apps', the packages', and those inside their sources). */
-function readmes(): string[] {
-  const found: string[] = [];
-  const walk = (dir: string) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      if (entry.name === 'node_modules' || entry.name === 'dist' || entry.name.startsWith('.')) continue;
-      const path = join(dir, entry.name);
-      if (entry.isDirectory()) walk(path);
-      else if (entry.name === 'README.md') found.push(path);
-    }
-  };
-  walk(ROOT);
-  return found.sort();
-}
 
 interface Started {
   process: ChildProcess;
@@ -89,7 +74,7 @@ describe('npm start, every runnable README command against it, then Ctrl-C', () 
     expect(started.output()).toMatch(/curl -s -X POST "\$MUNJA_URL\/v1\/messages"/);
   });
 
-  const blocks = readmes().flatMap((file) =>
+  const blocks = readmes(ROOT).flatMap((file) =>
     runnableBlocks(readFileSync(file, 'utf8')).map((block) => ({ file: relative(ROOT, file), ...block })),
   );
 

@@ -1,3 +1,6 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+
 export interface RunnableBlock {
   /** 1-based line of the opening fence */
   line: number;
@@ -42,4 +45,57 @@ export function runnableBlocks(markdown: string): RunnableBlock[] {
 function closes(line: string, fence: string): boolean {
   const trimmed = line.trim();
   return trimmed.length >= fence.length && trimmed === fence[0]!.repeat(trimmed.length);
+}
+
+/** A fenced block of code a reader might run (sh/bash/shell/js/ts …) and what the README says of it. */
+export interface CodeFence {
+  line: number;
+  info: string;
+  /** how it is run, or why not: `runnable` (the README test), `runnable-example` (the pack-install test), `not-runnable: …` */
+  mark: string | undefined;
+}
+
+const CODE_LANGUAGES = /^(sh|bash|shell|console|js|mjs|cjs|javascript|ts|mts|cts|typescript)\b/;
+
+/**
+ * Every fence of code a reader might run, with its mark: the fence's own `runnable`, or an HTML comment on the
+ * line before it (blank lines between allowed): `<!-- runnable-example … -->` (a package README's script the
+ * pack-and-install test runs against the packed package) or `<!-- not-runnable: <why> -->`.
+ */
+export function codeFences(markdown: string): CodeFence[] {
+  const lines = markdown.split('\n');
+  const fences: CodeFence[] = [];
+  let previous = '';
+  for (let i = 0; i < lines.length; i += 1) {
+    const line = lines[i] ?? '';
+    const opening = /^\s*(`{3,}|~{3,})\s*(.*)$/.exec(line);
+    if (!opening) {
+      if (line.trim() !== '') previous = line.trim();
+      continue;
+    }
+    const info = opening[2]!.trim();
+    if (CODE_LANGUAGES.test(info)) {
+      const comment = /^<!--\s*((?:runnable-example|not-runnable:\s*\S).*?)\s*-->$/.exec(previous)?.[1];
+      const mark = /\brunnable\s*$/.test(info) ? 'runnable' : comment;
+      fences.push({ line: i + 1, info, mark });
+    }
+    for (i += 1; i < lines.length && !closes(lines[i] ?? '', opening[1]!); i += 1);
+    previous = '';
+  }
+  return fences;
+}
+
+/** Every README of the repository (the root's, the apps', the packages', the examples' and those in sources). */
+export function readmes(root: string): string[] {
+  const found: string[] = [];
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      if (entry.name === 'node_modules' || entry.name === 'dist' || entry.name.startsWith('.')) continue;
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (entry.name === 'README.md') found.push(path);
+    }
+  };
+  walk(root);
+  return found.sort();
 }
