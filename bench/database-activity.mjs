@@ -2,7 +2,9 @@
 // writes of other databases on a shared server count too) and index entries written, derived per relation
 // from pg_stat_all_tables: every inserted row and every update that was not HOT adds one entry to each index
 // of its relation (PostgreSQL 15 counts no index inserts itself). Partial-index predicates are not evaluated,
-// so the count is an upper bound when a table has partial indexes. PostgreSQL only: PGlite has no WAL to read.
+// so that count is an upper bound when a table has partial indexes; where pg_walinspect can read this
+// database's WAL, the figure is the exact count of index entries written instead (indexEntriesOfThisDatabase).
+// PostgreSQL only: PGlite has no WAL to read.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pg } from './workspace.mjs';
 
@@ -90,10 +92,50 @@ async function walOfThisDatabase(client, from, to) {
   }
 }
 
+/**
+ * Index entries this database wrote between two positions, counted exactly from its WAL (pg_walinspect): one
+ * B-tree record per entry added to a leaf (INSERT_LEAF, INSERT_POST, or the split that made room for it; not
+ * the downlinks of a split), and every BRIN summary change (INSERT, UPDATE, SAMEPAGE_UPDATE), by the table
+ * the index belongs to (partitions folded into their parent). Partial indexes count only the rows they took.
+ * Undefined when the extension or the WAL is not there.
+ */
+async function indexEntriesOfThisDatabase(client, from, to) {
+  try {
+    const { rows } = await client.query(
+      `WITH r AS (
+         SELECT substring(block_ref from 'rel [0-9]+/' || (SELECT oid FROM pg_database WHERE datname = current_database()) || '/([0-9]+)')::oid AS node
+           FROM pg_get_wal_records_info($1, $2)
+          WHERE (resource_manager = 'Btree' AND record_type IN ('INSERT_LEAF', 'INSERT_POST', 'SPLIT_L', 'SPLIT_R'))
+             OR (resource_manager = 'BRIN' AND record_type IN ('INSERT', 'UPDATE', 'SAMEPAGE_UPDATE'))
+       )
+       SELECT COALESCE(parent.relname, t.relname, '(other)') AS relation, count(*)::bigint AS entries
+         FROM r
+         LEFT JOIN pg_class ix ON ix.relfilenode = r.node AND ix.relkind IN ('i', 'I')
+         LEFT JOIN pg_index i ON i.indexrelid = ix.oid
+         LEFT JOIN pg_class t ON t.oid = i.indrelid
+         LEFT JOIN pg_inherits h ON h.inhrelid = t.oid
+         LEFT JOIN pg_class parent ON parent.oid = h.inhparent
+        WHERE r.node IS NOT NULL
+        GROUP BY 1 ORDER BY 2 DESC`,
+      [from, to],
+    );
+    return rows.map((r) => ({ relation: r.relation, entries: Number(r.entries) }));
+  } catch {
+    return undefined;
+  }
+}
+
 /** Starts counting; `finish(messages)` answers the wal_per_message and index_writes_per_message figures. */
 export async function watchDatabaseActivity(databaseUrl) {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
+  // A temporary replication slot of this session keeps the server from recycling the WAL written from here on
+  // (a shared server's checkpoints removed it before it was read); it goes when the session ends. Best effort.
+  await client
+    .query(`SELECT pg_create_physical_replication_slot($1, true, true)`, [
+      `munja_bench_${process.pid}_${Date.now()}`,
+    ])
+    .catch(() => undefined);
   const before = await snapshot(client);
   return {
     async finish(messages, phase) {
@@ -105,6 +147,8 @@ export async function watchDatabaseActivity(databaseUrl) {
         ]);
         const wal = Number(rows[0].bytes);
         const own = await walOfThisDatabase(client, before.lsn, after.lsn);
+        const entries = await indexEntriesOfThisDatabase(client, before.lsn, after.lsn);
+        const exactEntries = entries?.reduce((sum, r) => sum + r.entries, 0);
         const delta = (key) => after[key] - before[key];
         // per table, per message: where the index entries and row versions go (the largest first)
         const perTable = {};
@@ -133,6 +177,9 @@ export async function watchDatabaseActivity(databaseUrl) {
             thisDatabasePerMessage: own.bytes === undefined ? null : Math.round(own.bytes / messages),
             thisDatabaseFullPageImagesPerMessage:
               own.fpi === undefined ? null : Math.round(own.fpi / messages),
+            // without the full-page images, which depend on where the server's checkpoints fell
+            thisDatabaseWithoutFullPageImagesPerMessage:
+              own.bytes === undefined ? null : Math.round((own.bytes - own.fpi) / messages),
             ...(own.error ? { thisDatabaseError: own.error } : {}),
             ...(own.byRelation
               ? {
@@ -147,7 +194,8 @@ export async function watchDatabaseActivity(databaseUrl) {
           },
           {
             figure: 'index_writes_per_message',
-            value: Number((delta('indexWrites') / messages).toFixed(1)),
+            // exact where this database's WAL can be read; else the pg_stat_all_tables upper bound
+            value: Number(((exactEntries ?? delta('indexWrites')) / messages).toFixed(1)),
             unit: 'index entries',
             target: 12,
             atMost: true,
@@ -157,11 +205,21 @@ export async function watchDatabaseActivity(databaseUrl) {
             rowsUpdatedPerMessage: Number((delta('updates') / messages).toFixed(2)),
             hotUpdatesPerMessage: Number((delta('hotUpdates') / messages).toFixed(2)),
             rowsDeletedPerMessage: Number((delta('deletes') / messages).toFixed(2)),
+            ...(entries
+              ? {
+                  walEntriesByTable: Object.fromEntries(
+                    entries.map((r) => [r.relation, Number((r.entries / messages).toFixed(2))]),
+                  ),
+                }
+              : {}),
+            upperBoundFromStats: Number((delta('indexWrites') / messages).toFixed(1)),
             perTable: Object.fromEntries(
               Object.entries(perTable).sort(([, a], [, b]) => b.indexWrites - a.indexWrites),
             ),
             measuredBy:
-              'pg_stat_all_tables deltas: (inserts + non-HOT updates) x indexes of each relation; partial predicates not evaluated (upper bound)',
+              exactEntries === undefined
+                ? 'pg_stat_all_tables deltas: (inserts + non-HOT updates) x indexes of each relation; partial predicates not evaluated (upper bound)'
+                : "this database's WAL (pg_walinspect): B-tree leaf inserts and BRIN summary changes; upperBoundFromStats and perTable: pg_stat_all_tables deltas x indexes (partial predicates not evaluated)",
           },
         ];
       } finally {
