@@ -3,6 +3,8 @@ import type { DeliveryReport } from '@munja/provider-kit';
 import { DataSource } from 'typeorm';
 import { MessageLayout1765100000000 } from '../src/database/migrations/1765100000000-message-layout';
 import { HotLifecycle1765100000100 } from '../src/database/migrations/1765100000100-hot-lifecycle';
+import { ReportAudit1765300000000 } from '../src/database/migrations/1765300000000-report-audit';
+import { PageRoom1765300000100 } from '../src/database/migrations/1765300000100-page-room';
 import { Dispatcher } from '../src/dispatch/dispatcher';
 import type { EmbeddedSimulator } from '../src/plugins/embedded-simulator';
 import { EMBEDDED_SIMULATOR } from '../src/plugins/plugins.module';
@@ -14,7 +16,12 @@ import { startTestApp, type TestApp } from './test-app';
 import { TestClock } from './test-clock';
 
 /** The migrations of the new layout, newest first (rolled back in this order). */
-const LAYOUT_MIGRATIONS = [new HotLifecycle1765100000100(), new MessageLayout1765100000000()];
+const LAYOUT_MIGRATIONS = [
+  new PageRoom1765300000100(),
+  new ReportAudit1765300000000(),
+  new HotLifecycle1765100000100(),
+  new MessageLayout1765100000000(),
+];
 
 /** The kinds of rows a database of the previous layout holds mid-flight. */
 const KINDS = ['queued', 'sending', 'sent', 'reserved', 'final'] as const;

@@ -80,7 +80,8 @@ export const CLAIM_STATEMENT = `WITH due AS (
 /**
  * Records vendor acceptances: $1 now, then arrays of $2 ids, $3 plugins, $4 vendor ids, $5 vendor request
  * ids, $6 request times. The message row turns SENT in place (HOT), its queue row goes, and an awaiting row
- * keyed by the vendor's id takes its place (only for rows this statement moved: a message a report closed
+ * keyed by the vendor's id takes its place, with the vendor's request id (the message row does not take it: read
+ * only while the report is awaited, it made every SENT version ~40 bytes longer and less often HOT) (only for rows this statement moved: a message a report closed
  * meanwhile awaits nothing). Planned with KEYED_UPDATE (one primary-key probe per row).
  */
 export const RECORD_SENT_STATEMENT = `WITH v AS (
@@ -90,16 +91,16 @@ export const RECORD_SENT_STATEMENT = `WITH v AS (
          UPDATE messages m SET
             ${toState('SENT')}, plugin_id = v.plugin_id, next_attempt_at = NULL,
             vendor_message_id = v.vendor_message_id,
-            vendor_request_id = COALESCE(v.vendor_request_id, m.vendor_request_id),
             sent_at = $1, status_name = NULL, status_code = NULL, status_message = NULL, complete_time = NULL,
             updated_at = $1
            FROM v
           WHERE m.id = v.id AND m.request_time = v.request_time AND m.state IN ${stateList(['SENDING', 'QUEUED'])}
-         RETURNING ${transitionColumns('m')}, m.request_time, m.vendor_message_id, m.vendor_request_id
+         RETURNING ${transitionColumns('m')}, m.request_time, m.vendor_message_id
        ), awaiting AS (
          INSERT INTO awaiting_reports (plugin_id, vendor_message_id, vendor_request_id, message_id, request_time,
                                        project_id, sent_at)
-         SELECT plugin_id, vendor_message_id, vendor_request_id, id, request_time, project_id, $1 FROM sent
+         SELECT s.plugin_id, s.vendor_message_id, v.vendor_request_id, s.id, s.request_time, s.project_id, $1
+           FROM sent s JOIN v ON v.id = s.id
          ON CONFLICT DO NOTHING
        ), dequeued AS (
          DELETE FROM message_queue q USING v WHERE q.message_id = v.id

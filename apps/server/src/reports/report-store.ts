@@ -26,8 +26,9 @@ const validDate = (date: Date | undefined): Date | null =>
   date instanceof Date && !Number.isNaN(date.getTime()) ? date : null;
 
 /**
- * Delivery reports in, from webhooks and polling alike: every report is stored (audit, and to apply a report
- * that arrives before its message's vendor id is recorded), and the decisive one per message closes it in one
+ * Delivery reports in, from webhooks and polling alike: every report is stored (the message's report timeline,
+ * and to apply a report that arrives before its message's vendor id is recorded; the vendor's raw payload only
+ * for a report no message matched), and the decisive one per message closes it in one
  * UPDATE whose WHERE refuses to touch a message already final — so duplicates and out-of-order reports never
  * move a status backwards.
  */
@@ -91,7 +92,6 @@ export class ReportStore {
     return this.db.transaction(async (manager) => {
       await planWith(manager, KEYED_UPDATE);
       const { rows } = await sql<{
-        id: string;
         message_id: string;
         request_time: string;
         status: DeliveryReport['status'];
@@ -102,7 +102,7 @@ export class ReportStore {
         vendor_message_id: string;
       }>(
         manager,
-        `SELECT d.id, a.message_id, ${exactTime('a.request_time')} AS request_time, d.status, d.vendor_code, d.vendor_message, d.telco, d.completed_at,
+        `SELECT a.message_id, ${exactTime('a.request_time')} AS request_time, d.status, d.vendor_code, d.vendor_message, d.telco, d.completed_at,
                 d.vendor_message_id
            FROM delivery_reports d
            JOIN awaiting_reports a ON a.plugin_id = d.plugin_id AND a.vendor_message_id = d.vendor_message_id
@@ -111,10 +111,13 @@ export class ReportStore {
         [pluginId, vendorMessageIds],
       );
       if (rows.length === 0) return 0;
+      // by the unmatched rows' own index (the table has no primary key: nothing else looks a report up)
       await sql(
         manager,
-        `UPDATE delivery_reports d SET message_id = v.message_id FROM unnest($1::bigint[], $2::uuid[]) AS v(id, message_id) WHERE d.id = v.id`,
-        [rows.map((r) => r.id), rows.map((r) => r.message_id)],
+        `UPDATE delivery_reports d SET message_id = v.message_id
+           FROM unnest($2::text[], $3::uuid[]) AS v(vendor_message_id, message_id)
+          WHERE d.message_id IS NULL AND d.plugin_id = $1 AND d.vendor_message_id = v.vendor_message_id`,
+        [pluginId, rows.map((r) => r.vendor_message_id), rows.map((r) => r.message_id)],
       );
       const first = new Map<string, (typeof rows)[number]>();
       for (const row of rows)
@@ -220,7 +223,9 @@ export class ReportStore {
         reports.map((r) => validDate(r.completedAt)),
         reports.map((r) => validDate(r.reportedAt) ?? now),
         reports.map((r) => matched.get(r)?.id ?? null),
-        reports.map((r) => (r.raw === undefined ? null : JSON.stringify(r.raw))),
+        // the vendor's own words only where ours are not enough: a matched report's columns say what it
+        // said (SENS repeats the whole message in it: content, numbers), an unmatched one is kept as received
+        reports.map((r) => (r.raw === undefined || matched.has(r) ? null : JSON.stringify(r.raw))),
       ],
     );
   }

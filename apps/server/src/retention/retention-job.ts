@@ -2,7 +2,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { Clock } from '../common/clock';
 import { DeliveryStore } from '../webhooks/delivery-store';
 import { query } from '../webhooks/webhook-sql';
-import { LIFECYCLE_FILLFACTOR } from '../database/migrations/1765100000100-hot-lifecycle';
+import { MESSAGE_FILLFACTOR } from '../database/migrations/1765300000100-page-room';
 import { planPartitions, retentionCutoff, type PartitionDay } from './partition-calendar';
 
 export interface RetentionOptions {
@@ -169,7 +169,7 @@ export class RetentionJob {
     // Room on each page for the lifecycle's in-place (HOT) updates, like the days the layout migration found.
     await m.query(
       `CREATE TABLE ${day.name} (LIKE messages INCLUDING DEFAULTS INCLUDING CONSTRAINTS)
-       WITH (fillfactor = ${LIFECYCLE_FILLFACTOR})`,
+       WITH (fillfactor = ${MESSAGE_FILLFACTOR})`,
     );
     await m.query(
       `ALTER TABLE messages ATTACH PARTITION ${day.name}
@@ -265,8 +265,9 @@ export class RetentionJob {
   private async deleteOldReports(m: EntityManager, cutoff: Date): Promise<number> {
     const { affected } = await query(
       m,
-      `DELETE FROM delivery_reports WHERE id IN (
-         SELECT id FROM delivery_reports WHERE received_at < $1 ORDER BY received_at LIMIT ${this.options.batchSize})`,
+      // by ctid: the table has no primary key (its received_at index is BRIN: the old block ranges, unordered)
+      `DELETE FROM delivery_reports WHERE ctid = ANY(ARRAY(
+         SELECT ctid FROM delivery_reports WHERE received_at < $1 LIMIT ${this.options.batchSize}))`,
       [cutoff],
     );
     return affected;

@@ -59,7 +59,8 @@ export class HotLifecycle1765100000100 implements MigrationInterface {
 /** Free room per page of `messages` and `message_queue` for a whole page's batch of HOT updates. */
 export const LIFECYCLE_FILLFACTOR = 50;
 
-async function messagePartitions(q: QueryRunner): Promise<string[]> {
+/** The day partitions of `messages` (plain tables), by name. */
+export async function messagePartitions(q: QueryRunner): Promise<string[]> {
   const rows = (await q.query(
     `SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
       WHERE i.inhparent = 'messages'::regclass AND c.relkind = 'r'`,

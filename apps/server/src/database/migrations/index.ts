@@ -8,6 +8,8 @@ import { DispatchPlans1764300000000 } from './1764300000000-dispatch-plans';
 import { MessageLayout1765100000000 } from './1765100000000-message-layout';
 import { HotLifecycle1765100000100 } from './1765100000100-hot-lifecycle';
 import { Outbox1765200000000 } from './1765200000000-outbox';
+import { ReportAudit1765300000000 } from './1765300000000-report-audit';
+import { PageRoom1765300000100 } from './1765300000100-page-room';
 
 /** Every migration, oldest first. Add new ones here (later timestamps). */
 export const MIGRATIONS = [
@@ -21,4 +23,6 @@ export const MIGRATIONS = [
   MessageLayout1765100000000,
   HotLifecycle1765100000100,
   Outbox1765200000000,
+  ReportAudit1765300000000,
+  PageRoom1765300000100,
 ];

@@ -1,0 +1,100 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { DeliveryReport } from '@munja/provider-kit';
+import { ReportStore } from '../src/reports/report-store';
+import { query } from './dispatch-support';
+import { NO_DISPATCH, sendBody, sendingProject, type SendingProject } from './messages-fixtures';
+import { planNodes, rootPlan } from './support/query-plan';
+import { startTestApp, type TestApp } from './test-app';
+import { TestClock } from './test-clock';
+
+/**
+ * The delivery report log (`delivery_reports`, migration 1765300000000): a matched report is kept without the
+ * vendor's raw payload (its columns say what it said), an unmatched one with it; a message's report timeline
+ * is read through the message_id index, not by scanning the log.
+ */
+describe('the delivery report log', () => {
+  let t: TestApp;
+  let project: SendingProject;
+  const clock = new TestClock('2026-03-02T01:00:00Z');
+
+  beforeAll(async () => {
+    t = await startTestApp({ clock, env: NO_DISPATCH });
+    project = await sendingProject(t, 'Report log');
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  const report = (vendorMessageId: string): DeliveryReport => ({
+    pluginId: 'sens',
+    vendorMessageId,
+    status: 'DELIVERED',
+    vendorCode: '0',
+    vendorMessage: 'success',
+    telco: 'SKT',
+    reportedAt: clock.now(),
+    raw: { messageId: vendorMessageId, content: 'the whole message, as the vendor repeats it' },
+  });
+
+  it('keeps the raw payload of an unmatched report only, and shows the matched one in the timeline', async () => {
+    const accepted = await t.http
+      .post('/v1/messages')
+      .set(project.auth)
+      .send(sendBody({ messages: [{ to: '01012345678' }] }))
+      .expect(202);
+    const [message] = await query<{ id: string; request_time: Date }>(
+      t,
+      `SELECT id, request_time FROM messages WHERE request_id = $1`,
+      [accepted.body.requestId],
+    );
+    // as if the vendor took it: the awaiting row a report is matched by
+    await query(
+      t,
+      `INSERT INTO awaiting_reports (plugin_id, vendor_message_id, message_id, request_time, project_id, sent_at)
+       VALUES ('sens', 'log-matched', $1, $2, $3, $4)`,
+      [message!.id, message!.request_time, project.projectId, clock.now()],
+    );
+
+    const applied = await t.app
+      .get(ReportStore)
+      .apply([report('log-matched'), report('log-unknown')], 'polling', clock.now());
+    expect(applied).toEqual({ stored: 2, closed: 1, unknown: 1 });
+
+    const rows = await query<{ vendor_message_id: string; message_id: string | null; has_raw: boolean }>(
+      t,
+      `SELECT vendor_message_id, message_id, raw IS NOT NULL AS has_raw FROM delivery_reports
+        WHERE vendor_message_id IN ('log-matched', 'log-unknown') ORDER BY vendor_message_id`,
+    );
+    expect(rows).toEqual([
+      { vendor_message_id: 'log-matched', message_id: message!.id, has_raw: false },
+      { vendor_message_id: 'log-unknown', message_id: null, has_raw: true },
+    ]);
+
+    const timeline = await t.http.get(`/v1/messages/${message!.id}/reports`).set(project.auth).expect(200);
+    expect(timeline.body.items).toEqual([
+      expect.objectContaining({ pluginId: 'sens', status: 'DELIVERED', vendorCode: '0', telco: 'SKT' }),
+    ]);
+  });
+
+  it("reads one message's timeline through its index, not the whole log", async () => {
+    await query(
+      t,
+      `INSERT INTO delivery_reports (plugin_id, vendor_message_id, status, reported_at, received_at, source, message_id)
+       SELECT 'sens', 'log-' || i, 'DELIVERED', $1, $1, 'polling', gen_random_uuid()
+         FROM generate_series(1, 5000) AS i`,
+      [clock.now()],
+    );
+    await query(t, `ANALYZE delivery_reports`);
+    const plan = rootPlan(
+      await query(
+        t,
+        `EXPLAIN (FORMAT JSON) SELECT status FROM delivery_reports WHERE message_id = $1 ORDER BY received_at, id`,
+        ['00000000-0000-7000-8000-000000000001'],
+      ),
+    );
+    const scans = planNodes(plan).filter((node) => node['Relation Name'] === 'delivery_reports');
+    expect(scans.map((node) => node['Node Type'])).not.toContain('Seq Scan');
+    const indexes = planNodes(plan).map((node) => node['Index Name']);
+    expect(indexes).toContain('delivery_reports_message');
+  });
+});
