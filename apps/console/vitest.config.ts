@@ -10,6 +10,8 @@ export default mergeConfig(
       include: ['src/**/*.spec.{ts,tsx}'],
       setupFiles: ['src/test-setup.ts'],
       testTimeout: 20_000,
+      // a passing test's console output is not shown (npm test stays quiet); a failing one's is
+      silent: 'passed-only',
     },
   }),
 );

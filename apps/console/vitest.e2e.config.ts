@@ -9,6 +9,9 @@ export default defineConfig({
     testTimeout: 180_000,
     hookTimeout: 240_000,
     fileParallelism: false,
+    // A passing run prints nothing of its own (npm test stays quiet); a failing test shows its console output.
+    // The two figures the flows print (compose interactive, keystroke time): `vitest run --silent=false`.
+    silent: 'passed-only',
     expect: { poll: { timeout: 30_000, interval: 250 } },
   },
 });
