@@ -77,14 +77,24 @@ describe('SendWriter', () => {
     expect(woken).toBe(1);
   });
 
-  it('gathers the sends that arrive while statements are in flight into the next one', async () => {
+  it('gathers the sends that arrive while a statement is in flight into the next one', async () => {
+    const { db, statements } = fakeDatabase();
+    const writer = new SendWriter(db, () => undefined);
+    const ids = Array.from({ length: 5 }, (_, i) => `s${i}`);
+    const results = await Promise.all(ids.map((id) => writer.write(send(id))));
+    expect(results.every(Boolean)).toBe(true);
+    // the first goes at once; the 4 that queued behind it are too few for a statement of their own beside it
+    expect(statements).toEqual([['s0'], ['s1', 's2', 's3', 's4']]);
+  });
+
+  it('starts a second statement beside the one in flight once 32 sends have queued', async () => {
     const { db, statements } = fakeDatabase();
     const writer = new SendWriter(db, () => undefined);
     const ids = Array.from({ length: 100 }, (_, i) => `s${i}`);
     const results = await Promise.all(ids.map((id) => writer.write(send(id))));
     expect(results.every(Boolean)).toBe(true);
-    // two go at once (two statements in flight), the 98 that queued behind them go together
-    expect(statements.map((s) => s.length)).toEqual([1, 1, 98]);
+    // one at once, 32 beside it as soon as they queued, the 67 that queued behind both together
+    expect(statements.map((s) => s.length)).toEqual([1, 32, 67]);
     expect(statements.flat().sort()).toEqual([...ids].sort());
   });
 
@@ -117,7 +127,7 @@ describe('SendWriter', () => {
       'rejected',
       'fulfilled',
     ]);
-    expect(statements).toEqual([['a'], ['b'], ['c', 'bad', 'd'], ['c'], ['bad'], ['d']]);
+    expect(statements).toEqual([['a'], ['b', 'c', 'bad', 'd'], ['b'], ['c'], ['bad'], ['d']]);
   });
 
   it('wakes the dispatcher only for statements that stored a send going now', async () => {
