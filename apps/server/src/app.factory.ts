@@ -67,8 +67,10 @@ async function buildApp(options: CreateOptions): Promise<NestFastifyApplication>
   await serveConsole(app, consoleDistDirectory());
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ErrorFilter());
-  // Tests close their apps themselves; a process listens for SIGTERM/SIGINT and closes gracefully.
-  if (options.shutdownHooks ?? true) app.enableShutdownHooks();
+  // Tests close their apps themselves; a process listens for SIGTERM/SIGINT, closes gracefully, then exits with
+  // status 0 (process.exit rather than the signal raised again: the logger's last lines, "embedded PGlite
+  // stopped", are written out on exit, where a re-raised signal cut them off).
+  if (options.shutdownHooks ?? true) app.enableShutdownHooks(undefined, { useProcessExit: true });
 
   const document = buildOpenApiDocument(app);
   SwaggerModule.setup('docs', app, document);
