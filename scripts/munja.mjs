@@ -82,7 +82,7 @@ const turbo = (...args) => runOrExit('pnpm', ['exec', 'turbo', ...args]);
  * Runs the built server in this process's place: started directly (not through pnpm, which reported Ctrl-C
  * as a failed run and returned before the service had closed) in a process group of its own, so that a
  * Ctrl-C reaches it once, through here. The first SIGINT/SIGTERM is passed on and the service closes
- * gracefully (NestJS re-raises the signal once closed): that ends this command with status 0. A second
+ * gracefully and exits with status 0 once closed: that ends this command with status 0. A second
  * signal, a moment later, stops the service at once.
  */
 function startServer(args) {
