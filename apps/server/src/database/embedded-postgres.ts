@@ -125,7 +125,7 @@ async function startPglite(options: EmbeddedOptions): Promise<EmbeddedPostgres> 
  * Creates a new data folder (PGlite's initdb) in a child process, so that the service never holds initdb's
  * memory. In-process, a first start peaked at 845 MB RSS and stayed there for the whole run: initdb runs a
  * second PostgreSQL instance and initdb.wasm beside the service's own instance, and their WebAssembly
- * memories are garbage that V8 rarely collects. The child peaks at ~770 MB for a few seconds and exits; the
+ * memories are garbage that V8 rarely collects. The child peaks at ~780 MB for a few seconds and exits; the
  * service then opens the folder as on any later start (~330 MB). initdb writes into a sibling folder of this
  * process (`<folder>.initdb-<pid>`), renamed into place once complete, so an interrupted first start leaves
  * no half-made database behind (and a child outliving its killed parent writes only into its own folder, removed
