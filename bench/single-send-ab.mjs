@@ -1,0 +1,91 @@
+// Single sends of two (or more) builds of the service, alternated under the same load, with the CPU each
+// request costs the service process and PostgreSQL (the figures a shared machine's load moves least):
+//   cp -r apps/server/dist apps/server/dist-base   # the build to compare against, before rebuilding
+//   node bench/single-send-ab.mjs [--builds dist-base,dist] [--rounds 3] [--seconds 10] [--ceiling]
+// Each round and build: a fresh PostgreSQL database, an API-only service process (node apps/server/<build>/
+// main.js), `single_send`'s load (64 connections, 1 s warm-up); `--ceiling` runs `ceiling_http` before each round.
+// PostgreSQL's CPU is that of the database's backends (/proc/<pid>/stat), so the server must run on this machine.
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { URL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { bareHttpCeiling } from './ceilings/http.mjs';
+import { cpuMs } from './cpu-time.mjs';
+import { singleSendFigures } from './figures/single-send.mjs';
+import { createScratchDatabase } from './scratch-database.mjs';
+import { benchProject, serviceClient } from './service-client.mjs';
+import { startServiceProcess } from './service-process.mjs';
+import { startSimulatorProcess } from './simulator-process.mjs';
+import { pg, root } from './workspace.mjs';
+
+const { values } = parseArgs({
+  options: {
+    builds: { type: 'string', default: 'dist-base,dist' },
+    rounds: { type: 'string', default: '3' },
+    seconds: { type: 'string', default: '10' },
+    ceiling: { type: 'boolean', default: false },
+  },
+});
+const postgresUrl =
+  process.env.MUNJA_BENCH_POSTGRES_URL ??
+  process.env.DATABASE_URL ??
+  'postgres://postgres@127.0.0.1:5432/postgres';
+const seconds = Number(values.seconds);
+
+/** CPU ms used so far by the backends of one database (those alive now) */
+async function backendsCpuMs(admin, database) {
+  const { rows } = await admin.query(`SELECT pid FROM pg_stat_activity WHERE datname = $1`, [database]);
+  return rows.reduce((sum, row) => sum + (cpuMs(row.pid) ?? 0), 0);
+}
+
+const simulator = await startSimulatorProcess();
+const admin = new pg.Client({ connectionString: postgresUrl });
+await admin.connect();
+try {
+  for (let round = 1; round <= Number(values.rounds); round++) {
+    if (values.ceiling) {
+      const http = await bareHttpCeiling({ seconds, connections: 64 });
+      console.log(JSON.stringify({ round, build: 'ceiling_http', ...http }));
+    }
+    for (const build of values.builds.split(',')) {
+      const scratch = await createScratchDatabase(postgresUrl);
+      const database = new URL(scratch.url).pathname.slice(1);
+      const service = await startServiceProcess({
+        databaseUrl: scratch.url,
+        simulatorUrl: simulator.url,
+        dispatch: false,
+        main: join(root, 'apps', 'server', build, 'main.js'),
+      });
+      const client = serviceClient(service.url);
+      try {
+        const project = await benchProject(client, service.operatorKey);
+        // the backends' CPU over the whole load, warm-up included (the figure's own window excludes it)
+        const before = await backendsCpuMs(admin, database);
+        const [send, p50, p99] = await singleSendFigures(client, project, { seconds, pid: service.pid });
+        const postgresMs = (await backendsCpuMs(admin, database)) - before;
+        console.log(
+          JSON.stringify({
+            round,
+            build,
+            requestsPerSecond: Math.round(send.value),
+            p50Ms: p50.value,
+            p99Ms: p99.value,
+            requests: send.requests,
+            non2xx: send.non2xx,
+            errors: send.errors,
+            serviceCpuMsPerRequest: send.serviceCpuMsPerRequest,
+            postgresCpuMsPerRequestWithWarmUp: Number((postgresMs / send.requests).toFixed(3)),
+            load: loadavg()[0].toFixed(1),
+          }),
+        );
+      } finally {
+        await client.close();
+        await service.stop();
+        await scratch.drop();
+      }
+    }
+  }
+} finally {
+  await admin.end();
+  await simulator.stop();
+}
