@@ -7,17 +7,39 @@ import type { AcceptedMessage } from './send-plan';
  * A database with no webhook endpoint that answers each statement after a tick (one round trip per batch), storing every send it is given (the first parameter
  * holds the request ids) except the refused ones, and failing any statement that holds a poisoned send.
  */
-function fakeDatabase(options: { refused?: Set<string>; poisoned?: Set<string> } = {}) {
+function fakeDatabase(
+  options: {
+    refused?: Set<string>;
+    poisoned?: Set<string>;
+    /** projects with a subscribed webhook endpoint: the statement names them and stores none of their sends */
+    subscribed?: Set<string>;
+  } = {},
+) {
   const statements: string[][] = [];
   const db = {
     query: async (text: string, params: unknown[]) => {
       const ids = params[0] as string[];
+      // a column of one value in every row travels as one scalar (bulk-insert.ts)
+      const projects = Array.isArray(params[1])
+        ? (params[1] as string[])
+        : ids.map(() => params[1] as string);
       statements.push(ids);
       await new Promise((resolve) => setTimeout(resolve, 1));
       if (ids.some((id) => options.poisoned?.has(id))) throw new Error('violates a constraint');
-      // the statement looks up subscribed webhook endpoints itself: none here
+      // the statement looks up subscribed webhook endpoints itself
       expect(text).toContain('FROM webhook_endpoints');
-      return ids.filter((id) => !options.refused?.has(id)).map((id) => ({ id, subscribed: null }));
+      const hooked = new Set(projects.filter((p) => options.subscribed?.has(p)));
+      return [
+        ...ids
+          .filter((id, i) => !options.refused?.has(id) && !hooked.has(projects[i]!))
+          .map((id) => ({ id, subscribed: null })),
+        ...[...hooked].map((project) => ({ id: null, subscribed: project })),
+      ];
+    },
+    // the transaction of the subscribed projects' sends and their events: fails here
+    transaction: async () => {
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      throw new Error('the events could not be written');
     },
   };
   return { db: db as unknown as DataSource, statements };
@@ -54,8 +76,24 @@ function message(requestId: string, recipientIndex: number): AcceptedMessage {
   };
 }
 
-function send(id: string, options: { recipients?: number; reserved?: boolean } = {}): StoredSend {
-  const request = [id, 'project', new Date(), 'COMM', null, '82', '0212345678', null, 'hi', [], null, null];
+function send(
+  id: string,
+  options: { recipients?: number; reserved?: boolean; project?: string } = {},
+): StoredSend {
+  const request = [
+    id,
+    options.project ?? 'project',
+    new Date(),
+    'COMM',
+    null,
+    '82',
+    '0212345678',
+    null,
+    'hi',
+    [],
+    null,
+    null,
+  ];
   return {
     requestId: id,
     request: [...request, null, null, null, '{}', 1, 0, 'api'],
@@ -128,6 +166,28 @@ describe('SendWriter', () => {
       'fulfilled',
     ]);
     expect(statements).toEqual([['a'], ['b', 'c', 'bad', 'd'], ['b'], ['c'], ['bad'], ['d']]);
+  });
+
+  it("answers true for the sends a statement stored when the subscribed projects' transaction then fails", async () => {
+    const { db, statements } = fakeDatabase({ subscribed: new Set(['hooked']) });
+    let woken = 0;
+    const writer = new SendWriter(db, () => (woken += 1));
+    const outcomes = await Promise.allSettled([
+      writer.write(send('a')),
+      writer.write(send('b', { project: 'hooked' })),
+      writer.write(send('c')),
+    ]);
+    // c was committed by the statement it shared with b: stored, never written again (its id would clash)
+    expect(outcomes.map((o) => (o.status === 'fulfilled' ? o.value : 'rejected'))).toEqual([
+      true,
+      'rejected',
+      true,
+    ]);
+    expect((outcomes[1] as PromiseRejectedResult).reason).toEqual(
+      new Error('the events could not be written'),
+    );
+    expect(statements).toEqual([['a'], ['b', 'c'], ['b']]);
+    expect(woken).toBe(2);
   });
 
   it('wakes the dispatcher only for statements that stored a send going now', async () => {

@@ -148,15 +148,19 @@ export class SendWriter {
       const stored = await this.store(batch.map((p) => p.send));
       for (const p of batch) p.resolve(stored.has(p.send.requestId));
     } catch (error) {
+      // the sends the first statement committed before the subscribed projects' transaction failed are stored
+      const committed = error instanceof PartlyStored ? error.stored : new Set<string>();
+      const rest = batch.filter((p) => !committed.has(p.send.requestId));
+      for (const p of batch) if (committed.has(p.send.requestId)) p.resolve(true);
       if (batch.length === 1) {
-        batch[0]!.reject(error);
+        batch[0]!.reject(causeOf(error));
         return;
       }
-      for (const p of batch) {
+      for (const p of rest) {
         try {
           p.resolve((await this.store([p.send])).has(p.send.requestId));
         } catch (alone) {
-          p.reject(alone);
+          p.reject(causeOf(alone));
         }
       }
     }
@@ -174,27 +178,35 @@ export class SendWriter {
     const stored = first.stored;
     const subscribed = sends.filter((s) => first.subscribed.has(projectOf(s)));
     if (subscribed.length > 0) {
-      const ids = await this.db.transaction(async (manager) => {
-        const { stored: ids } = await this.insert(manager, subscribed, { unsubscribedOnly: false });
-        const accepted = subscribed.filter((s) => ids.has(s.requestId));
-        await queueAcceptedEvents(
-          manager,
-          accepted.map((s) => ({
-            projectId: projectOf(s),
-            requestId: s.requestId,
-            requestTime: s.request[REQUEST_TIME_COLUMN] as Date,
-          })),
-        );
-        await queueEvents(
-          manager,
-          reservationEvents(accepted.flatMap((s) => (s.reservation ? [reservationRow(s.reservation)] : []))),
-        );
-        return ids;
+      const ids = await this.storeWithEvents(subscribed).catch((error: unknown) => {
+        if (sends.some((s) => s.reservation === null && stored.has(s.requestId))) this.onQueued();
+        throw new PartlyStored(stored, error);
       });
       for (const id of ids) stored.add(id);
     }
     if (sends.some((s) => s.reservation === null && stored.has(s.requestId))) this.onQueued();
     return stored;
+  }
+
+  /** Sends of projects with a subscribed endpoint, and their events, in one transaction. */
+  private storeWithEvents(subscribed: readonly StoredSend[]): Promise<Set<string>> {
+    return this.db.transaction(async (manager) => {
+      const { stored: ids } = await this.insert(manager, subscribed, { unsubscribedOnly: false });
+      const accepted = subscribed.filter((s) => ids.has(s.requestId));
+      await queueAcceptedEvents(
+        manager,
+        accepted.map((s) => ({
+          projectId: projectOf(s),
+          requestId: s.requestId,
+          requestTime: s.request[REQUEST_TIME_COLUMN] as Date,
+        })),
+      );
+      await queueEvents(
+        manager,
+        reservationEvents(accepted.flatMap((s) => (s.reservation ? [reservationRow(s.reservation)] : []))),
+      );
+      return ids;
+    });
   }
 
   /**
@@ -305,6 +317,18 @@ export class SendWriter {
 
 const PROJECT_COLUMN = SEND_REQUEST_COLUMNS.findIndex((c) => c.name === 'project_id');
 const projectOf = (send: StoredSend) => String(send.request[PROJECT_COLUMN]);
+
+/** The transaction of a batch's subscribed projects failed after its first statement committed `stored`. */
+class PartlyStored extends Error {
+  constructor(
+    readonly stored: ReadonlySet<string>,
+    override readonly cause: unknown,
+  ) {
+    super('the sends of projects with a subscribed webhook endpoint could not be stored');
+  }
+}
+
+const causeOf = (error: unknown) => (error instanceof PartlyStored ? error.cause : error);
 const REQUEST_TIME_COLUMN = SEND_REQUEST_COLUMNS.findIndex((c) => c.name === 'request_time');
 const COUNT_TYPES = ['uuid', 'text', 'text', 'text', 'text', 'bigint'];
 
