@@ -1812,13 +1812,14 @@ describe('rate-limits', () => {
       // The banner does not wait for Redis: a limiter call made before the connection is up fails and is skipped
       // (skipOnError), so a counted failure could go missing on a loaded machine. Each process first answers a
       // request whose rate-limit headers show the shared store counted it (its own throw-away key each time, on
-      // a route without authentication, so neither budget under test is touched).
+      // a route without authentication, so neither budget under test is touched). A skipped call still sends
+      // the headers, with nothing counted (remaining = 8): only 7 left shows the store took the count.
       for (const url of urls) {
         await waitFor(async () => {
           const probe = await fetch(`${url}/health/live`, {
             headers: { authorization: `Bearer mk_live_${randomBytes(16).toString('hex')}` },
           });
-          return probe.headers.get('ratelimit-remaining') !== null;
+          return probe.headers.get('ratelimit-remaining') === '7';
         }, 120_000);
       }
     }, 600_000);
