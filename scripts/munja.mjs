@@ -146,12 +146,13 @@ switch (command) {
     break;
   }
   case 'test':
-    // Two tasks at a time on the 2 cores the project targets (jest workers are set per package); every package
-    // runs even when one fails, each package's output in one piece, and turbo lists the failed ones last.
-    // The server's tests read every package from its sources and start at once, always in one of the two slots
-    // (turbo.json's //#gate holds back every other task until then); its README commands (test:readme) run
-    // against `npm start` once everything is built.
-    turbo('run', 'test', 'test:readme', '--continue', '--concurrency=2', '--log-order=grouped', ...rest);
+    // Three tasks at a time (jest workers are set per package): the server's tests, the longest task, read every
+    // package from its sources and start at once in one slot (turbo.json's //#gate holds back every other task
+    // until then); the builds and the other packages' tests share the other two, so the console's tests, which
+    // wait for every build, end about when the server's do. Every package runs even when one fails, each
+    // package's output in one piece, and turbo lists the failed ones last. The server's README commands
+    // (test:readme) run against `npm start` once everything is built.
+    turbo('run', 'test', 'test:readme', '--continue', '--concurrency=3', '--log-order=grouped', ...rest);
     break;
   case 'lint':
     runOrExit('pnpm', ['exec', 'eslint', '.', ...rest]);
