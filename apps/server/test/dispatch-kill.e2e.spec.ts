@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { SENS_DEFAULTS, startSimulator, type RunningSimulator } from '@munja/simulator';
+import { startSimulator, type RunningSimulator } from '@munja/simulator';
 import { systemClock } from '../src/common/clock';
 import { DATABASE_LOCATION, type DatabaseLocation } from '../src/database/database-location';
 import { Dispatcher } from '../src/dispatch/dispatcher';
-import { query, unsentCount, waitFor } from './dispatch-support';
+import { query, simulatorPlugins, unsentCount, waitFor } from './dispatch-support';
 import { CALLING_NUMBER, sendBody, sendingProject } from './messages-fixtures';
 import { startTestApp, type TestApp } from './test-app';
 
@@ -36,7 +36,7 @@ describe('a dispatcher killed mid-dispatch', () => {
         MUNJA_DISPATCH: 'false',
         MUNJA_DISPATCH_LEASE_SECONDS: LEASE_SECONDS,
         MUNJA_DISPATCH_SWEEP_MS: '200',
-        MUNJA_PLUGINS: pluginsFor(sim),
+        MUNJA_PLUGINS: simulatorPlugins(sim),
       },
     });
   }, 120_000);
@@ -131,7 +131,7 @@ describe('a dispatcher killed mid-dispatch', () => {
         MUNJA_OPERATOR_KEY: t.operatorKey,
         MUNJA_DEMO: 'false',
         LOG_LEVEL: 'silent',
-        MUNJA_PLUGINS: pluginsFor(sim),
+        MUNJA_PLUGINS: simulatorPlugins(sim),
         MUNJA_DISPATCH_LEASE_SECONDS: LEASE_SECONDS,
         MUNJA_DISPATCH_SWEEP_MS: '200',
         MUNJA_REPORT_POLL_MS: '600000',
@@ -193,21 +193,3 @@ describe('a dispatcher killed mid-dispatch', () => {
       );
   });
 });
-
-function pluginsFor(sim: RunningSimulator): string {
-  return JSON.stringify([
-    {
-      package: '@munja/provider-sens',
-      config: {
-        serviceId: SENS_DEFAULTS.serviceId,
-        accessKey: SENS_DEFAULTS.accessKey,
-        secretKey: SENS_DEFAULTS.secretKey,
-        baseUrl: sim.url,
-      },
-    },
-    {
-      package: '@munja/provider-omni',
-      config: { clientId: 'munja-omni', password: 'munja-omni-secret', baseUrl: sim.url },
-    },
-  ]);
-}
