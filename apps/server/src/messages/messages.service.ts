@@ -21,6 +21,7 @@ import type { MessageType } from './message.entity';
 import { dryRunView, DryRunView } from './plan-view';
 import { refusal, schedulingRefusal } from './refusal';
 import { messageRows, rejectedViews, RejectedView } from './send-plan';
+import { preparedQuery } from './prepared-statements';
 import { SendWriter, type StoredSend } from './send-writer';
 import { RecipientDto, SendMessageDto } from './send-message.dto';
 
@@ -106,7 +107,12 @@ export class MessagesService {
       nightWindow: config.get('MUNJA_AD_NIGHT_POLICY', { infer: true }),
       adLabel: config.get('MUNJA_AD_LABEL', { infer: true }),
     };
-    this.writer = new SendWriter(dataSource, () => this.dispatchSignal?.wake());
+    this.writer = new SendWriter(
+      dataSource,
+      () => this.dispatchSignal?.wake(),
+      // an unset DATABASE_URL is the embedded PGlite (database-location.ts)
+      preparedQuery(dataSource, { embedded: !config.get('DATABASE_URL', { infer: true }) }),
+    );
   }
 
   async send(projectId: string, body: SendMessageDto, options: SendOptions): Promise<SendOutcome> {

@@ -1,4 +1,4 @@
-import type { DataSource, EntityManager } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import { DISPATCH_CHANNEL } from '../dispatch/dispatch-signal';
 import { acceptMessagesCtes, queueAcceptedEvents, tallyAccepted } from '../lifecycle/accepted-messages';
 import { reservationEvents, tallyReservation } from '../lifecycle/transition-events';
@@ -6,6 +6,7 @@ import { countsUpsert, MetricTally } from '../metrics/metric-counts';
 import { queueEvents, subscribedEndpoint, subscriptionsOf } from '../webhooks/webhook-events';
 import { EVENT_TYPES } from '../webhooks/webhooks.dto';
 import { type BulkColumn, unnestRows } from './bulk-insert';
+import type { RowsQuery } from './prepared-statements';
 import { MESSAGE_COLUMNS, messageValues, type AcceptedMessage } from './send-plan';
 
 /** The send_requests columns a JSON send writes, in the order of `StoredSend.request`. */
@@ -103,6 +104,8 @@ export class SendWriter {
     private readonly db: DataSource,
     /** after a statement stored sends that go now (not reserved): wake this process's dispatcher */
     private readonly onQueued: () => void,
+    /** runs the batch statement outside a transaction (prepared-statements.ts: named on a PostgreSQL server) */
+    private readonly query: RowsQuery = (text, values) => db.query(text, values),
   ) {}
 
   write(send: StoredSend): Promise<boolean> {
@@ -174,7 +177,7 @@ export class SendWriter {
    * being stored may miss that batch's events.
    */
   private async store(sends: readonly StoredSend[]): Promise<Set<string>> {
-    const first = await this.insert(this.db, sends, { unsubscribedOnly: true });
+    const first = await this.insert(this.query, sends, { unsubscribedOnly: true });
     const stored = first.stored;
     const subscribed = sends.filter((s) => first.subscribed.has(projectOf(s)));
     if (subscribed.length > 0) {
@@ -191,7 +194,9 @@ export class SendWriter {
   /** Sends of projects with a subscribed endpoint, and their events, in one transaction. */
   private storeWithEvents(subscribed: readonly StoredSend[]): Promise<Set<string>> {
     return this.db.transaction(async (manager) => {
-      const { stored: ids } = await this.insert(manager, subscribed, { unsubscribedOnly: false });
+      const { stored: ids } = await this.insert((text, values) => manager.query(text, values), subscribed, {
+        unsubscribedOnly: false,
+      });
       const accepted = subscribed.filter((s) => ids.has(s.requestId));
       await queueAcceptedEvents(
         manager,
@@ -214,7 +219,7 @@ export class SendWriter {
    * endpoint and answers those projects in `subscribed`.
    */
   private async insert(
-    manager: Pick<EntityManager, 'query'>,
+    query: RowsQuery,
     sends: readonly StoredSend[],
     { unsubscribedOnly }: { unsubscribedOnly: boolean },
   ): Promise<{ stored: Set<string>; subscribed: Set<string> }> {
@@ -248,7 +253,7 @@ export class SendWriter {
     next += subscriptions.length;
     const names = (columns: readonly BulkColumn[]) => columns.map((c) => c.name).join(', ');
     const requestValues = requests.expressions.slice(0, SEND_REQUEST_COLUMNS.length).join(', ');
-    const rows: { id: string | null; subscribed: string | null }[] = await manager.query(
+    const rows = await query<{ id: string | null; subscribed: string | null }>(
       `WITH ${
         unsubscribedOnly
           ? `subscribed AS (
