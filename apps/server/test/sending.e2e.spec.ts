@@ -6,6 +6,7 @@ import { ConfigService } from '@nestjs/config';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { DataSource } from 'typeorm';
 import { MessagesService } from '../src/messages/messages.service';
+import { requestTimeRangeOf } from '../src/messages/message-id';
 import type { MessageHistoryQuery } from '../src/messages/results.dto';
 import { ResultsService } from '../src/messages/results.service';
 import { fillHistory, partitionDays, syntheticRecipient } from '../src/retention/synthetic-history';
@@ -1114,6 +1115,27 @@ describe('bulk', () => {
         [project.projectId],
       );
       expect(requests[0]!.n).toBe(1);
+    });
+
+    it('gives the recipients of one request ascending UUIDv7 ids in their request time, all distinct', async () => {
+      const rows = 700; // past the 256 recipients of the counter's low byte
+      const csv = `to\n${Array.from({ length: rows }, (_, i) => `010-71${String(i).padStart(2, '0').slice(-2)}-${String(i).padStart(4, '0')}`).join('\n')}\n`;
+      const sent = await postBulk(t, project, bulkFields(), csv).expect(202);
+      expect(sent.body).toMatchObject({ accepted: rows, rejected: 0 });
+      const stored = await query<{ id: string; recipient_index: number; request_time: Date }>(
+        t,
+        `SELECT id::text AS id, recipient_index, request_time FROM messages WHERE request_id = $1
+          ORDER BY recipient_index`,
+        [sent.body.requestId],
+      );
+      expect(stored).toHaveLength(rows);
+      const ids = stored.map((r) => r.id);
+      expect(new Set(ids).size).toBe(rows);
+      expect([...ids].sort()).toEqual(ids);
+      for (const row of stored) {
+        expect(row.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-8[0-9a-f]{3}-[0-9a-f]{12}$/);
+        expect(requestTimeRangeOf(row.id)?.from).toEqual(new Date(row.request_time));
+      }
     });
 
     it('shows the progress of any request, and 404 for unknown or other projects’ ids', async () => {

@@ -31,10 +31,12 @@ export function acceptMessagesCtes(
   where = 'true',
 ): string {
   const requestTime = expressions[columns.findIndex((c) => c.name === 'request_time')];
-  if (requestTime === undefined) throw new Error('accepted messages need their request_time');
+  const recipientIndex = expressions[columns.findIndex((c) => c.name === 'recipient_index')];
+  if (requestTime === undefined || recipientIndex === undefined)
+    throw new Error('accepted messages need their request_time and recipient_index');
   return `accepted_messages AS (
          INSERT INTO messages (id, ${columns.map((c) => c.name).join(', ')})
-         SELECT ${messageIdSql(requestTime)}, ${expressions.join(', ')} FROM ${from} WHERE ${where}
+         SELECT ${messageIdSql(requestTime, recipientIndex)}, ${expressions.join(', ')} FROM ${from} WHERE ${where}
          RETURNING id, request_time, project_id, route[route_index + 1] AS plugin_id, due_at, state
        ), queued_messages AS (
          SELECT * FROM accepted_messages WHERE state = 'QUEUED'

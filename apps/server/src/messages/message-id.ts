@@ -4,12 +4,26 @@
  * alone names the one partition its row is in. Ids written before (random v4) name none.
  */
 
-/** The SQL expression of a new message id for a row requested at `requestTime` (a timestamptz expression). */
-export function messageIdSql(requestTime: string): string {
-  // a random v4 uuid with its first 48 bits replaced by the milliseconds and its version nibble made 7
-  // (PostgreSQL 15 has no uuidv7(); bits 52 and 53 turn the version 0100 into 0111)
-  const millis = `substring(int8send(floor(extract(epoch FROM ${requestTime}) * 1000)::bigint) FROM 3)`;
-  return `encode(set_bit(set_bit(overlay(uuid_send(gen_random_uuid()) PLACING ${millis} FROM 1 FOR 6), 52, 1), 53, 1), 'hex')::uuid`;
+/**
+ * The SQL expression of a new message id for a row requested at `requestTime` (a timestamptz expression), the
+ * `recipientIndex`-th recipient of its request (an int expression).
+ *
+ * Layout (RFC 9562 UUIDv7 with a dedicated counter, its "method 1"): 48 bits of milliseconds, the version 7, the
+ * recipient index's bits 19..8 in rand_a, the variant 10 and two zero bits, its bits 7..0, then 52 random bits.
+ * The recipients of one request share a millisecond: with random bits right after it, a 100,000-recipient bulk
+ * inserted its ids at random places of the primary-key index (a page split every few rows); counted by the
+ * index they arrive in ascending order, so the index grows at its right edge. Measured on PostgreSQL 15, the
+ * accepting statement of 100,000 rows: 3.1–3.8 s of backend CPU with random bits, 2.1–2.8 s counted. The 52
+ * random bits keep ids unguessable and two requests of the same millisecond apart.
+ */
+export function messageIdSql(requestTime: string, recipientIndex: string): string {
+  const millis = `lpad(to_hex(floor(extract(epoch FROM ${requestTime}) * 1000)::bigint), 12, '0')`;
+  // PostgreSQL 15 has no uuidv7(): the hex digits are put together, the random ones taken from a v4 uuid's
+  // 18th hex digit on (past its version and variant digits)
+  return (
+    `(${millis} || '7' || lpad(to_hex((${recipientIndex} >> 8) & 4095), 3, '0') || '8' ||` +
+    ` lpad(to_hex(${recipientIndex} & 255), 2, '0') || substr(replace(gen_random_uuid()::text, '-', ''), 18, 13))::uuid`
+  );
 }
 
 /** The request-time range [from, to) a UUIDv7 message id was written in, or null for an id of another version. */
