@@ -85,7 +85,10 @@ describe('a dispatcher killed mid-dispatch', () => {
 
     const atKill = await query<{ to_number: string; state: string }>(
       t,
-      `SELECT to_number, state FROM messages WHERE request_id = ANY($1::uuid[])`,
+      // a claimed message stays QUEUED in its row; its queue row holds the dead process's lease
+      `SELECT m.to_number, CASE WHEN q.lease_owner IS NOT NULL THEN 'SENDING' ELSE m.state END AS state
+         FROM messages m LEFT JOIN message_queue q ON q.message_id = m.id
+        WHERE m.request_id = ANY($1::uuid[])`,
       [requestIds],
     );
     const byState = (state: string) => atKill.filter((r) => r.state === state).map((r) => r.to_number);

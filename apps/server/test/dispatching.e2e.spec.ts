@@ -81,8 +81,11 @@ describe('dispatch', () => {
         state: string;
       }>(
         t,
-        `SELECT to_number, plugin_id, vendor_message_id, attempts, route_index, state FROM messages
-          WHERE request_id = $1 ORDER BY recipient_index`,
+        // a claimed message stays QUEUED in its row while its queue row is leased: SENDING, as the API shows it
+        `SELECT m.to_number, m.plugin_id, m.vendor_message_id, m.attempts, m.route_index,
+                CASE WHEN q.lease_owner IS NOT NULL THEN 'SENDING' ELSE m.state END AS state
+           FROM messages m LEFT JOIN message_queue q ON q.message_id = m.id
+          WHERE m.request_id = $1 ORDER BY m.recipient_index`,
         [requestId],
       );
 
@@ -584,7 +587,7 @@ describe('dispatch-outcome-retry', () => {
       await query(
         t,
         `CREATE TRIGGER test_refuse_outcome BEFORE UPDATE ON messages FOR EACH ROW
-           WHEN (OLD.state = 'SENDING' AND NEW.state = 'SENT') EXECUTE FUNCTION test_refuse_outcome()`,
+           WHEN (OLD.state IN ('QUEUED', 'SENDING') AND NEW.state = 'SENT') EXECUTE FUNCTION test_refuse_outcome()`,
       );
     }, 180_000);
     afterAll(async () => {
@@ -931,8 +934,8 @@ describe('outbox', () => {
       } finally {
         await query(t, `ALTER TABLE webhook_events DROP CONSTRAINT test_refuse_sent`);
       }
-      // Nothing of the change stayed: the message is still SENDING, not counted as SENT, no SENT event.
-      expect(await stateOf(message.id)).toBe('SENDING');
+      // Nothing of the change stayed: the message is still QUEUED (claimed), not counted as SENT, no SENT event.
+      expect(await stateOf(message.id)).toBe('QUEUED');
       expect(await counted('message_state', 'SENT')).toBe(sentBefore);
       expect((await eventsOf(message.id)).map((e) => e.state)).toEqual(['QUEUED']);
 
@@ -949,6 +952,48 @@ describe('outbox', () => {
       expect(await stateOf(message.id)).toBe('QUEUED');
       expect(await counted('message_state', 'QUEUED')).toBe(queuedBefore + 1);
       expect((await eventsOf(message.id)).map((e) => e.state)).toEqual(['QUEUED']);
+    });
+
+    it('shows a claimed message SENDING (PROCESSING) from its lease, and QUEUED (READY) once handed back', async () => {
+      // the message the test before handed back is claimed again beside this one
+      await t.http
+        .post('/v1/messages')
+        .set(p.auth)
+        .send(sendBody({ messages: [{ to: '01020000004' }] }))
+        .expect(202);
+      const claimed = await queue.claim(
+        OWNER,
+        10,
+        new Date(Date.now() + 60_000),
+        new Date(Date.now() + 120_000),
+        [],
+      );
+      const message = claimed.find((m) => m.toNumber === '01020000004')!;
+      const shown = async () => {
+        const { body } = await t.http.get(`/v1/messages/${message.id}`).set(p.auth).expect(200);
+        const listed = async (status: string) => {
+          const { body: page } = await t.http
+            .get(`/v1/messages?status=${status}&to=01020000004`)
+            .set(p.auth)
+            .expect(200);
+          return (page.items as { messageId: string; status: string }[])
+            .filter((m) => m.messageId === message.id)
+            .map((m) => m.status);
+        };
+        return {
+          view: [body.status, body.state],
+          ready: await listed('READY'),
+          processing: await listed('PROCESSING'),
+        };
+      };
+      expect(await stateOf(message.id)).toBe('QUEUED');
+      expect(await shown()).toEqual({
+        view: ['PROCESSING', 'SENDING'],
+        ready: [],
+        processing: ['PROCESSING'],
+      });
+      expect(await queue.release(OWNER, claimed, new Date())).toBe(claimed.length);
+      expect(await shown()).toEqual({ view: ['READY', 'QUEUED'], ready: ['READY'], processing: [] });
     });
 
     it('announces every message of a bulk larger than one statement of events, each once', async () => {

@@ -1,7 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { ApiError } from '../common/api-error';
+import { CLOCK, type Clock } from '../common/clock';
 import { ShortLivedCache } from '../common/short-lived-cache';
 import type { MessageState } from '../messages/message.entity';
 
@@ -40,7 +41,10 @@ export const PROGRESS_CACHE_MS = 1000;
 export class ProgressService {
   private readonly recent = new ShortLivedCache<RequestProgress>(PROGRESS_CACHE_MS);
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
 
   /** The request's progress, at most PROGRESS_CACHE_MS old; 404 for another project's. */
   async progress(projectId: string, requestId: string): Promise<RequestProgress> {
@@ -57,9 +61,15 @@ export class ProgressService {
       [requestId, projectId],
     );
     if (known.length === 0) throw ApiError.notFound('Request', 'requestId');
+    // A queued message is SENDING while a dispatcher's lease on its queue row runs (the claim does not write the
+    // message row): the queued ones are told apart by their queue rows.
     const counts: { state: MessageState; n: number }[] = await this.dataSource.query(
-      `SELECT state, count(*)::int AS n FROM messages WHERE request_id = $1 GROUP BY state`,
-      [requestId],
+      `SELECT CASE WHEN m.state NOT IN ('QUEUED', 'SENDING') THEN m.state
+                   WHEN q.lease_until > $2 THEN 'SENDING' ELSE 'QUEUED' END AS state, count(*)::int AS n
+         FROM messages m
+         LEFT JOIN message_queue q ON m.state IN ('QUEUED', 'SENDING') AND q.message_id = m.id
+        WHERE m.request_id = $1 GROUP BY 1`,
+      [requestId, this.clock.now()],
     );
     const of = (...states: MessageState[]): number =>
       counts.reduce((sum, row) => (states.includes(row.state) ? sum + row.n : sum), 0);

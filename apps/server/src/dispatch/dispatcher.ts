@@ -233,7 +233,7 @@ export class Dispatcher {
       }
       const sending: Promise<void> = this.dispatch(claimed, leaseUntil)
         .catch((error: unknown) => {
-          // Rows stay SENDING under our lease and come back by the sweep after it expires: never lost.
+          // The rows stay leased to us and are claimed again once the lease expires: never lost.
           this.logger.error(
             { err: error, worker, rows: claimed.length },
             'dispatching a claimed batch failed',

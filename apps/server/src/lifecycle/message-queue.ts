@@ -2,7 +2,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { exactTime, type MessageKey } from '../dispatch/message-key';
 import type { NextStep } from '../dispatch/next-step';
 import { KEYED_UPDATE, ORDERED_CLAIM, planWith, sql, type PlannerSettings } from '../dispatch/sql';
-import { stateList, toState, toStateOf } from './message-states';
+import { IN_QUEUE, stateList, toState, toStateOf } from './message-states';
 import { recordMessageTransitions, transitionColumns, type MessageTransitionRow } from './transition-events';
 
 /** A message row claimed for sending (only the columns a send needs). */
@@ -53,9 +53,12 @@ interface ClaimedRow extends MessageTransitionRow {
 /**
  * Claims visible, unleased rows of the queue, oldest first: $1 now, $2 limit, $3 owner, $4 lease until, $5
  * slowed-down plugins. The lease is `lease_until` (not indexed: the claim is a HOT update); a row whose lease
- * passed (its worker died) is claimed again like any other (`recovered`). The message row turns SENDING in
- * place (HOT: no indexed column changes). Planned with ORDERED_CLAIM (an ordered walk of message_queue_visible
- * that stops at the limit, stepping over the rows leased at its head).
+ * passed (its worker died) is claimed again like any other (`recovered`). The message rows are only read: a
+ * claimed message stays QUEUED in `messages`, and the API shows it SENDING (PROCESSING) while its queue row is
+ * leased (`sendingLeases`), so the claim writes nothing to the history (it was an in-place update of ~160 WAL
+ * bytes a message). The rows come back as the SENDING transition they stand for (counted in the metrics; no
+ * event), on the plugin of their route step. Planned with ORDERED_CLAIM (an ordered walk of
+ * message_queue_visible that stops at the limit, stepping over the rows leased at its head).
  */
 export const CLAIM_STATEMENT = `WITH due AS (
          SELECT message_id, request_time, lease_owner FROM message_queue
@@ -69,20 +72,20 @@ export const CLAIM_STATEMENT = `WITH due AS (
            FROM due WHERE q.message_id = due.message_id
          RETURNING q.message_id, q.request_time, due.lease_owner IS NOT NULL AS recovered
        )
-       UPDATE messages m
-          SET ${toState('SENDING')}, plugin_id = m.route[m.route_index + 1], updated_at = $1
-         FROM leased
-        WHERE m.id = leased.message_id AND m.request_time = leased.request_time
-          AND m.state IN ${stateList(['QUEUED', 'SENDING'])}
-      RETURNING ${transitionColumns('m')}, ${exactTime('m.request_time')} AS request_time, m.subject, m.content,
-                m.parts, m.file_ids, m.route, m.route_index, m.attempts, leased.recovered`;
+       SELECT ${transitionColumns('m', { state: 'SENDING', pluginId: 'm.route[m.route_index + 1]', updatedAt: '$1' })},
+              ${exactTime('m.request_time')} AS request_time, m.subject, m.content, m.parts, m.file_ids, m.route,
+              m.route_index, m.attempts, leased.recovered
+         FROM leased JOIN messages m ON m.id = leased.message_id AND m.request_time = leased.request_time
+        WHERE m.state IN ${stateList(IN_QUEUE)}`;
 
 /**
  * Records vendor acceptances: $1 now, then arrays of $2 ids, $3 plugins, $4 vendor ids, $5 vendor request
  * ids, $6 request times. The message row turns SENT in place (HOT), its queue row goes, and an awaiting row
  * keyed by the vendor's id takes its place, with the vendor's request id (the message row does not take it: read
  * only while the report is awaited, it made every SENT version ~40 bytes longer and less often HOT) (only for rows this statement moved: a message a report closed
- * meanwhile awaits nothing). Planned with KEYED_UPDATE (one primary-key probe per row).
+ * meanwhile awaits nothing). A vendor id already awaited (a vendor repeating an id) keeps its first row: checked
+ * by NOT EXISTS and DISTINCT ON rather than ON CONFLICT DO NOTHING, whose speculative insertion wrote a 48-byte
+ * confirmation record per row. Planned with KEYED_UPDATE (one primary-key probe per row).
  */
 export const RECORD_SENT_STATEMENT = `WITH v AS (
          SELECT * FROM unnest($2::uuid[], $6::timestamptz[], $3::text[], $4::text[], $5::text[])
@@ -94,18 +97,36 @@ export const RECORD_SENT_STATEMENT = `WITH v AS (
             sent_at = $1, status_name = NULL, status_code = NULL, status_message = NULL, complete_time = NULL,
             updated_at = $1
            FROM v
-          WHERE m.id = v.id AND m.request_time = v.request_time AND m.state IN ${stateList(['SENDING', 'QUEUED'])}
+          WHERE m.id = v.id AND m.request_time = v.request_time AND m.state IN ${stateList(IN_QUEUE)}
          RETURNING ${transitionColumns('m')}, m.request_time, m.vendor_message_id
        ), awaiting AS (
          INSERT INTO awaiting_reports (plugin_id, vendor_message_id, vendor_request_id, message_id, request_time,
                                        project_id, sent_at)
-         SELECT s.plugin_id, s.vendor_message_id, v.vendor_request_id, s.id, s.request_time, s.project_id, $1
+         SELECT DISTINCT ON (s.plugin_id, s.vendor_message_id)
+                s.plugin_id, s.vendor_message_id, v.vendor_request_id, s.id, s.request_time, s.project_id, $1
            FROM sent s JOIN v ON v.id = s.id
-         ON CONFLICT DO NOTHING
+          WHERE NOT EXISTS (SELECT 1 FROM awaiting_reports a
+                             WHERE a.plugin_id = s.plugin_id AND a.vendor_message_id = s.vendor_message_id)
        ), dequeued AS (
          DELETE FROM message_queue q USING v WHERE q.message_id = v.id
        )
        SELECT * FROM sent`;
+
+/**
+ * Which of these queued messages a dispatcher holds now (their queue row leased past `now`): the ones the API
+ * shows SENDING (PROCESSING). One primary-key probe each.
+ */
+export async function sendingLeases(
+  db: Pick<EntityManager, 'query'>,
+  messageIds: readonly string[],
+  now: Date,
+): Promise<string[]> {
+  const rows = (await db.query(
+    `SELECT message_id FROM message_queue WHERE message_id = ANY($1::uuid[]) AND lease_until > $2`,
+    [messageIds, now],
+  )) as { message_id: string }[];
+  return rows.map((r) => r.message_id);
+}
 
 /** One message's recorded result of a send attempt. */
 export interface RecordedStep extends MessageKey {
@@ -256,7 +277,7 @@ export class MessageQueue {
             complete_time = CASE WHEN v.state = 'FAILED' THEN $2::timestamptz ELSE NULL END,
             updated_at = $2
            FROM v JOIN held ON held.message_id = v.id
-          WHERE m.id = v.id AND m.request_time = v.request_time AND m.state = 'SENDING'
+          WHERE m.id = v.id AND m.request_time = v.request_time AND m.state IN ${stateList(IN_QUEUE)}
          RETURNING ${transitionColumns('m')}, m.route[m.route_index + 1] AS next_plugin
        ), requeued AS (
          UPDATE message_queue q SET visible_at = c.due_at, lease_owner = NULL, lease_until = NULL,
@@ -272,7 +293,11 @@ export class MessageQueue {
     return rows.length;
   }
 
-  /** Hands claimed rows back untouched (graceful shutdown before their send started): unleased, claimable again. */
+  /**
+   * Hands claimed rows back untouched (graceful shutdown before their send started): unleased, claimable again.
+   * The message rows were not written by the claim (a row a build from before that left SENDING goes back to
+   * QUEUED); each row handed back is counted as a QUEUED transition, as before.
+   */
   async release(owner: string, messages: readonly MessageKey[], now: Date): Promise<number> {
     if (messages.length === 0) return 0;
     const rows = await this.transition(
@@ -282,12 +307,13 @@ export class MessageQueue {
            FROM unnest($3::uuid[]) AS v(id)
           WHERE q.message_id = v.id AND q.lease_owner = $1
          RETURNING q.message_id, q.request_time
-       ), queued AS (
+       ), unclaimed AS (
          UPDATE messages m SET ${toState('QUEUED')}, updated_at = $2
            FROM back WHERE m.id = back.message_id AND m.request_time = back.request_time AND m.state = 'SENDING'
-         RETURNING ${transitionColumns('m')}
        )
-       SELECT * FROM queued`,
+       SELECT ${transitionColumns('m', { state: 'QUEUED', pluginId: 'm.plugin_id', updatedAt: '$2' })}
+         FROM back JOIN messages m ON m.id = back.message_id AND m.request_time = back.request_time
+        WHERE m.state IN ${stateList(IN_QUEUE)}`,
       [owner, now, messages.map((m) => m.id)],
     );
     return rows.length;

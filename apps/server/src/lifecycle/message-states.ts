@@ -36,6 +36,28 @@ export const MESSAGE_STATES = Object.keys(STATUS_OF_STATE) as MessageState[];
 /** States a message never leaves. */
 export const FINAL_STATES = MESSAGE_STATES.filter((s) => STATUS_OF_STATE[s] === 'COMPLETED');
 
+/**
+ * States of a message that has a queue row (`message_queue`): QUEUED, and SENDING, which rows claimed by a build
+ * from before the claim stopped writing it may still hold. Which of the two the API shows is the queue row's
+ * lease: leased → SENDING (PROCESSING), else QUEUED (READY). See `shownState`.
+ */
+export const IN_QUEUE: readonly MessageState[] = ['QUEUED', 'SENDING'];
+
+/**
+ * The plugin a message row is with, as SQL over `messages` aliased `alias`: in the queue, the plugin of its route
+ * step (the one a claim sends it to: the claim does not write `plugin_id`), else the one recorded.
+ */
+export function attemptPlugin(alias: string): string {
+  const a = alias;
+  return `(CASE WHEN ${a}.state IN ${stateList(IN_QUEUE)} THEN ${a}.route[${a}.route_index + 1] ELSE ${a}.plugin_id END)`;
+}
+
+/** The state the API shows of a row in `state` whose queue row is (or is not) leased now. */
+export function shownState(state: MessageState, leased: boolean): MessageState {
+  if (!IN_QUEUE.includes(state)) return state;
+  return leased ? 'SENDING' : 'QUEUED';
+}
+
 /** `state = 'X', status = 'Y'`: the SET clause of a transition to one state. */
 export function toState(state: MessageState): string {
   return `state = '${state}', status = '${STATUS_OF_STATE[state]}'`;

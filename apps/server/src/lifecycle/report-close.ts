@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import type { MessageKey } from '../dispatch/message-key';
 import { sql } from '../dispatch/sql';
-import { stateList, toStateOf, type MessageState } from './message-states';
+import { attemptPlugin, stateList, toStateOf, type MessageState } from './message-states';
 import { recordMessageTransitions, transitionColumns, type MessageTransitionRow } from './transition-events';
 
 /** States a report may still close: not final yet. A final state never moves (no backwards step). */
@@ -41,6 +41,7 @@ export async function closeByReports(
         telco_code = COALESCE(v.telco, m.telco_code),
         complete_time = GREATEST(COALESCE(v.completed_at, $1), m.due_at, m.sent_at),
         vendor_message_id = COALESCE(v.vendor_message_id, m.vendor_message_id),
+        plugin_id = ${attemptPlugin('m')},
         updated_at = $1
        FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::text[],
                    $9::timestamptz[])

@@ -2,7 +2,7 @@ import type { EntityManager } from 'typeorm';
 import { addCounts, MetricTally } from '../metrics/metric-counts';
 import type { MessageType } from '../messages/message.entity';
 import { messageEventData, queueEvents, type PendingEvent } from '../webhooks/webhook-events';
-import type { MessageState, MessageStatus } from './message-states';
+import { STATUS_OF_STATE, type MessageState, type MessageStatus } from './message-states';
 
 /**
  * The transitions a customer can see, and so the ones that become `message.status_changed` events: a message
@@ -54,14 +54,24 @@ export interface MessageTransitionRow {
   updated_at: Date;
 }
 
-/** The RETURNING list of a statement over `messages` aliased `alias` (or unaliased: pass 'messages'). */
-export function transitionColumns(alias: string): string {
+/**
+ * The RETURNING list of a statement over `messages` aliased `alias` (or unaliased: pass 'messages'). `as` reads
+ * the rows as a transition the statement does not write to them (the claim: `messages` stays QUEUED while the
+ * queue row is leased): the state entered (with its status), the plugin and the time, as SQL expressions.
+ */
+export function transitionColumns(
+  alias: string,
+  as?: { readonly state: MessageState; readonly pluginId: string; readonly updatedAt: string },
+): string {
   const a = alias;
+  const state = as ? `'${as.state}'::text AS state` : `${a}.state`;
+  const status = as ? `'${STATUS_OF_STATE[as.state]}'::text AS status` : `${a}.status`;
+  const plugin = as?.pluginId ?? `${a}.plugin_id`;
   return `${a}.id, ${a}.project_id, ${a}.request_id, ${a}.request_time AS request_at, ${a}.reservation_id,
-          ${a}.to_number, ${a}.country_code, ${a}.from_number, ${a}.type, ${a}.content_type, ${a}.status, ${a}.state,
+          ${a}.to_number, ${a}.country_code, ${a}.from_number, ${a}.type, ${a}.content_type, ${status}, ${state},
           ${a}.status_name, ${a}.status_code, ${a}.status_message, ${a}.telco_code, ${a}.complete_time, ${a}.due_at,
-          ${a}.sent_at, ${a}.plugin_id, COALESCE(${a}.plugin_id, ${a}.route[${a}.route_index + 1], '') AS metric_plugin,
-          ${a}.updated_at`;
+          ${a}.sent_at, ${plugin} AS plugin_id, COALESCE(${plugin}, ${a}.route[${a}.route_index + 1], '') AS metric_plugin,
+          ${as ? `${as.updatedAt}::timestamptz` : `${a}.updated_at`} AS updated_at`;
 }
 
 /**

@@ -16,6 +16,8 @@ import {
 } from './results.dto';
 import { messageStanding } from './message-standing';
 import { SendRequestRow } from './send-request.entity';
+import { IN_QUEUE, shownState, stateList, STATUS_OF_STATE } from '../lifecycle/message-states';
+import { sendingLeases } from '../lifecycle/message-queue';
 
 /**
  * The messages of project :projectId not yet COMPLETED, as (id, request_time): queued or being sent, sent and
@@ -27,6 +29,15 @@ const OPEN_MESSAGES = `SELECT q.message_id, q.request_time FROM message_queue q 
    UNION ALL
    SELECT o.id, o.request_time FROM reservations r JOIN messages o ON o.reservation_id = r.id
     WHERE r.project_id = :projectId AND r.status IN ('READY', 'PROCESSING') AND o.state = 'RESERVED'`;
+
+/** A dispatcher holds the message `m` now: its queue row is leased past :now (the row itself stays QUEUED). */
+const LEASED = `EXISTS (SELECT 1 FROM message_queue l WHERE l.message_id = m.id AND l.lease_until > :now)`;
+
+/** The open messages each status shows (see `shownState`), given they are open (OPEN_MESSAGES). */
+const SHOWN_AS: Record<'READY' | 'PROCESSING', string> = {
+  READY: `m.state IN ${stateList(['RESERVED', ...IN_QUEUE])} AND NOT ${LEASED}`,
+  PROCESSING: `(m.state = 'SENT' OR (m.state IN ${stateList(IN_QUEUE)} AND ${LEASED}))`,
+};
 
 /** SENS keeps history 30 days; searches reach no further back. */
 export const HISTORY_DAYS = 30;
@@ -90,7 +101,8 @@ export class ResultsService {
   async message(projectId: string, messageId: string): Promise<MessageView> {
     const row = await this.messageQuery(projectId, messageId).getOne();
     if (!row) throw ApiError.notFound('Message', 'messageId');
-    return messageView(row, await this.fileNames(projectId, [row]));
+    const [shown] = await this.asShown([row]);
+    return messageView(shown!, await this.fileNames(projectId, [row]));
   }
 
   async request(projectId: string, requestId: string, query: RequestMessagesQuery): Promise<SendRequestView> {
@@ -105,6 +117,7 @@ export class ResultsService {
       take: size,
     });
     const names = await this.fileNames(projectId, rows);
+    const shown = await this.asShown(rows);
     const answer = request.response as { statusName?: string } | null;
     return {
       requestId: request.id,
@@ -122,7 +135,7 @@ export class ResultsService {
       reserveTimeZone: request.reserveTimeZone,
       acceptedCount: request.acceptedCount ?? 0,
       rejectedCount: request.rejectedCount ?? 0,
-      messages: rows.map((row) => messageView(row, names)),
+      messages: shown.map((row) => messageView(row, names)),
       page,
       size,
       total,
@@ -155,8 +168,9 @@ export class ResultsService {
     const items = more ? rows.slice(0, limit) : rows;
     const last = items[items.length - 1];
     const names = await this.fileNames(projectId, items);
+    const shown = await this.asShown(items);
     return {
-      items: items.map((row) => messageView(row, names)),
+      items: shown.map((row) => messageView(row, names)),
       nextCursor: more && last ? encodeCursor({ time: last.requestTime, id: last.id }) : null,
     };
   }
@@ -185,12 +199,12 @@ export class ResultsService {
       .where('m.project_id = :projectId', { projectId })
       .andWhere('m.request_time >= :from AND m.request_time < :to', { from, to });
     if (query.type) qb.andWhere('m.type = :type', { type: query.type });
-    if (query.status) qb.andWhere('m.status = :status', { status: query.status });
+    if (query.status === 'COMPLETED') qb.andWhere(`m.status = 'COMPLETED'`);
     // READY and PROCESSING messages are few and all listed by the lifecycle's small tables (queued or leased,
     // awaiting a report, reserved): the page is read through them and the messages' primary key, one partition
-    // per row, instead of every row of the range.
-    if (query.status && query.status !== 'COMPLETED')
-      qb.andWhere(`(m.id, m.request_time) IN (${OPEN_MESSAGES})`);
+    // per row, instead of every row of the range. Which of the two a queued message shows is its lease.
+    else if (query.status)
+      qb.andWhere(`(m.id, m.request_time) IN (${OPEN_MESSAGES}) AND ${SHOWN_AS[query.status]}`, { now });
     if (query.from) qb.andWhere('m.from_number = :fromNumber', { fromNumber: digits(query.from) });
     if (query.to) qb.andWhere('m.to_number = :toNumber', { toNumber: digits(query.to) });
     if (query.cursor) {
@@ -206,6 +220,22 @@ export class ResultsService {
       .orderBy('m.request_time', 'DESC')
       .addOrderBy('m.id', 'DESC')
       .limit(limit + 1);
+  }
+
+  /**
+   * The rows as the API shows them: a message in the queue (QUEUED, or SENDING as a build from before the claim
+   * stopped writing it may have left it) is SENDING (PROCESSING) while its queue row is leased, else QUEUED
+   * (READY). One look-up of the page's queued rows' leases, none for a page without any.
+   */
+  async asShown<T extends Pick<MessageViewRow, 'id' | 'state' | 'status'>>(rows: readonly T[]): Promise<T[]> {
+    const queued = rows.filter((row) => IN_QUEUE.includes(row.state)).map((row) => row.id);
+    if (queued.length === 0) return [...rows];
+    const leased = new Set(await sendingLeases(this.messages.manager, queued, this.clock.now()));
+    return rows.map((row) => {
+      if (!IN_QUEUE.includes(row.state)) return row;
+      const state = shownState(row.state, leased.has(row.id));
+      return { ...row, state, status: STATUS_OF_STATE[state] };
+    });
   }
 
   /** The names of the files the rows carry, in one query. */
