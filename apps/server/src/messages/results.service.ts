@@ -77,15 +77,19 @@ const VIEW_COLUMNS = {
 export type MessageViewRow = Pick<MessageRow, keyof typeof VIEW_COLUMNS>;
 
 export function messageView(row: MessageViewRow, fileNames: ReadonlyMap<string, string>): MessageView {
-  return {
-    ...messageStanding(row),
-    subject: row.subject,
-    content: row.content,
-    bytes: row.bytes,
-    parts: row.parts ?? 1,
-    encoding: row.encoding,
-    files: row.fileIds.map((fileId) => ({ fileId, name: fileNames.get(fileId) ?? '' })),
-  };
+  // The standing's object with the text and files added, not `{ ...standing, … }`: copying a spread of two dozen
+  // fields per row was the largest self time of a 1,000-item history page (~7 µs a row, and its garbage).
+  const view = messageStanding(row) as MessageView;
+  view.subject = row.subject;
+  view.content = row.content;
+  view.bytes = row.bytes;
+  view.parts = row.parts ?? 1;
+  view.encoding = row.encoding;
+  view.files =
+    row.fileIds.length === 0
+      ? []
+      : row.fileIds.map((fileId) => ({ fileId, name: fileNames.get(fileId) ?? '' }));
+  return view;
 }
 
 /** Results and history: every query is scoped by the calling project, so another project's id is a 404. */
