@@ -13,8 +13,8 @@ import { QuietFrameworkLogger } from './common/framework-logger';
 import { configureHttpEdge } from './common/http-edge';
 import { logRequests } from './common/logging';
 import { createHttpServer, gatedHandler } from './common/http-server';
-import { validateEnvironment } from './config/environment';
-import { stopEmbeddedOnFailure } from './database/embedded-postgres';
+import { type Environment, validateEnvironment } from './config/environment';
+import { closeOnFailedStart } from './database/start-attempt';
 import { buildOpenApiDocument } from './openapi/openapi-document';
 import { sendBodyPipe } from './messages/send-body.pipe';
 import { consoleDistDirectory, serveConsole } from './console/serve-console';
@@ -32,7 +32,7 @@ type CreateOptions = AppOptions & { shutdownHooks?: boolean; server?: Server };
  * otherwise the app is not yet listening (call app.listen).
  */
 export function createApp(options: CreateOptions = {}): Promise<NestFastifyApplication> {
-  return stopEmbeddedOnFailure(() => buildApp(options));
+  return closeOnFailedStart(() => buildApp(options));
 }
 
 async function buildApp(options: CreateOptions): Promise<NestFastifyApplication> {
@@ -50,12 +50,30 @@ async function buildApp(options: CreateOptions): Promise<NestFastifyApplication>
     // Nest's own parsers (JSON, urlencoded) are replaced by the edge's (configureHttpEdge).
     { bufferLogs: true, abortOnError: false, bodyParser: false },
   );
+  try {
+    await setUp(app, environment, gate, options);
+  } catch (error) {
+    // The providers are created: closing the application stops what their start-up hooks began (workers,
+    // LISTEN connections, timers) and closes the data source.
+    await app.close().catch(() => undefined);
+    throw error;
+  }
+  return app;
+}
+
+async function setUp(
+  app: NestFastifyApplication,
+  environment: Environment,
+  gate: ReturnType<typeof gatedHandler>,
+  options: CreateOptions,
+): Promise<void> {
+  const server = options.server;
   app.useLogger(new QuietFrameworkLogger(app.get(Logger)));
   const fastify = app.getHttpAdapter().getInstance();
   configureHttpEdge(fastify);
   logRequests(fastify);
   // Fastify closes only a server it made listen itself; a bound one passed in is closed with the app.
-  if (options.server) {
+  if (server) {
     fastify.addHook('onClose', (_instance, done) => {
       server.closeAllConnections();
       server.close(() => done());
@@ -79,5 +97,4 @@ async function buildApp(options: CreateOptions): Promise<NestFastifyApplication>
   await app.init();
   await fastify.ready();
   gate.open();
-  return app;
 }

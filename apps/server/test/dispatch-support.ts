@@ -56,18 +56,23 @@ export const FAST_DISPATCH = {
   MUNJA_DISPATCH_BACKOFF_MS: '0',
 };
 
+/** A MUNJA_PLUGINS entry for SENS with the simulator's credentials, at `baseUrl`. */
+export function sensPlugin(baseUrl: string) {
+  return {
+    package: '@munja/provider-sens',
+    config: {
+      serviceId: SENS_DEFAULTS.serviceId,
+      accessKey: SENS_DEFAULTS.accessKey,
+      secretKey: SENS_DEFAULTS.secretKey,
+      baseUrl,
+    },
+  };
+}
+
 /** MUNJA_PLUGINS for SENS and OMNI pointed at a simulator running in the test process. */
 export function simulatorPlugins(sim: RunningSimulator): string {
   return JSON.stringify([
-    {
-      package: '@munja/provider-sens',
-      config: {
-        serviceId: SENS_DEFAULTS.serviceId,
-        accessKey: SENS_DEFAULTS.accessKey,
-        secretKey: SENS_DEFAULTS.secretKey,
-        baseUrl: sim.url,
-      },
-    },
+    sensPlugin(sim.url),
     {
       package: '@munja/provider-omni',
       config: { clientId: 'munja-omni', password: 'munja-omni-secret', baseUrl: sim.url },

@@ -1,11 +1,14 @@
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from '@jest/globals';
+import { Client } from 'pg';
 import { createApp } from '../src/app.factory';
 import { DemoService } from '../src/demo/demo.service';
-import { unpackPgliteTemplate } from './pglite-template';
-import { startTestApp } from './test-app';
+import { sensPlugin } from './dispatch-support';
+import { pgliteTemplate, unpackPgliteTemplate } from './pglite-template';
+import { createScratchDatabase, startTestApp } from './test-app';
 
 describe('start-up', () => {
   const folder = mkdtempSync(join(tmpdir(), 'munja-start-'));
@@ -80,5 +83,57 @@ describe('start-up', () => {
     await expect(
       createApp({ env: { MUNJA_PGLITE_DIR: 'memory://', ...env }, shutdownHooks: false }),
     ).rejects.toThrow(new RegExp(`Invalid configuration:[\\s\\S]*${name}`));
+  });
+
+  // A provider that fails (here the route table) leaves Nest no application to close, while other providers
+  // are still opening: the data source's pool was connecting and, left open, raised an unhandled 'error'
+  // (57P01) when the test dropped its database. Every socket the start opened is closed before it rejects.
+  it('closes everything a failed start opened: no socket and no database connection is left', async () => {
+    const serverUrl = process.env.DATABASE_URL;
+    const scratch = serverUrl ? await createScratchDatabase(serverUrl) : undefined;
+    const sockets = () =>
+      process.getActiveResourcesInfo().filter((type) => type === 'TCPSocketWrap' || type === 'TCPServerWrap')
+        .length;
+    try {
+      const embeddedTemplate = scratch ? undefined : await pgliteTemplate();
+      await sleep(100);
+      const before = sockets();
+      const start = createApp({
+        env: {
+          HOST: '127.0.0.1',
+          LOG_LEVEL: 'silent',
+          MUNJA_DEMO: 'false',
+          MUNJA_OPERATOR_KEY: 'k'.repeat(30),
+          MUNJA_PGLITE_DIR: 'memory://',
+          DATABASE_URL: scratch?.url,
+          MUNJA_PLUGINS: JSON.stringify([sensPlugin('http://127.0.0.1:9')]),
+          MUNJA_ROUTES: JSON.stringify([{ countryCode: '*', plugins: ['omni'] }]),
+        },
+        shutdownHooks: false,
+        ...(embeddedTemplate ? { embeddedTemplate } : {}),
+      });
+      await expect(start).rejects.toThrow(/names plugin "omni", which is not loaded/);
+      // A closed socket's handle goes a moment after its close resolved.
+      for (let waited = 0; sockets() > before && waited < 2000; waited += 20) await sleep(20);
+      expect(sockets()).toBe(before);
+      // Nothing still opening connects later either.
+      await sleep(500);
+      expect(sockets()).toBe(before);
+      if (scratch && serverUrl) {
+        const admin = new Client({ connectionString: serverUrl });
+        await admin.connect();
+        try {
+          const backends = await admin.query(
+            'SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1',
+            [scratch.name],
+          );
+          expect(backends.rows[0].n).toBe(0);
+        } finally {
+          await admin.end();
+        }
+      }
+    } finally {
+      await scratch?.drop();
+    }
   });
 });

@@ -46,7 +46,9 @@ export interface TestApp {
  * Creates a throw-away database on the PostgreSQL server in `serverUrl`, as a copy of the migrated template
  * (`test/postgres-template.ts`); returns its URL and a dropper.
  */
-async function createScratchDatabase(serverUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
+export async function createScratchDatabase(
+  serverUrl: string,
+): Promise<{ name: string; url: string; drop: () => Promise<void> }> {
   const template = await postgresTemplate(serverUrl);
   const name = `munja_test_${randomBytes(6).toString('hex')}`;
   const admin = new Client({ connectionString: serverUrl });
@@ -59,6 +61,7 @@ async function createScratchDatabase(serverUrl: string): Promise<{ url: string; 
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   return {
+    name,
     url: url.toString(),
     drop: async () => {
       const client = new Client({ connectionString: serverUrl });

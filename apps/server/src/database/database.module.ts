@@ -6,6 +6,7 @@ import { DATABASE_LOCATION, DatabaseLocation, DatabaseLocationModule } from './d
 import { MIGRATIONS } from './migrations';
 import { QueryLogger } from './query-logger';
 import { openWithLockedMigrations } from './locked-migrations';
+import { openForStart } from './start-attempt';
 
 /**
  * TypeORM over the `pg` driver, for both a PostgreSQL server and the embedded PGlite. Migrations run at
@@ -33,7 +34,13 @@ import { openWithLockedMigrations } from './locked-migrations';
       }),
       dataSourceFactory: async (options) => {
         if (!options) throw new Error('no data source options');
-        return openWithLockedMigrations(options);
+        // TypeORM closes the data source with the application; a start-up that fails elsewhere has none.
+        return openForStart(
+          () => openWithLockedMigrations(options),
+          async (dataSource) => {
+            if (dataSource.isInitialized) await dataSource.destroy();
+          },
+        );
       },
     }),
   ],

@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, rmdirSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -6,6 +5,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { lockDataFolder } from './data-folder-lock';
 import { keepProtocolSequencesTogether } from './pglite-socket-sequencing';
+import { openForStart } from './start-attempt';
 
 export interface EmbeddedPostgres {
   /** postgres:// URL of the loopback server, for the ordinary `pg` driver */
@@ -37,35 +37,13 @@ const START_PARAMS = [...PGlite.defaultStartParams, '-c', 'shared_buffers=32MB']
  * a transaction, on a query sent through another connection (it would wait forever).
  */
 export function startEmbeddedPostgres(options: EmbeddedOptions): Promise<EmbeddedPostgres> {
-  const started = startPglite(options);
-  startsOfThisAttempt.getStore()?.push(started);
-  return started;
+  // A start-up that fails elsewhere (a plugin's configuration, say) has no application to close, and its
+  // PGlite, still starting in parallel, would otherwise keep running and hold the process open.
+  return openForStart(
+    () => startPglite(options),
+    (embedded) => embedded.stop(),
+  );
 }
-
-/** The embedded databases started inside one stopEmbeddedOnFailure call (an app's start-up). */
-const startsOfThisAttempt = new AsyncLocalStorage<Promise<EmbeddedPostgres>[]>();
-
-/**
- * Runs a start-up; if it fails, stops every embedded database it started. A start-up that fails elsewhere
- * (a plugin's configuration, say) has no application to close, and its PGlite, still starting in parallel,
- * would otherwise keep running and hold the process open.
- */
-export async function stopEmbeddedOnFailure<T>(startUp: () => Promise<T>): Promise<T> {
-  const started: Promise<EmbeddedPostgres>[] = [];
-  attemptsUnderWay += 1;
-  try {
-    return await startsOfThisAttempt.run(started, startUp);
-  } catch (error) {
-    await Promise.allSettled(started.map(async (embedded) => (await embedded).stop()));
-    throw error;
-  } finally {
-    // An enabled AsyncLocalStorage keeps Node's promise hooks on for the life of the process (Node 20): every
-    // promise of every request then paid for propagating this start-up's store (~4 % of a single send's CPU).
-    attemptsUnderWay -= 1;
-    if (attemptsUnderWay === 0) startsOfThisAttempt.disable();
-  }
-}
-let attemptsUnderWay = 0;
 
 interface EmbeddedOptions {
   dataDir: string;
