@@ -1,5 +1,6 @@
 // The API's request/response behaviour: one file (one module load of the service for all of them) with a describe
-// per former file; each still boots its own app on its own fresh database, as before.
+// per former file. Describes that look only at their own project share one app per settings (sharedTestApp);
+// the others boot their own on a fresh database.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { SENS_DEFAULTS } from '@munja/simulator';
 import { FakePostbox } from 'munja-provider-postbox/fake-postbox';
@@ -24,7 +25,7 @@ import {
 import { pgliteTemplateFile } from './pglite-template';
 import { fakeJpeg, fakePng } from './support/images';
 import { OpenApiContract } from './support/openapi-contract';
-import { startTestApp, TestApp, TestProject } from './test-app';
+import { sharedTestApp, startTestApp, TestApp, TestProject } from './test-app';
 import { waitFor, WebhookReceiver } from './webhooks-receiver';
 
 // ---- formerly test/projects.e2e.spec.ts
@@ -33,7 +34,7 @@ describe('projects', () => {
     let t: TestApp;
 
     beforeAll(async () => {
-      t = await startTestApp();
+      t = await sharedTestApp();
     });
 
     afterAll(async () => {
@@ -163,7 +164,7 @@ describe('calling-numbers', () => {
     let project: TestProject;
 
     beforeAll(async () => {
-      t = await startTestApp();
+      t = await sharedTestApp();
       project = await t.createProject('Calling numbers');
     });
 
@@ -295,7 +296,7 @@ describe('opt-out', () => {
     let t: TestApp;
 
     beforeAll(async () => {
-      t = await startTestApp();
+      t = await sharedTestApp();
     });
 
     afterAll(async () => {
@@ -552,7 +553,7 @@ describe('http-edge', () => {
     let project: SendingProject;
 
     beforeAll(async () => {
-      t = await startTestApp({ env: NO_DISPATCH });
+      t = await sharedTestApp({ env: NO_DISPATCH });
       project = await sendingProject(t, 'Edge');
     });
     afterAll(async () => {
@@ -748,7 +749,7 @@ describe('plugins', () => {
   describe('plugins: the embedded default', () => {
     let t: TestApp;
     beforeAll(async () => {
-      t = await startTestApp();
+      t = await sharedTestApp();
     });
     afterAll(async () => {
       await t?.close();
@@ -1545,7 +1546,7 @@ describe('newcomer-messages', () => {
     let project: SendingProject;
 
     beforeAll(async () => {
-      t = await startTestApp({ env: NO_DISPATCH });
+      t = await sharedTestApp({ env: NO_DISPATCH });
       project = await sendingProject(t, 'Newcomer');
     });
     afterAll(async () => {
@@ -1740,9 +1741,10 @@ describe('rate-limits', () => {
     beforeAll(async () => {
       t = await startTestApp({
         env: {
-          MUNJA_IDLE_TIMEOUT_MS: '3000',
-          MUNJA_HEADERS_TIMEOUT_MS: '3000',
-          MUNJA_REQUEST_TIMEOUT_MS: '5000',
+          // short, so the two clients below are cut after about a second each (nothing else runs on this app)
+          MUNJA_IDLE_TIMEOUT_MS: '1000',
+          MUNJA_HEADERS_TIMEOUT_MS: '1000',
+          MUNJA_REQUEST_TIMEOUT_MS: '2000',
         },
       });
     });

@@ -1,6 +1,7 @@
 // Accepting sends: single, bulk, reserved and scheduled, their compliance checks, the stored rows and their query
-// plans. One file (one module load of the service for all of them) with a describe per former file; each still boots
-// its own app on its own fresh database, as before.
+// plans. One file (one module load of the service for all of them) with a describe per former file. The describes
+// that store sends without the dispatcher and look only at their own project share one app (sharedTestApp, each
+// with its own clock); the others boot their own on a fresh database.
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { ConfigService } from '@nestjs/config';
 import { SchedulerRegistry } from '@nestjs/schedule';
@@ -23,7 +24,7 @@ import {
 } from './messages-fixtures';
 import { fakeJpeg } from './support/images';
 import { type PlanNode, rootPlan } from './support/query-plan';
-import { startTestApp, TestApp } from './test-app';
+import { sharedTestApp, startTestApp, TestApp } from './test-app';
 import { TestClock } from './test-clock';
 
 // ---- formerly test/messages.e2e.spec.ts
@@ -34,7 +35,7 @@ describe('messages', () => {
     const clock = new TestClock();
 
     beforeAll(async () => {
-      t = await startTestApp({ env: NO_DISPATCH, clock });
+      t = await sharedTestApp({ env: NO_DISPATCH, clock });
       p = await sendingProject(t, 'Sender');
     });
 
@@ -575,7 +576,7 @@ describe('messages-compliance', () => {
     const clock = new TestClock();
 
     beforeAll(async () => {
-      t = await startTestApp({ env: NO_DISPATCH, clock });
+      t = await sharedTestApp({ env: NO_DISPATCH, clock });
       ad = await sendingProject(t, 'Advertiser', { optOut: true });
       await t.http.post('/v1/opt-out/blocklist').set(ad.auth).send({ number: '010-9999-0000' }).expect(201);
     });
@@ -706,7 +707,7 @@ describe('messages-compliance', () => {
     let p: SendingProject;
 
     beforeAll(async () => {
-      t = await startTestApp({ env: NO_DISPATCH });
+      t = await sharedTestApp({ env: NO_DISPATCH });
       p = await sendingProject(t, 'Idempotent');
     });
 
@@ -917,7 +918,7 @@ describe('bulk', () => {
     let adProject: SendingProject;
 
     beforeAll(async () => {
-      t = await startTestApp({ env: NO_DISPATCH });
+      t = await sharedTestApp({ env: NO_DISPATCH });
       project = await sendingProject(t, 'Bulk');
       adProject = await sendingProject(t, 'Bulk AD', { optOut: true });
     });
@@ -1188,7 +1189,7 @@ describe('reservations', () => {
 
     beforeAll(async () => {
       // The clock stays at 2026-03-02 10:00 Seoul: every reservation below is in the future.
-      t = await startTestApp({ env: NO_DISPATCH });
+      t = await sharedTestApp({ env: NO_DISPATCH });
       p = await sendingProject(t, 'Reserver');
     });
 

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { afterAll } from '@jest/globals';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Client } from 'pg';
 import request from 'supertest';
@@ -80,7 +81,9 @@ export async function createScratchDatabase(
  * DATABASE_URL is set (dropped again by close()), on an in-memory PGlite otherwise.
  */
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
-  const serverUrl = options.database === 'pglite' ? undefined : process.env.DATABASE_URL;
+  // env.DATABASE_URL given: a second app on another's database (or '' for PGlite), no scratch database of its own
+  const ownDatabase = options.database !== 'pglite' && !(options.env && 'DATABASE_URL' in options.env);
+  const serverUrl = ownDatabase ? process.env.DATABASE_URL : undefined;
   const scratch = serverUrl ? await createScratchDatabase(serverUrl) : undefined;
   const operatorKey = `mk_op_test_${randomBytes(16).toString('hex')}`;
   const clock = options.clock ?? new TestClock();
@@ -97,7 +100,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   let app: NestFastifyApplication;
   try {
     // An in-memory PGlite starts from the shared migrated template; a data folder (start-up tests) does not.
-    const inMemory = !scratch && env.MUNJA_PGLITE_DIR === 'memory://';
+    const inMemory = !env.DATABASE_URL && env.MUNJA_PGLITE_DIR === 'memory://';
     const embeddedTemplate = inMemory ? await pgliteTemplate() : undefined;
     app = await createApp({
       env,
@@ -123,8 +126,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     http,
     clock,
     operatorKey: effectiveOperatorKey,
-    database: scratch ? 'postgres' : 'pglite',
-    databaseUrl: scratch?.url ?? 'pglite',
+    database: env.DATABASE_URL ? 'postgres' : 'pglite',
+    databaseUrl: env.DATABASE_URL || 'pglite',
     bearer,
     async createProject(name = 'Test project') {
       const project = await http
@@ -143,8 +146,54 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       try {
         await app.close();
       } finally {
-        await scratch?.drop();
+        // The database goes while the next test runs; the file waits for it at its end (afterAll below).
+        if (scratch) pendingDrops.push(scratch.drop());
       }
     },
   };
+}
+
+const pendingDrops: Promise<void>[] = [];
+
+/** The apps of sharedTestApp, by their settings; each runs until its file's last test is done. */
+const sharedApps = new Map<string, { started: Promise<TestApp>; clock: DelegatingClock }>();
+
+// Registered by each test file that imports this module: after its last test, the shared apps close and the
+// scratch databases of its closed apps are dropped.
+afterAll(async () => {
+  const apps = [...sharedApps.values()];
+  sharedApps.clear();
+  await Promise.allSettled(apps.map(async ({ started }) => (await started).close()));
+  await Promise.all(pendingDrops.splice(0));
+});
+
+/** The clock of a shared app: each describe that uses the app puts its own clock in. */
+class DelegatingClock implements Clock {
+  target: Clock = new TestClock();
+
+  now(): Date {
+    return this.target.now();
+  }
+}
+
+/**
+ * An app booted once per test file for every describe with the same settings (`env`, `database`), so that
+ * a file does not pay for a database copy and a full boot per describe. Each describe isolates its data with a
+ * project of its own (createProject): only describes whose tests look at nothing outside their projects may
+ * share one (no table-wide counts, no metrics, no workers they need to themselves). The describe's own clock
+ * (options.clock, else a new TestClock) drives the app from the call on, until the next describe puts its
+ * own; close() does nothing (the app closes after the file's last test).
+ */
+export async function sharedTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const key = JSON.stringify([options.database ?? 'auto', Object.entries(options.env ?? {}).sort()]);
+  let shared = sharedApps.get(key);
+  if (!shared) {
+    const clock = new DelegatingClock();
+    shared = { started: startTestApp({ ...options, clock }), clock };
+    sharedApps.set(key, shared);
+  }
+  const clock = options.clock ?? new TestClock();
+  shared.clock.target = clock;
+  const app = await shared.started;
+  return { ...app, clock, close: async () => undefined };
 }
