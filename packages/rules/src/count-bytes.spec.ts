@@ -47,13 +47,14 @@ describe('countBytes', () => {
   });
 
   it('counts every one of the 11,172 Hangul syllables as 2 bytes, as iconv-lite encodes them', () => {
+    // the syllables where iconv-lite or countBytes says otherwise (one expect: 33,516 took seconds)
+    const otherwise: string[] = [];
     for (let c = 0xac00; c <= 0xd7a3; c++) {
       const syllable = String.fromCharCode(c);
       const encoded = iconv.encode(syllable, 'cp949');
-      expect(encoded.length).toBe(2);
-      expect(encoded[0]).not.toBe(0x3f);
-      expect(countBytes(syllable)).toBe(2);
+      if (encoded.length !== 2 || encoded[0] === 0x3f || countBytes(syllable) !== 2) otherwise.push(syllable);
     }
+    expect(otherwise).toEqual([]);
   });
 
   it.each([

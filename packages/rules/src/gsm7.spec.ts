@@ -16,10 +16,14 @@ describe('GSM 03.38 tables', () => {
   });
 
   it("matches sms-segments-calculator's map for every UTF-16 code unit (1 septet, 2 with escape, or none)", () => {
+    // [code unit, ours, theirs] for every code unit where the tables differ (one expect: 65,536 took seconds)
+    const differing: [number, number | undefined, number][] = [];
     for (let c = 0; c < 0x10000; c++) {
       const theirs = UnicodeToGsm[c];
-      expect([c, GSM7_SEPTETS[c]]).toEqual([c, theirs === undefined ? 0 : theirs.length]);
+      const septets = theirs === undefined ? 0 : theirs.length;
+      if (GSM7_SEPTETS[c] !== septets) differing.push([c, GSM7_SEPTETS[c], septets]);
     }
+    expect(differing).toEqual([]);
   });
 
   it.each([
