@@ -15,7 +15,7 @@ const MAX_NAMED = 64;
 /**
  * Runs statements as named prepared statements on a PostgreSQL server: each pooled connection parses and
  * plans a statement's text once, later executions send only its name and parameters. For the send writer's
- * statement (six CTEs over five tables) that was 0.6–0.85 ms of PostgreSQL planning, and ~9 KB of text written
+ * statement (six CTEs over five tables) that was 0.6–0.85 ms of PostgreSQL planning, and ~4 KB of text written
  * to the socket, per batch. Errors are TypeORM's QueryFailedError, as from `DataSource.query`.
  *
  * `embedded`: the embedded PGlite serves every connection from one session (pglite-socket), where a name
