@@ -5,6 +5,10 @@ import { MessageLayout1765100000000 } from '../src/database/migrations/176510000
 import { HotLifecycle1765100000100 } from '../src/database/migrations/1765100000100-hot-lifecycle';
 import { ReportAudit1765300000000 } from '../src/database/migrations/1765300000000-report-audit';
 import { PageRoom1765300000100 } from '../src/database/migrations/1765300000100-page-room';
+import {
+  LIFECYCLE_TAIL,
+  MessageTail1765400000000,
+} from '../src/database/migrations/1765400000000-message-tail';
 import { Dispatcher } from '../src/dispatch/dispatcher';
 import type { EmbeddedSimulator } from '../src/plugins/embedded-simulator';
 import { EMBEDDED_SIMULATOR } from '../src/plugins/plugins.module';
@@ -17,6 +21,7 @@ import { TestClock } from './test-clock';
 
 /** The migrations of the new layout, newest first (rolled back in this order). */
 const LAYOUT_MIGRATIONS = [
+  new MessageTail1765400000000(),
   new PageRoom1765300000100(),
   new ReportAudit1765300000000(),
   new HotLifecycle1765100000100(),
@@ -133,6 +138,27 @@ describe('upgrading a database of the previous message layout in place', () => {
       await countOf(`SELECT count(*)::int AS n FROM message_queue WHERE lease_owner = 'dead-worker'`),
     ).toBe(perKind);
     expect(await countOf(`SELECT count(*)::int AS n FROM awaiting_reports`)).toBe(perKind);
+  });
+
+  // the rows (here in the DEFAULT partition, in the parent's order) are dispatched and closed in the test below
+  it('keeps the partitions holding rows in their column order and makes the empty days with the lifecycle columns last', async () => {
+    const days = await query<{ name: string; rows: boolean; columns: string[] }>(
+      t,
+      `SELECT c.relname AS name, EXISTS (SELECT 1 FROM messages m WHERE m.tableoid = c.oid) AS rows,
+              array_agg(a.attname::text ORDER BY a.attnum) AS columns
+         FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+         JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+        WHERE i.inhparent = 'messages'::regclass
+        GROUP BY c.oid, c.relname`,
+    );
+    const tailLast = (columns: string[]) =>
+      columns.slice(-LIFECYCLE_TAIL.length).join() === LIFECYCLE_TAIL.join();
+    expect(days.filter((d) => d.rows).map((d) => [d.name, tailLast(d.columns)])).toEqual(
+      days.filter((d) => d.rows).map((d) => [d.name, false]),
+    );
+    expect(days.filter((d) => d.rows).length).toBeGreaterThan(0);
+    expect(days.filter((d) => !d.rows).length).toBeGreaterThan(0);
+    expect(days.filter((d) => !d.rows).every((d) => tailLast(d.columns))).toBe(true);
   });
 
   it('sends what was not at the vendor exactly once, closes what was by its report, loses nothing', async () => {

@@ -2,7 +2,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { Clock } from '../common/clock';
 import { DeliveryStore } from '../webhooks/delivery-store';
 import { query } from '../webhooks/webhook-sql';
-import { MESSAGE_FILLFACTOR } from '../database/migrations/1765300000100-page-room';
+import { createMessageDay } from '../database/migrations/1765400000000-message-tail';
 import { planPartitions, retentionCutoff, type PartitionDay } from './partition-calendar';
 
 export interface RetentionOptions {
@@ -166,15 +166,9 @@ export class RetentionJob {
       [day.start, day.end],
     );
     if (used[0]?.used) return 'default';
-    // Room on each page for the lifecycle's in-place (HOT) updates, like the days the layout migration found.
-    await m.query(
-      `CREATE TABLE ${day.name} (LIKE messages INCLUDING DEFAULTS INCLUDING CONSTRAINTS)
-       WITH (fillfactor = ${MESSAGE_FILLFACTOR})`,
-    );
-    await m.query(
-      `ALTER TABLE messages ATTACH PARTITION ${day.name}
-       FOR VALUES FROM ('${day.start.toISOString()}') TO ('${day.end.toISOString()}')`,
-    );
+    // Room on each page for the lifecycle's in-place (HOT) updates, and the columns they write last, so each
+    // update logs only the changed tail of its row (1765400000000).
+    await createMessageDay(m, day.name, day.start.toISOString(), day.end.toISOString());
     return 'created';
   }
 

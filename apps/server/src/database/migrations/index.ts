@@ -10,6 +10,7 @@ import { HotLifecycle1765100000100 } from './1765100000100-hot-lifecycle';
 import { Outbox1765200000000 } from './1765200000000-outbox';
 import { ReportAudit1765300000000 } from './1765300000000-report-audit';
 import { PageRoom1765300000100 } from './1765300000100-page-room';
+import { MessageTail1765400000000 } from './1765400000000-message-tail';
 
 /** Every migration, oldest first. Add new ones here (later timestamps). */
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   Outbox1765200000000,
   ReportAudit1765300000000,
   PageRoom1765300000100,
+  MessageTail1765400000000,
 ];
