@@ -153,12 +153,17 @@ async function bulkFigures(simulator, apiPeakMb) {
     for (const figure of ['wal_per_message', 'index_writes_per_message'])
       printSkipped(figure, 'the WAL and table statistics are read on PostgreSQL (--database postgres)');
   }
-  const history = await historyFigures(full.client, full.project, {
-    count: options.searches,
-    series: BULK_SERIES,
-    recipients: loaded.recipients,
-    since,
-  });
+  const history = await historyFigures(
+    full.client,
+    full.project,
+    {
+      count: options.searches,
+      series: BULK_SERIES,
+      recipients: loaded.recipients,
+      since,
+    },
+    full.pid,
+  );
   for (const line of history) printFigure(line);
   printFigure({
     figure: 'peak_rss',
