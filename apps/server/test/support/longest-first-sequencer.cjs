@@ -1,4 +1,4 @@
-// Jest's test order for the server (jest.config.js testSequencer): longest file first, so that the two workers
+// Jest's test order for the server (jest.config.js testSequencer): longest file first, so that the workers
 // finish together instead of one running a long file alone at the end.
 //
 // Jest's own sequencer already does that once it has timings (its cache, from the previous run); without them
