@@ -1,7 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { CLOCK, type Clock } from '../common/clock';
 import { sql } from '../dispatch/sql';
+import { IN_QUEUE, stateList } from '../lifecycle/message-states';
 import type { SendMessageDto } from '../messages/send-message.dto';
 import { scheduleNotFound } from './schedule-errors';
 import type { OccurrencesQuery } from './schedules.dto';
@@ -61,7 +63,10 @@ const DEFAULT_OCCURRENCES = 50;
 /** What a schedule holds and what it made: its templates, and per occurrence the reservation and results. */
 @Injectable()
 export class ScheduleHistoryService {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
 
   async templates(projectId: string, code: string): Promise<TemplateView[]> {
     const scheduleId = await this.scheduleId(projectId, code);
@@ -91,15 +96,18 @@ export class ScheduleHistoryService {
       this.db,
       `SELECT r.id, r.occurrence_key, r.send_at, r.status, r.skip_reason, r.created_at, r.updated_at,
               count(m.*)::int AS total,
-              (count(*) FILTER (WHERE m.status = 'READY'))::int AS ready,
-              (count(*) FILTER (WHERE m.status = 'PROCESSING'))::int AS processing,
+              (count(*) FILTER (WHERE m.state IN ${stateList(['RESERVED', ...IN_QUEUE])}
+                                  AND NOT COALESCE(q.lease_until > $4, false)))::int AS ready,
+              (count(*) FILTER (WHERE m.state = 'SENT' OR COALESCE(q.lease_until > $4, false)))::int AS processing,
               (count(*) FILTER (WHERE m.status = 'COMPLETED'))::int AS completed,
               (count(*) FILTER (WHERE m.status_name = 'success'))::int AS success,
               (count(*) FILTER (WHERE m.status_name = 'fail'))::int AS fail
          FROM reservations r LEFT JOIN messages m ON m.reservation_id = r.id
+         -- a queued message is being sent while its queue row is leased (the claim does not write its row)
+         LEFT JOIN message_queue q ON m.state IN ${stateList(IN_QUEUE)} AND q.message_id = m.id
         WHERE r.schedule_id = $1 AND ($2::timestamptz IS NULL OR r.send_at < $2)
         GROUP BY r.id ORDER BY r.send_at DESC LIMIT $3`,
-      [scheduleId, query.before ?? null, query.limit ?? DEFAULT_OCCURRENCES],
+      [scheduleId, query.before ?? null, query.limit ?? DEFAULT_OCCURRENCES, this.clock.now()],
     );
     const { rows: requests } = await sql<{
       id: string;
