@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { ApiError } from '../common/api-error';
 import { CLOCK, type Clock } from '../common/clock';
 import { ShortLivedCache } from '../common/short-lived-cache';
+import { IN_QUEUE, shownStateSql, stateList } from '../lifecycle/message-states';
 import type { MessageState } from '../messages/message.entity';
 
 /** Where a send request's messages are now (any request: bulk, JSON or scheduled). */
@@ -64,10 +65,9 @@ export class ProgressService {
     // A queued message is SENDING while a dispatcher's lease on its queue row runs (the claim does not write the
     // message row): the queued ones are told apart by their queue rows.
     const counts: { state: MessageState; n: number }[] = await this.dataSource.query(
-      `SELECT CASE WHEN m.state NOT IN ('QUEUED', 'SENDING') THEN m.state
-                   WHEN q.lease_until > $2 THEN 'SENDING' ELSE 'QUEUED' END AS state, count(*)::int AS n
+      `SELECT ${shownStateSql('m', 'q.lease_until > $2')} AS state, count(*)::int AS n
          FROM messages m
-         LEFT JOIN message_queue q ON m.state IN ('QUEUED', 'SENDING') AND q.message_id = m.id
+         LEFT JOIN message_queue q ON m.state IN ${stateList(IN_QUEUE)} AND q.message_id = m.id
         WHERE m.request_id = $1 GROUP BY 1`,
       [requestId, this.clock.now()],
     );

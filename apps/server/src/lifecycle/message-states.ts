@@ -33,8 +33,13 @@ export const STATUS_OF_STATE: Readonly<Record<MessageState, MessageStatus>> = {
 
 export const MESSAGE_STATES = Object.keys(STATUS_OF_STATE) as MessageState[];
 
+/** The states whose status is `status`. */
+export function statesWithStatus(status: MessageStatus): MessageState[] {
+  return MESSAGE_STATES.filter((s) => STATUS_OF_STATE[s] === status);
+}
+
 /** States a message never leaves. */
-export const FINAL_STATES = MESSAGE_STATES.filter((s) => STATUS_OF_STATE[s] === 'COMPLETED');
+export const FINAL_STATES = statesWithStatus('COMPLETED');
 
 /**
  * States of a message that has a queue row (`message_queue`): QUEUED, and SENDING, which rows claimed by a build
@@ -56,6 +61,15 @@ export function attemptPlugin(alias: string): string {
 export function shownState(state: MessageState, leased: boolean): MessageState {
   if (!IN_QUEUE.includes(state)) return state;
   return leased ? 'SENDING' : 'QUEUED';
+}
+
+/**
+ * `shownState` as SQL over a row of `messages` aliased `alias`: `leased` is an SQL boolean, its queue row leased
+ * now (NULL, as with no queue row, counts as not leased). NULL for a NULL row (an outer join's missing side).
+ */
+export function shownStateSql(alias: string, leased: string): string {
+  const a = alias;
+  return `(CASE WHEN ${a}.state IN ${stateList(IN_QUEUE)} THEN (CASE WHEN ${leased} THEN 'SENDING' ELSE 'QUEUED' END) ELSE ${a}.state END)`;
 }
 
 /** `state = 'X', status = 'Y'`: the SET clause of a transition to one state. */

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { CLOCK, type Clock } from '../common/clock';
 import { sql } from '../dispatch/sql';
-import { IN_QUEUE, stateList } from '../lifecycle/message-states';
+import { IN_QUEUE, shownStateSql, stateList, statesWithStatus } from '../lifecycle/message-states';
 import type { SendMessageDto } from '../messages/send-message.dto';
 import { scheduleNotFound } from './schedule-errors';
 import type { OccurrencesQuery } from './schedules.dto';
@@ -60,6 +60,9 @@ interface OccurrenceRow extends MessageCounts {
 
 const DEFAULT_OCCURRENCES = 50;
 
+/** The state the API shows of an occurrence's message `m` (its queue row `q` leased past $4: SENDING). */
+const SHOWN = shownStateSql('m', 'q.lease_until > $4');
+
 /** What a schedule holds and what it made: its templates, and per occurrence the reservation and results. */
 @Injectable()
 export class ScheduleHistoryService {
@@ -96,9 +99,8 @@ export class ScheduleHistoryService {
       this.db,
       `SELECT r.id, r.occurrence_key, r.send_at, r.status, r.skip_reason, r.created_at, r.updated_at,
               count(m.*)::int AS total,
-              (count(*) FILTER (WHERE m.state IN ${stateList(['RESERVED', ...IN_QUEUE])}
-                                  AND NOT COALESCE(q.lease_until > $4, false)))::int AS ready,
-              (count(*) FILTER (WHERE m.state = 'SENT' OR COALESCE(q.lease_until > $4, false)))::int AS processing,
+              (count(*) FILTER (WHERE ${SHOWN} IN ${stateList(statesWithStatus('READY'))}))::int AS ready,
+              (count(*) FILTER (WHERE ${SHOWN} IN ${stateList(statesWithStatus('PROCESSING'))}))::int AS processing,
               (count(*) FILTER (WHERE m.status = 'COMPLETED'))::int AS completed,
               (count(*) FILTER (WHERE m.status_name = 'success'))::int AS success,
               (count(*) FILTER (WHERE m.status_name = 'fail'))::int AS fail
