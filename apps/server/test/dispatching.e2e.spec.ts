@@ -867,8 +867,8 @@ describe('outbox', () => {
       await t?.close();
     });
 
-    /** Accepts one message and claims it (SENDING), as a dispatcher would. */
-    const acceptAndClaim = async (to: string) => {
+    /** Accepts one message, then claims every visible one (SENDING), as a dispatcher would. */
+    const acceptAndClaimAll = async (to: string) => {
       const sent = await t.http
         .post('/v1/messages')
         .set(p.auth)
@@ -881,7 +881,12 @@ describe('outbox', () => {
         new Date(Date.now() + 120_000),
         [],
       );
-      expect(claimed.map((m) => m.requestId)).toEqual([sent.body.requestId]);
+      return { requestId: sent.body.requestId as string, claimed };
+    };
+    /** Accepts one message and claims it (SENDING), as a dispatcher would. */
+    const acceptAndClaim = async (to: string) => {
+      const { requestId, claimed } = await acceptAndClaimAll(to);
+      expect(claimed.map((m) => m.requestId)).toEqual([requestId]);
       return claimed[0]!;
     };
     const eventsOf = (messageId: string) =>
@@ -956,18 +961,7 @@ describe('outbox', () => {
 
     it('shows a claimed message SENDING (PROCESSING) from its lease, and QUEUED (READY) once handed back', async () => {
       // the message the test before handed back is claimed again beside this one
-      await t.http
-        .post('/v1/messages')
-        .set(p.auth)
-        .send(sendBody({ messages: [{ to: '01020000004' }] }))
-        .expect(202);
-      const claimed = await queue.claim(
-        OWNER,
-        10,
-        new Date(Date.now() + 60_000),
-        new Date(Date.now() + 120_000),
-        [],
-      );
+      const { requestId, claimed } = await acceptAndClaimAll('01020000004');
       const message = claimed.find((m) => m.toNumber === '01020000004')!;
       const shown = async () => {
         const { body } = await t.http.get(`/v1/messages/${message.id}`).set(p.auth).expect(200);
@@ -992,6 +986,13 @@ describe('outbox', () => {
         ready: [],
         processing: ['PROCESSING'],
       });
+      const progress = () =>
+        t.http
+          .get(`/v1/requests/${requestId}/progress`)
+          .set(p.auth)
+          .expect(200)
+          .then((r) => r.body);
+      expect(await progress()).toMatchObject({ total: 1, queued: 0, sending: 1 });
       expect(await queue.release(OWNER, claimed, new Date())).toBe(claimed.length);
       expect(await shown()).toEqual({ view: ['READY', 'QUEUED'], ready: ['READY'], processing: [] });
     });
