@@ -39,6 +39,8 @@ module.exports = function preset(packageDir) {
       '^munja-provider-postbox/(.+)$': path.join(workspace, 'examples/provider-postbox/src/$1'),
     },
     moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
+    // property tests from a fixed seed unless FC_SEED says otherwise (jest.fast-check.js)
+    setupFilesAfterEnv: [path.join(workspace, 'jest.fast-check.js')],
     // `npm test` runs on 2 cores shared with other work: a property test or a loopback HTTP test can take
     // many times its usual time there, so a test fails on its assertions, never on Jest's 5-second default.
     testTimeout: 60_000,
