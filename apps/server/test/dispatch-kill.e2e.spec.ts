@@ -58,10 +58,13 @@ describe('a dispatcher killed mid-dispatch', () => {
         .expect(202);
       requestIds.push(accepted.body.requestId as string);
     }
-    const countWhere = async (condition: string) => {
+    // the vendor took it: its queue row is gone while its row stays QUEUED (the acceptance writes the awaiting row)
+    const sentCount = async () => {
       const [row] = await query<{ n: number }>(
         t,
-        `SELECT count(*)::int AS n FROM messages WHERE request_id = ANY($1::uuid[]) AND ${condition}`,
+        `SELECT count(*)::int AS n FROM messages m
+          WHERE m.request_id = ANY($1::uuid[]) AND m.state = 'QUEUED'
+            AND NOT EXISTS (SELECT 1 FROM message_queue q WHERE q.message_id = m.id)`,
         [requestIds],
       );
       return row?.n ?? 0;
@@ -77,7 +80,7 @@ describe('a dispatcher killed mid-dispatch', () => {
     const alive = () => {
       if (child?.exitCode !== null) throw new Error(`the child process ended: ${stderr()}`);
     };
-    await waitFor(async () => (alive(), (await countWhere(`state = 'SENT'`)) >= 2000), 120_000, 20);
+    await waitFor(async () => (alive(), (await sentCount()) >= 2000), 120_000, 20);
     const requestsSoFar = sim.sens.ctx.counters.requests;
     await waitFor(async () => (alive(), sim.sens.ctx.counters.requests > requestsSoFar), 10_000, 2);
     child.kill('SIGKILL');
@@ -85,8 +88,10 @@ describe('a dispatcher killed mid-dispatch', () => {
 
     const atKill = await query<{ to_number: string; state: string }>(
       t,
-      // a claimed message stays QUEUED in its row; its queue row holds the dead process's lease
-      `SELECT m.to_number, CASE WHEN q.lease_owner IS NOT NULL THEN 'SENDING' ELSE m.state END AS state
+      // a claimed message stays QUEUED in its row; its queue row holds the dead process's lease; a sent one has
+      // no queue row any more
+      `SELECT m.to_number, CASE WHEN q.message_id IS NULL AND m.state = 'QUEUED' THEN 'SENT'
+                                WHEN q.lease_owner IS NOT NULL THEN 'SENDING' ELSE m.state END AS state
          FROM messages m LEFT JOIN message_queue q ON q.message_id = m.id
         WHERE m.request_id = ANY($1::uuid[])`,
       [requestIds],

@@ -84,7 +84,11 @@ export function simulatorPlugins(sim: RunningSimulator): string {
 export async function unsentCount(t: TestApp, requestIds: readonly string[]): Promise<number> {
   const [row] = await query<{ open: number }>(
     t,
-    `SELECT count(*)::int AS open FROM messages WHERE request_id = ANY($1::uuid[]) AND vendor_message_id IS NULL`,
+    // a message the vendor took has its vendor id on the row once final; before, its queue row is gone while its
+    // row stays in the queue's states
+    `SELECT count(*)::int AS open FROM messages m
+      WHERE m.request_id = ANY($1::uuid[]) AND m.vendor_message_id IS NULL
+        AND (m.state NOT IN ('QUEUED', 'SENDING') OR EXISTS (SELECT 1 FROM message_queue q WHERE q.message_id = m.id))`,
     [requestIds],
   );
   return row?.open ?? -1;

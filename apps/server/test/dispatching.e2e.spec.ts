@@ -81,10 +81,16 @@ describe('dispatch', () => {
         state: string;
       }>(
         t,
-        // a claimed message stays QUEUED in its row while its queue row is leased: SENDING, as the API shows it
-        `SELECT m.to_number, m.plugin_id, m.vendor_message_id, m.attempts, m.route_index,
-                CASE WHEN q.lease_owner IS NOT NULL THEN 'SENDING' ELSE m.state END AS state
+        // a claimed message stays QUEUED in its row while its queue row is leased: SENDING, as the API shows it;
+        // once the vendor took it its queue row is gone (SENT) and its plugin and vendor id are in its awaiting
+        // row until the final outcome writes them to the message row
+        `SELECT m.to_number, COALESCE(a.plugin_id, m.plugin_id) AS plugin_id,
+                COALESCE(m.vendor_message_id, a.vendor_message_id) AS vendor_message_id, m.attempts, m.route_index,
+                CASE WHEN q.lease_owner IS NOT NULL THEN 'SENDING'
+                     WHEN q.message_id IS NULL AND m.state IN ('QUEUED', 'SENDING') THEN 'SENT'
+                     ELSE m.state END AS state
            FROM messages m LEFT JOIN message_queue q ON q.message_id = m.id
+           LEFT JOIN awaiting_reports a ON a.message_id = m.id
           WHERE m.request_id = $1 ORDER BY m.recipient_index`,
         [requestId],
       );
@@ -313,10 +319,14 @@ describe('dispatch-wake', () => {
       // well inside the sweep's 10 minutes even on a loaded machine: only the wake-up can have sent it
       expect(Date.now() - started).toBeLessThan(30_000);
       await waitFor(async () => {
-        const [row] = await query<{ state: string }>(t, `SELECT state FROM messages WHERE id = $1`, [
-          queued!.id,
-        ]);
-        return row?.state === 'DELIVERED' || row?.state === 'SENT';
+        // sent: its queue row is gone (the row stays QUEUED until its final report)
+        const [row] = await query<{ state: string; queued: boolean }>(
+          t,
+          `SELECT state, EXISTS (SELECT 1 FROM message_queue q WHERE q.message_id = m.id) AS queued
+             FROM messages m WHERE id = $1`,
+          [queued!.id],
+        );
+        return row?.state === 'DELIVERED' || (row?.state === 'QUEUED' && !row.queued);
       });
     });
   });
@@ -586,8 +596,9 @@ describe('dispatch-outcome-retry', () => {
       );
       await query(
         t,
-        `CREATE TRIGGER test_refuse_outcome BEFORE UPDATE ON messages FOR EACH ROW
-           WHEN (OLD.state IN ('QUEUED', 'SENDING') AND NEW.state = 'SENT') EXECUTE FUNCTION test_refuse_outcome()`,
+        // a vendor's acceptance is written as the message's awaiting row (its queue row goes in the same statement)
+        `CREATE TRIGGER test_refuse_outcome BEFORE INSERT ON awaiting_reports FOR EACH ROW
+           EXECUTE FUNCTION test_refuse_outcome()`,
       );
     }, 180_000);
     afterAll(async () => {
@@ -608,7 +619,7 @@ describe('dispatch-outcome-retry', () => {
         t,
         `SELECT last_value FROM test_outcome_refusals`,
       );
-      // two refused writes, then every SENT row of the accepted ones
+      // two refused writes, then every awaiting row of the accepted ones
       expect(Number(refusals?.last_value)).toBe(2 + RECIPIENTS);
       for (let i = 0; i < RECIPIENTS; i += 1)
         expect([recipient(i), embedded.simulator.sens.received(recipient(i))]).toEqual([recipient(i), 1]);
@@ -904,8 +915,18 @@ describe('outbox', () => {
       );
       return row!.n;
     };
+    /** The row's state, SENT once its queue row is gone (the vendor's acceptance writes only the awaiting row). */
     const stateOf = async (id: string) =>
-      (await query<{ state: string }>(t, `SELECT state FROM messages WHERE id = $1`, [id]))[0]!.state;
+      (
+        await query<{ state: string }>(
+          t,
+          `SELECT CASE WHEN m.state IN ('QUEUED', 'SENDING')
+                        AND NOT EXISTS (SELECT 1 FROM message_queue q WHERE q.message_id = m.id)
+                       THEN 'SENT' ELSE m.state END AS state
+             FROM messages m WHERE id = $1`,
+          [id],
+        )
+      )[0]!.state;
 
     it('makes no event of a claim, and one of the vendor acceptance carrying the API view of the message', async () => {
       const sendingBefore = await counted('message_state', 'SENDING');

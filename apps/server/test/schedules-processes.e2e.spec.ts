@@ -109,8 +109,14 @@ describe('schedules fired by two processes on one database', () => {
         if (child?.exitCode !== null) throw new Error(`the child process ended: ${stderr}`);
         const [row] = await query<{ open: number; all: number }>(
           t,
-          `SELECT count(*) FILTER (WHERE vendor_message_id IS NULL)::int AS open, count(*)::int AS all
-             FROM messages WHERE project_id = $1`,
+          // not yet at the vendor: no vendor id recorded and (a message the vendor took keeps its row QUEUED
+          // until its report) still in the queue
+          `SELECT count(*) FILTER (WHERE m.vendor_message_id IS NULL
+                                     AND (m.state NOT IN ('QUEUED', 'SENDING')
+                                          OR EXISTS (SELECT 1 FROM message_queue q WHERE q.message_id = m.id))
+                                 )::int AS open,
+                  count(*)::int AS all
+             FROM messages m WHERE m.project_id = $1`,
           [p.projectId],
         );
         return row?.all === TOTAL && row.open === 0;

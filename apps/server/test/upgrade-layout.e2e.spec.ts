@@ -165,11 +165,13 @@ describe('upgrading a database of the previous message layout in place', () => {
     const dispatcher = t.app.get(Dispatcher);
     dispatcher.start();
     try {
-      // queued, SENDING under the dead lease, and the due reservation's messages reach the vendor
+      // queued, SENDING under the dead lease, and the due reservation's messages reach the vendor (a message the
+      // vendor took keeps its row QUEUED until its report, and has no queue row)
       await waitFor(
         async () =>
           (await countOf(
-            `SELECT count(*)::int AS n FROM messages WHERE state IN ('QUEUED', 'SENDING', 'RESERVED')`,
+            `SELECT count(*)::int AS n FROM messages m
+              WHERE m.state = 'RESERVED' OR EXISTS (SELECT 1 FROM message_queue q WHERE q.message_id = m.id)`,
           )) === 0,
         120_000,
         50,
@@ -202,6 +204,14 @@ describe('upgrading a database of the previous message layout in place', () => {
     expect(await countOf(`SELECT count(*)::int AS n FROM message_queue`)).toBe(0);
     expect(await countOf(`SELECT count(*)::int AS n FROM awaiting_reports`)).toBe(0);
     expect(await countOf(`SELECT count(*)::int AS n FROM messages WHERE state <> 'DELIVERED'`)).toBe(0);
+    // the vendor's id, the plugin and the send time are on every row that went to the vendor: the SENT rows of the
+    // old layout had them, the others took them from their awaiting row with the final outcome
+    expect(
+      await countOf(
+        `SELECT count(*)::int AS n FROM messages
+          WHERE to_number ~ '^010[1234]' AND (vendor_message_id IS NULL OR sent_at IS NULL OR plugin_id <> 'sens')`,
+      ),
+    ).toBe(0);
     const received = (kind: Kind) =>
       Array.from({ length: perKind }, (_, i) => embedded.simulator.sens.received(recipient(kind, i)));
     for (const kind of ['queued', 'sending', 'reserved'] as const)

@@ -62,10 +62,11 @@ export class ProgressService {
       [requestId, projectId],
     );
     if (known.length === 0) throw ApiError.notFound('Request', 'requestId');
-    // A queued message is SENDING while a dispatcher's lease on its queue row runs (the claim does not write the
-    // message row): the queued ones are told apart by their queue rows.
+    // A message row in the queue's states is SENDING while a dispatcher's lease on its queue row runs, and SENT
+    // once its queue row is gone (neither the claim nor the vendor's acceptance writes the row): told apart by
+    // their queue rows.
     const counts: { state: MessageState; n: number }[] = await this.dataSource.query(
-      `SELECT ${shownStateSql('m', 'q.lease_until > $2')} AS state, count(*)::int AS n
+      `SELECT ${shownStateSql('m', 'q', '$2')} AS state, count(*)::int AS n
          FROM messages m
          LEFT JOIN message_queue q ON m.state IN ${stateList(IN_QUEUE)} AND q.message_id = m.id
         WHERE m.request_id = $1 GROUP BY 1`,

@@ -2,6 +2,7 @@ import { reviewRelease, type Rejection } from '@munja/compliance';
 import { decideStart } from '@munja/scheduling';
 import type { DataSource, EntityManager } from 'typeorm';
 import { cancelReserved, queueReserved, refuseReserved } from '../lifecycle/reserved-messages';
+import { IN_QUEUE, stateList } from '../lifecycle/message-states';
 import {
   recordReservationTransitions,
   RESERVATION_TRANSITION_COLUMNS,
@@ -128,7 +129,8 @@ export class ReservationRelease {
 
   /**
    * PROCESSING reservations whose messages all left the queue: DONE when at least one was handed to a
-   * provider, FAIL when none could be.
+   * provider, FAIL when none could be. A message row still in the queue's states whose queue row is gone was
+   * handed to its vendor (its acceptance writes only the awaiting row; the final outcome writes its vendor id).
    */
   async finishProcessed(now: Date): Promise<number> {
     return this.db.transaction(async (manager) => {
@@ -136,11 +138,14 @@ export class ReservationRelease {
         manager,
         `UPDATE reservations r
           SET status = CASE WHEN EXISTS (SELECT 1 FROM messages m WHERE m.reservation_id = r.id
-                                           AND m.vendor_message_id IS NOT NULL) THEN 'DONE' ELSE 'FAIL' END,
+                                           AND (m.vendor_message_id IS NOT NULL OR m.state IN ${stateList(IN_QUEUE)}))
+                            THEN 'DONE' ELSE 'FAIL' END,
               updated_at = $1
         WHERE r.status = 'PROCESSING'
           AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.reservation_id = r.id
-                            AND m.state IN ('RESERVED', 'QUEUED', 'SENDING'))
+                            AND (m.state = 'RESERVED'
+                                 OR (m.state IN ${stateList(IN_QUEUE)}
+                                     AND EXISTS (SELECT 1 FROM message_queue q WHERE q.message_id = m.id))))
        RETURNING ${RESERVATION_TRANSITION_COLUMNS.replace(/(\w+)/g, 'r.$1')}`,
         [now],
       );

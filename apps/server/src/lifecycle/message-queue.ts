@@ -2,7 +2,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { exactTime, type MessageKey } from '../dispatch/message-key';
 import type { NextStep } from '../dispatch/next-step';
 import { KEYED_UPDATE, ORDERED_CLAIM, planWith, sql, type PlannerSettings } from '../dispatch/sql';
-import { IN_QUEUE, stateList, toState, toStateOf } from './message-states';
+import { IN_QUEUE, stateList, toState, toStateOf, type QueueStanding } from './message-states';
 import { recordMessageTransitions, transitionColumns, type MessageTransitionRow } from './transition-events';
 
 /** A message row claimed for sending (only the columns a send needs). */
@@ -55,7 +55,7 @@ interface ClaimedRow extends MessageTransitionRow {
  * slowed-down plugins. The lease is `lease_until` (not indexed: the claim is a HOT update); a row whose lease
  * passed (its worker died) is claimed again like any other (`recovered`). The message rows are only read: a
  * claimed message stays QUEUED in `messages`, and the API shows it SENDING (PROCESSING) while its queue row is
- * leased (`sendingLeases`), so the claim writes nothing to the history (it was an in-place update of ~160 WAL
+ * leased (`queueStandings`, `shownState`), so the claim writes nothing to the history (it was an in-place update of ~160 WAL
  * bytes a message). The rows come back as the SENDING transition they stand for (counted in the metrics; no
  * event), on the plugin of their route step. Planned with ORDERED_CLAIM (an ordered walk of
  * message_queue_visible that stops at the limit, stepping over the rows leased at its head).
@@ -80,52 +80,55 @@ export const CLAIM_STATEMENT = `WITH due AS (
 
 /**
  * Records vendor acceptances: $1 now, then arrays of $2 ids, $3 plugins, $4 vendor ids, $5 vendor request
- * ids, $6 request times. The message row turns SENT in place (HOT), its queue row goes, and an awaiting row
- * keyed by the vendor's id takes its place, with the vendor's request id (the message row does not take it: read
- * only while the report is awaited, it made every SENT version ~40 bytes longer and less often HOT) (only for rows this statement moved: a message a report closed
- * meanwhile awaits nothing). A vendor id already awaited (a vendor repeating an id) keeps its first row: checked
- * by NOT EXISTS and DISTINCT ON rather than ON CONFLICT DO NOTHING, whose speculative insertion wrote a 48-byte
- * confirmation record per row. Planned with KEYED_UPDATE (one primary-key probe per row).
+ * ids, $6 request times. The queue row goes, and an awaiting row keyed by the vendor's id takes its place, with
+ * the send time and the vendor's request id; the message row is not written (it stays in the queue's states, and
+ * the API shows SENT once its queue row is gone: `shownState`; the final outcome writes the plugin, the vendor id
+ * and the send time to it, from the awaiting row). That in-place update was ~120 WAL bytes a message. The
+ * statement moves only messages whose queue row it deleted and whose row is still in the queue's states: a
+ * message a report closed meanwhile, or that another worker's acceptance already recorded (a lease that expired
+ * while the vendor call was out), awaits nothing more. A vendor id already awaited (a vendor repeating an id)
+ * keeps its first row: checked by NOT EXISTS and DISTINCT ON rather than ON CONFLICT DO NOTHING, whose
+ * speculative insertion wrote a 48-byte confirmation record per row. The rows come back as the SENT transition
+ * they stand for (counts, latency, events). Planned with KEYED_UPDATE (one primary-key probe per row).
  */
 export const RECORD_SENT_STATEMENT = `WITH v AS (
          SELECT * FROM unnest($2::uuid[], $6::timestamptz[], $3::text[], $4::text[], $5::text[])
                 AS v(id, request_time, plugin_id, vendor_message_id, vendor_request_id)
+       ), dequeued AS (
+         DELETE FROM message_queue q USING v WHERE q.message_id = v.id RETURNING q.message_id
        ), sent AS (
-         UPDATE messages m SET
-            ${toState('SENT')}, plugin_id = v.plugin_id, next_attempt_at = NULL,
-            vendor_message_id = v.vendor_message_id,
-            sent_at = $1, status_name = NULL, status_code = NULL, status_message = NULL, complete_time = NULL,
-            updated_at = $1
-           FROM v
-          WHERE m.id = v.id AND m.request_time = v.request_time AND m.state IN ${stateList(IN_QUEUE)}
-         RETURNING ${transitionColumns('m')}, m.request_time, m.vendor_message_id
+         SELECT ${transitionColumns('m', { state: 'SENT', pluginId: 'v.plugin_id', updatedAt: '$1', sentAt: '$1' })},
+                m.request_time, v.vendor_message_id, v.vendor_request_id
+           FROM dequeued d JOIN v ON v.id = d.message_id
+           JOIN messages m ON m.id = v.id AND m.request_time = v.request_time
+          WHERE m.state IN ${stateList(IN_QUEUE)}
        ), awaiting AS (
          INSERT INTO awaiting_reports (plugin_id, vendor_message_id, vendor_request_id, message_id, request_time,
                                        project_id, sent_at)
          SELECT DISTINCT ON (s.plugin_id, s.vendor_message_id)
-                s.plugin_id, s.vendor_message_id, v.vendor_request_id, s.id, s.request_time, s.project_id, $1
-           FROM sent s JOIN v ON v.id = s.id
+                s.plugin_id, s.vendor_message_id, s.vendor_request_id, s.id, s.request_time, s.project_id, $1
+           FROM sent s
           WHERE NOT EXISTS (SELECT 1 FROM awaiting_reports a
                              WHERE a.plugin_id = s.plugin_id AND a.vendor_message_id = s.vendor_message_id)
-       ), dequeued AS (
-         DELETE FROM message_queue q USING v WHERE q.message_id = v.id
        )
        SELECT * FROM sent`;
 
 /**
- * Which of these queued messages a dispatcher holds now (their queue row leased past `now`): the ones the API
- * shows SENDING (PROCESSING). One primary-key probe each.
+ * Where these messages (rows in IN_QUEUE) stand in the queue now: `leased` (a dispatcher holds them: shown
+ * SENDING), `waiting` (QUEUED); a message with no queue row is not in the map (gone: the vendor took it, shown
+ * SENT). One primary-key probe each.
  */
-export async function sendingLeases(
+export async function queueStandings(
   db: Pick<EntityManager, 'query'>,
   messageIds: readonly string[],
   now: Date,
-): Promise<string[]> {
+): Promise<Map<string, Exclude<QueueStanding, 'gone'>>> {
   const rows = (await db.query(
-    `SELECT message_id FROM message_queue WHERE message_id = ANY($1::uuid[]) AND lease_until > $2`,
+    `SELECT message_id, COALESCE(lease_until > $2, false) AS leased FROM message_queue
+      WHERE message_id = ANY($1::uuid[])`,
     [messageIds, now],
-  )) as { message_id: string }[];
-  return rows.map((r) => r.message_id);
+  )) as { message_id: string; leased: boolean }[];
+  return new Map(rows.map((r) => [r.message_id, r.leased ? 'leased' : 'waiting']));
 }
 
 /** One message's recorded result of a send attempt. */
@@ -321,7 +324,8 @@ export class MessageQueue {
 
   /**
    * Sent messages with no final report since `sentBefore` are closed as EXPIRED (fail): their awaiting rows go
-   * and the message rows take the outcome in place.
+   * and the message rows take the outcome in place, with the plugin, vendor id and send time the awaiting row held
+   * (a row of an earlier build says SENT and has them already).
    */
   async expireUnreported(sentBefore: Date, now: Date, limit: number): Promise<number> {
     const rows = await this.transition(
@@ -332,11 +336,15 @@ export class MessageQueue {
        ), gone AS (
          DELETE FROM awaiting_reports a USING stale s
           WHERE a.plugin_id = s.plugin_id AND a.vendor_message_id = s.vendor_message_id
-         RETURNING a.message_id, a.request_time
+         RETURNING a.message_id, a.request_time, a.plugin_id, a.vendor_message_id, a.sent_at
        ), expired AS (
-         UPDATE messages m SET ${toState('EXPIRED')}, status_name = 'fail', status_code = 'EXPIRED',
+         UPDATE messages m SET plugin_id = gone.plugin_id,
+                vendor_message_id = COALESCE(m.vendor_message_id, gone.vendor_message_id),
+                sent_at = COALESCE(m.sent_at, gone.sent_at), next_attempt_at = NULL,
+                ${toState('EXPIRED')}, status_name = 'fail', status_code = 'EXPIRED',
                 status_message = 'no delivery report in time', complete_time = $2, updated_at = $2
-           FROM gone WHERE m.id = gone.message_id AND m.request_time = gone.request_time AND m.state = 'SENT'
+           FROM gone WHERE m.id = gone.message_id AND m.request_time = gone.request_time
+                       AND m.state IN ${stateList(['SENT', ...IN_QUEUE])}
          RETURNING ${transitionColumns('m')}
        )
        SELECT * FROM expired`,

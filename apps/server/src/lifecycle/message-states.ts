@@ -42,34 +42,42 @@ export function statesWithStatus(status: MessageStatus): MessageState[] {
 export const FINAL_STATES = statesWithStatus('COMPLETED');
 
 /**
- * States of a message that has a queue row (`message_queue`): QUEUED, and SENDING, which rows claimed by a build
- * from before the claim stopped writing it may still hold. Which of the two the API shows is the queue row's
- * lease: leased → SENDING (PROCESSING), else QUEUED (READY). See `shownState`.
+ * States a message row keeps from accept (or release) until its final outcome, while the lifecycle's small
+ * tables say where it is: QUEUED, and SENDING, which rows claimed by a build from before the claim stopped writing
+ * it may still hold. Neither the claim nor the vendor's acceptance writes the row: what the API shows is read from
+ * the queue row (see `shownState`): leased → SENDING (PROCESSING), not leased → QUEUED (READY), gone → SENT
+ * (PROCESSING: the vendor took it; its vendor id and send time are in `awaiting_reports` until the final outcome
+ * writes them to the row). A row of an earlier build may still say SENT itself.
  */
 export const IN_QUEUE: readonly MessageState[] = ['QUEUED', 'SENDING'];
 
 /**
- * The plugin a message row is with, as SQL over `messages` aliased `alias`: in the queue, the plugin of its route
- * step (the one a claim sends it to: the claim does not write `plugin_id`), else the one recorded.
+ * The plugin a message row is with, as SQL over `messages` aliased `alias`: before its final outcome, the plugin of
+ * its route step (the one a claim sends it to, and the one that took it: neither writes `plugin_id`), else the one
+ * recorded.
  */
 export function attemptPlugin(alias: string): string {
   const a = alias;
   return `(CASE WHEN ${a}.state IN ${stateList(IN_QUEUE)} THEN ${a}.route[${a}.route_index + 1] ELSE ${a}.plugin_id END)`;
 }
 
-/** The state the API shows of a row in `state` whose queue row is (or is not) leased now. */
-export function shownState(state: MessageState, leased: boolean): MessageState {
+/** Where a message whose row is in IN_QUEUE stands in the queue: its queue row leased now, not leased, or gone. */
+export type QueueStanding = 'leased' | 'waiting' | 'gone';
+
+/** The state the API shows of a row in `state`, given its queue row (relevant only to a row in IN_QUEUE). */
+export function shownState(state: MessageState, queue: QueueStanding): MessageState {
   if (!IN_QUEUE.includes(state)) return state;
-  return leased ? 'SENDING' : 'QUEUED';
+  return queue === 'gone' ? 'SENT' : queue === 'leased' ? 'SENDING' : 'QUEUED';
 }
 
 /**
- * `shownState` as SQL over a row of `messages` aliased `alias`: `leased` is an SQL boolean, its queue row leased
- * now (NULL, as with no queue row, counts as not leased). NULL for a NULL row (an outer join's missing side).
+ * `shownState` as SQL over a row of `messages` aliased `alias` and its queue row aliased `queue` (an outer join on
+ * `message_id`; NULL columns when it has none), leased when its `lease_until` is past `now` (an SQL expression).
+ * NULL for a NULL row (an outer join's missing side).
  */
-export function shownStateSql(alias: string, leased: string): string {
+export function shownStateSql(alias: string, queue: string, now: string): string {
   const a = alias;
-  return `(CASE WHEN ${a}.state IN ${stateList(IN_QUEUE)} THEN (CASE WHEN ${leased} THEN 'SENDING' ELSE 'QUEUED' END) ELSE ${a}.state END)`;
+  return `(CASE WHEN ${a}.state IN ${stateList(IN_QUEUE)} THEN (CASE WHEN ${queue}.message_id IS NULL THEN 'SENT' WHEN ${queue}.lease_until > ${now} THEN 'SENDING' ELSE 'QUEUED' END) ELSE ${a}.state END)`;
 }
 
 /** `state = 'X', status = 'Y'`: the SET clause of a transition to one state. */

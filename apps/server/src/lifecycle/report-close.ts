@@ -7,6 +7,15 @@ import { recordMessageTransitions, transitionColumns, type MessageTransitionRow 
 /** States a report may still close: not final yet. A final state never moves (no backwards step). */
 const CLOSABLE: readonly MessageState[] = ['SENT', 'SENDING', 'QUEUED'];
 
+/**
+ * When the message `m` was handed to its vendor: recorded on the row (a row of an earlier build that says SENT), or
+ * in its awaiting row (the vendor's acceptance writes only that), by the report's vendor id: one primary-key probe.
+ * NULL for a message closed by a report before its acceptance was recorded.
+ */
+const SENT_AT = `COALESCE(m.sent_at, (SELECT a.sent_at FROM awaiting_reports a
+                  WHERE a.plugin_id = ${attemptPlugin('m')}
+                    AND a.vendor_message_id = COALESCE(v.vendor_message_id, m.vendor_message_id)))`;
+
 /** One message's decisive (final) report. */
 export interface ReportClosing {
   readonly message: MessageKey;
@@ -20,7 +29,8 @@ export interface ReportClosing {
 
 /**
  * One statement closing many messages by their final reports: the message rows take the outcome in place (HOT),
- * and their awaiting rows (and a queue row, for a report that came before the send's outcome was recorded)
+ * with the plugin, the vendor id and the send time (the vendor's acceptance left them in the awaiting row), and
+ * their awaiting rows (and a queue row, for a report that came before the send's outcome was recorded)
  * go; their counts and events are written in the caller's transaction. The WHERE keeps final states final. The completion time is never before the message's send time or its
  * send to the vendor: vendors report whole seconds.
  */
@@ -39,9 +49,11 @@ export async function closeByReports(
         status_code = v.code,
         status_message = v.text,
         telco_code = COALESCE(v.telco, m.telco_code),
-        complete_time = GREATEST(COALESCE(v.completed_at, $1), m.due_at, m.sent_at),
+        complete_time = GREATEST(COALESCE(v.completed_at, $1), m.due_at, ${SENT_AT}),
         vendor_message_id = COALESCE(v.vendor_message_id, m.vendor_message_id),
         plugin_id = ${attemptPlugin('m')},
+        sent_at = ${SENT_AT},
+        next_attempt_at = NULL,
         updated_at = $1
        FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::text[],
                    $9::timestamptz[])

@@ -55,22 +55,37 @@ export interface MessageTransitionRow {
 }
 
 /**
- * The RETURNING list of a statement over `messages` aliased `alias` (or unaliased: pass 'messages'). `as` reads
- * the rows as a transition the statement does not write to them (the claim: `messages` stays QUEUED while the
- * queue row is leased): the state entered (with its status), the plugin and the time, as SQL expressions.
+ * A transition a statement reads from rows it does not write (`messages` stays in the queue's states through the
+ * claim and the vendor's acceptance): the state entered (with its status), the plugin, the time, and for SENT the
+ * send time, the outcome fields being empty (as SQL expressions).
  */
-export function transitionColumns(
-  alias: string,
-  as?: { readonly state: MessageState; readonly pluginId: string; readonly updatedAt: string },
-): string {
+export interface ReadTransition {
+  readonly state: MessageState;
+  readonly pluginId: string;
+  readonly updatedAt: string;
+  /** the send time entered (SENT); the row's own otherwise */
+  readonly sentAt?: string;
+}
+
+/**
+ * The RETURNING list of a statement over `messages` aliased `alias` (or unaliased: pass 'messages'). `as` reads
+ * the rows as a transition the statement does not write to them (ReadTransition).
+ */
+export function transitionColumns(alias: string, as?: ReadTransition): string {
   const a = alias;
   const state = as ? `'${as.state}'::text AS state` : `${a}.state`;
   const status = as ? `'${STATUS_OF_STATE[as.state]}'::text AS status` : `${a}.status`;
   const plugin = as?.pluginId ?? `${a}.plugin_id`;
+  // a message the vendor took shows no outcome yet (a retry's code and text are not its outcome)
+  const outcome =
+    as?.sentAt === undefined
+      ? `${a}.status_name, ${a}.status_code, ${a}.status_message, ${a}.telco_code, ${a}.complete_time, ${a}.due_at,
+          ${a}.sent_at`
+      : `NULL::text AS status_name, NULL::text AS status_code, NULL::text AS status_message, ${a}.telco_code,
+          NULL::timestamptz AS complete_time, ${a}.due_at, ${as.sentAt}::timestamptz AS sent_at`;
   return `${a}.id, ${a}.project_id, ${a}.request_id, ${a}.request_time AS request_at, ${a}.reservation_id,
           ${a}.to_number, ${a}.country_code, ${a}.from_number, ${a}.type, ${a}.content_type, ${status}, ${state},
-          ${a}.status_name, ${a}.status_code, ${a}.status_message, ${a}.telco_code, ${a}.complete_time, ${a}.due_at,
-          ${a}.sent_at, ${plugin} AS plugin_id, COALESCE(${plugin}, ${a}.route[${a}.route_index + 1], '') AS metric_plugin,
+          ${outcome}, ${plugin} AS plugin_id, COALESCE(${plugin}, ${a}.route[${a}.route_index + 1], '') AS metric_plugin,
           ${as ? `${as.updatedAt}::timestamptz` : `${a}.updated_at`} AS updated_at`;
 }
 

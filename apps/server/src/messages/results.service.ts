@@ -17,7 +17,7 @@ import {
 import { messageStanding } from './message-standing';
 import { SendRequestRow } from './send-request.entity';
 import { IN_QUEUE, shownState, stateList, STATUS_OF_STATE } from '../lifecycle/message-states';
-import { sendingLeases } from '../lifecycle/message-queue';
+import { queueStandings } from '../lifecycle/message-queue';
 
 /**
  * The messages of project :projectId not yet COMPLETED, as (id, request_time): queued or being sent, sent and
@@ -30,13 +30,17 @@ const OPEN_MESSAGES = `SELECT q.message_id, q.request_time FROM message_queue q 
    SELECT o.id, o.request_time FROM reservations r JOIN messages o ON o.reservation_id = r.id
     WHERE r.project_id = :projectId AND r.status IN ('READY', 'PROCESSING') AND o.state = 'RESERVED'`;
 
-/** A dispatcher holds the message `m` now: its queue row is leased past :now (the row itself stays QUEUED). */
-const LEASED = `EXISTS (SELECT 1 FROM message_queue l WHERE l.message_id = m.id AND l.lease_until > :now)`;
+/** The message `m` waits in the queue, not held by a dispatcher: its queue row is there and not leased past :now. */
+const WAITING = `EXISTS (SELECT 1 FROM message_queue l WHERE l.message_id = m.id
+                   AND (l.lease_until IS NULL OR l.lease_until <= :now))`;
 
-/** The open messages each status shows (see `shownState`), given they are open (OPEN_MESSAGES). */
+/**
+ * The open messages each status shows (see `shownState`), given they are open (OPEN_MESSAGES): a row in the
+ * queue's states is READY while its queue row waits, PROCESSING while it is leased or once it is gone (sent).
+ */
 const SHOWN_AS: Record<'READY' | 'PROCESSING', string> = {
-  READY: `m.state IN ${stateList(['RESERVED', ...IN_QUEUE])} AND NOT ${LEASED}`,
-  PROCESSING: `(m.state = 'SENT' OR (m.state IN ${stateList(IN_QUEUE)} AND ${LEASED}))`,
+  READY: `(m.state = 'RESERVED' OR (m.state IN ${stateList(IN_QUEUE)} AND ${WAITING}))`,
+  PROCESSING: `(m.state = 'SENT' OR (m.state IN ${stateList(IN_QUEUE)} AND NOT ${WAITING}))`,
 };
 
 /** SENS keeps history 30 days; searches reach no further back. */
@@ -75,6 +79,12 @@ const VIEW_COLUMNS = {
 } as const satisfies Partial<Record<keyof MessageRow, string>>;
 
 export type MessageViewRow = Pick<MessageRow, keyof typeof VIEW_COLUMNS>;
+
+/** What `asShown` reads and may change of a row. */
+type ShownRow = Pick<
+  MessageViewRow,
+  'id' | 'requestTime' | 'state' | 'status' | 'statusName' | 'statusCode' | 'statusMessage' | 'telcoCode' | 'completeTime'
+>;
 
 export function messageView(row: MessageViewRow, fileNames: ReadonlyMap<string, string>): MessageView {
   // The standing's object with the text and files added, not `{ ...standing, … }`: copying a spread of two dozen
@@ -206,7 +216,7 @@ export class ResultsService {
     if (query.status === 'COMPLETED') qb.andWhere(`m.status = 'COMPLETED'`);
     // READY and PROCESSING messages are few and all listed by the lifecycle's small tables (queued or leased,
     // awaiting a report, reserved): the page is read through them and the messages' primary key, one partition
-    // per row, instead of every row of the range. Which of the two a queued message shows is its lease.
+    // per row, instead of every row of the range. Which of the two a queued message shows is its queue row.
     else if (query.status)
       qb.andWhere(`(m.id, m.request_time) IN (${OPEN_MESSAGES}) AND ${SHOWN_AS[query.status]}`, { now });
     if (query.from) qb.andWhere('m.from_number = :fromNumber', { fromNumber: digits(query.from) });
@@ -227,19 +237,53 @@ export class ResultsService {
   }
 
   /**
-   * The rows as the API shows them: a message in the queue (QUEUED, or SENDING as a build from before the claim
-   * stopped writing it may have left it) is SENDING (PROCESSING) while its queue row is leased, else QUEUED
-   * (READY). One look-up of the page's queued rows' leases, none for a page without any.
+   * The rows as the API shows them: a message row in the queue's states (QUEUED, or SENDING as a build from before
+   * the claim stopped writing it may have left it) is SENDING (PROCESSING) while its queue row is leased, QUEUED
+   * (READY) while it waits, and SENT (PROCESSING, no outcome fields: a retry's code is not shown) once it is gone:
+   * the vendor took it (`shownState`). One look-up of the page's queued rows, none for a page without any.
    */
-  async asShown<T extends Pick<MessageViewRow, 'id' | 'state' | 'status'>>(rows: readonly T[]): Promise<T[]> {
-    const queued = rows.filter((row) => IN_QUEUE.includes(row.state)).map((row) => row.id);
+  async asShown<T extends ShownRow>(rows: readonly T[]): Promise<T[]> {
+    const queued = rows.filter((row) => IN_QUEUE.includes(row.state));
     if (queued.length === 0) return [...rows];
-    const leased = new Set(await sendingLeases(this.messages.manager, queued, this.clock.now()));
+    const standings = await queueStandings(
+      this.messages.manager,
+      queued.map((row) => row.id),
+      this.clock.now(),
+    );
+    // A row read in the queue's states whose queue row is gone now was either sent or closed meanwhile (failed,
+    // or a report by our ref): read again after the queue, it says which (a queue row never comes back).
+    const gone = queued.filter((row) => !standings.has(row.id));
+    const now = gone.length === 0 ? new Map<string, ShownRow>() : await this.standingsOf(gone);
     return rows.map((row) => {
       if (!IN_QUEUE.includes(row.state)) return row;
-      const state = shownState(row.state, leased.has(row.id));
-      return { ...row, state, status: STATUS_OF_STATE[state] };
+      const standing = standings.get(row.id);
+      const current = now.get(row.id);
+      if (standing === undefined && current !== undefined && !IN_QUEUE.includes(current.state))
+        return { ...row, ...current };
+      const state = shownState(row.state, standing ?? 'gone');
+      const shown = { ...row, state, status: STATUS_OF_STATE[state] };
+      if (state === 'SENT') {
+        shown.statusName = null;
+        shown.statusCode = null;
+        shown.statusMessage = null;
+        shown.completeTime = null;
+      }
+      return shown;
     });
+  }
+
+  /** The standing columns of these messages as they are now, by key. */
+  private async standingsOf(rows: readonly ShownRow[]): Promise<Map<string, ShownRow>> {
+    const now = (await this.messages.manager.query(
+      `SELECT m.id, m.state, m.status, m.status_name AS "statusName", m.status_code AS "statusCode",
+              m.status_message AS "statusMessage", m.telco_code AS "telcoCode", m.complete_time AS "completeTime"
+         FROM unnest($1::uuid[], $2::timestamptz[]) AS v(id, request_time)
+         -- a Date holds milliseconds: the stored time is within the millisecond after it
+         JOIN messages m ON m.id = v.id AND m.request_time >= v.request_time
+                        AND m.request_time < v.request_time + interval '1 millisecond'`,
+      [rows.map((row) => row.id), rows.map((row) => row.requestTime)],
+    )) as ShownRow[];
+    return new Map(now.map((row) => [row.id, row]));
   }
 
   /** The names of the files the rows carry, in one query. */

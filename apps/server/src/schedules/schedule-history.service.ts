@@ -60,8 +60,8 @@ interface OccurrenceRow extends MessageCounts {
 
 const DEFAULT_OCCURRENCES = 50;
 
-/** The state the API shows of an occurrence's message `m` (its queue row `q` leased past $4: SENDING). */
-const SHOWN = shownStateSql('m', 'q.lease_until > $4');
+/** The state the API shows of an occurrence's message `m` (its queue row `q` leased past $4: SENDING; gone: SENT). */
+const SHOWN = shownStateSql('m', 'q', '$4');
 
 /** What a schedule holds and what it made: its templates, and per occurrence the reservation and results. */
 @Injectable()
@@ -105,7 +105,7 @@ export class ScheduleHistoryService {
               (count(*) FILTER (WHERE m.status_name = 'success'))::int AS success,
               (count(*) FILTER (WHERE m.status_name = 'fail'))::int AS fail
          FROM reservations r LEFT JOIN messages m ON m.reservation_id = r.id
-         -- a queued message is being sent while its queue row is leased (the claim does not write its row)
+         -- a queued message is being sent while its queue row is leased, and sent once it is gone (see shownState)
          LEFT JOIN message_queue q ON m.state IN ${stateList(IN_QUEUE)} AND q.message_id = m.id
         WHERE r.schedule_id = $1 AND ($2::timestamptz IS NULL OR r.send_at < $2)
         GROUP BY r.id ORDER BY r.send_at DESC LIMIT $3`,
