@@ -17,6 +17,9 @@ import { type Environment, validateEnvironment } from './config/environment';
 import { closeOnFailedStart } from './database/start-attempt';
 import { buildOpenApiDocument } from './openapi/openapi-document';
 import { sendBodyPipe } from './messages/send-body.pipe';
+import { serveSendRoute } from './messages/send-route';
+import { MessagesService } from './messages/messages.service';
+import { AuthGuard } from './auth/auth.guard';
 import { consoleDistDirectory, serveConsole } from './console/serve-console';
 
 /** Largest request body: 1,000 recipients with long contents fit comfortably. */
@@ -24,7 +27,12 @@ const BODY_LIMIT = 8 * 1024 * 1024;
 /** Largest multipart file part; the SENS profile allows 300 KB, so this leaves room for a clear 400. */
 export const MULTIPART_FILE_LIMIT = 2 * 1024 * 1024;
 
-type CreateOptions = AppOptions & { shutdownHooks?: boolean; server?: Server };
+type CreateOptions = AppOptions & {
+  shutdownHooks?: boolean;
+  server?: Server;
+  /** POST /v1/messages served without Nest's request pipeline (messages/send-route.ts); default true */
+  directSendRoute?: boolean;
+};
 
 /**
  * Builds the whole application (used by main.ts and the e2e tests). Given `server` already listening (main.ts
@@ -80,6 +88,10 @@ async function setUp(
     });
   }
   await registerRateLimits(app, environment);
+  // The hot route's handler, before its route is registered (app.init).
+  if (options.directSendRoute ?? true) {
+    serveSendRoute(fastify, { guard: app.get(AuthGuard), sending: app.get(MessagesService) });
+  }
   await app.register(multipart, { limits: { fileSize: MULTIPART_FILE_LIMIT, files: 1, fields: 10 } });
   // The web console (apps/console) at /console/, when it is built.
   await serveConsole(app, consoleDistDirectory());

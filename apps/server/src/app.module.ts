@@ -107,7 +107,9 @@ export class AppModule {
         RetentionModule,
       ],
       providers: [
-        { provide: APP_GUARD, useClass: AuthGuard },
+        // one instance: the guard of every Nest route, and the check of the send route served directly
+        AuthGuard,
+        { provide: APP_GUARD, useExisting: AuthGuard },
         { provide: APP_FILTER, useClass: ErrorFilter },
       ],
     };

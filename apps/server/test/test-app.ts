@@ -18,6 +18,8 @@ export interface TestAppOptions {
   clock?: Clock;
   /** 'pglite' forces the embedded database even when DATABASE_URL is set (default: as the suite runs) */
   database?: 'auto' | 'pglite';
+  /** POST /v1/messages without Nest's pipeline (createApp's `directSendRoute`; default true) */
+  directSendRoute?: boolean;
 }
 
 export interface TestProject {
@@ -106,6 +108,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       env,
       clock,
       shutdownHooks: false,
+      directSendRoute: options.directSendRoute ?? true,
       ...(embeddedTemplate ? { embeddedTemplate } : {}),
     });
     await app.listen({ port: 0, host: '127.0.0.1' });

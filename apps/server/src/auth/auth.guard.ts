@@ -46,7 +46,19 @@ export class AuthGuard implements CanActivate {
     if (access === 'public') return true;
     const http = context.switchToHttp();
     const request = http.getRequest<RequestWithHeaders & FastifyRequest>();
-    const reply = http.getResponse<FastifyReply>();
+    request.principal = await this.principalOf(request, http.getResponse<FastifyReply>(), access);
+    return true;
+  }
+
+  /**
+   * The caller of a request that needs `access` (the guard's whole check, also used by the send route served
+   * without Nest's pipeline: messages/send-route.ts). Throws the 401/403/429 answer.
+   */
+  async principalOf(
+    request: RequestWithHeaders & FastifyRequest,
+    reply: FastifyReply,
+    access: Exclude<Access, 'public'>,
+  ): Promise<Principal> {
     let principal: Principal;
     try {
       // An address that has failed too often is refused before its key is looked up (a key already known
@@ -66,8 +78,7 @@ export class AuthGuard implements CanActivate {
     if (access === 'project' && principal.kind !== 'project') {
       throw new ApiError(403, 'PROJECT_KEY_REQUIRED', 'This action needs a project API key');
     }
-    request.principal = principal;
-    return true;
+    return principal;
   }
 
   private async authenticate(

@@ -12,11 +12,9 @@ import {
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CurrentProject, CurrentProjectKey, type ProjectPrincipal } from '../auth/principal';
-import { ApiError } from '../common/api-error';
 import { uuidPipe } from '../common/uuid.pipe';
 import { ApiErrors } from '../openapi/api-errors';
 import { IDEMPOTENCY_KEY_HEADER, IDEMPOTENT_REPLAYED_HEADER } from '../openapi/idempotency-headers';
-import { readIdempotencyKey } from './idempotency';
 import { MessagesService } from './messages.service';
 import {
   MessageHistoryQuery,
@@ -27,6 +25,7 @@ import {
 } from './results.dto';
 import { ResultsService } from './results.service';
 import { sendBodyPipe } from './send-body.pipe';
+import { answerSend } from './send-route';
 import { DryRunSchema, ScheduleAttachAnswerSchema, SendAnswerSchema } from './send-answer.views';
 import { SendMessageDto } from './send-message.dto';
 
@@ -87,12 +86,6 @@ const SEND_REFUSALS = {
     'TOO_MANY_TEMPLATES',
   ],
 } as const;
-
-function readDryRun(value: string | undefined): boolean {
-  if (value === undefined || value === 'false') return false;
-  if (value === 'true' || value === '') return true;
-  throw ApiError.badRequest('INVALID_VALUE', 'dryRun must be true or false', 'dryRun');
-}
 
 @ApiTags('messages')
 @ApiExtraModels(SendAnswerSchema, ScheduleAttachAnswerSchema, DryRunSchema)
@@ -174,23 +167,7 @@ export class MessagesController {
     @Headers('idempotency-key') idempotencyKey: string | undefined,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const dto = body as SendMessageDto;
-    const outcome = await this.sending.send(caller.projectId, dto, {
-      apiKeyId: caller.apiKeyId,
-      rawBody: dto,
-      dryRun: readDryRun(dryRun),
-      idempotencyKey: readIdempotencyKey(idempotencyKey),
-    });
-    if (outcome.kind === 'attached') {
-      await reply.status(outcome.dryRun ? 200 : 202).send(outcome.answer);
-      return;
-    }
-    if (outcome.kind === 'dryRun') {
-      await reply.status(200).send(outcome.plan);
-      return;
-    }
-    if (outcome.replayed) void reply.header('Idempotent-Replayed', 'true');
-    await reply.status(202).send(outcome.answer);
+    await answerSend(this.sending, caller, body as SendMessageDto, dryRun, idempotencyKey, reply);
   }
 
   @Get('messages')
