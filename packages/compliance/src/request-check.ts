@@ -23,6 +23,16 @@ export interface RequestCheck {
   readonly ad: Settings['ad'];
 }
 
+/** `fn`'s value, or undefined with its refusal added to `errors`. */
+function collectInto<T>(errors: Rejection[], fn: () => T): T | undefined {
+  const r = attempt(fn);
+  if ('rejection' in r) {
+    errors.push(r.rejection);
+    return undefined;
+  }
+  return r.value;
+}
+
 /**
  * The checks that refuse a whole request: content type, country, sender (APPROVED calling number),
  * recipients present, send time, and for AD the 080 service, the night window and the country. They are all
@@ -35,18 +45,10 @@ export function checkRequest(
   total: number,
 ): RequestCheck {
   const errors: Rejection[] = [];
-  const collect = <T>(fn: () => T): T | undefined => {
-    const r = attempt(fn);
-    if ('rejection' in r) {
-      errors.push(r.rejection);
-      return undefined;
-    }
-    return r.value;
-  };
 
-  const contentType = collect(() => parseContentType(request?.contentType));
-  const countryCode = collect(() => resolveCallingCode(request?.countryCode ?? KOREA));
-  const from = collect(() => assertApprovedSender(request?.from, context.callingNumbers ?? []));
+  const contentType = collectInto(errors, () => parseContentType(request?.contentType));
+  const countryCode = collectInto(errors, () => resolveCallingCode(request?.countryCode ?? KOREA));
+  const from = collectInto(errors, () => assertApprovedSender(request?.from, context.callingNumbers ?? []));
   if (total === 0) {
     errors.push({
       code: 'NO_RECIPIENTS',
@@ -54,7 +56,7 @@ export function checkRequest(
       message: 'messages must list at least one recipient',
     });
   }
-  const requested = collect(() => {
+  const requested = collectInto(errors, () => {
     if (!(context.now instanceof Date) || Number.isNaN(context.now.getTime())) {
       throw new ComplianceError('INVALID_SEND_TIME', 'now', 'the review needs a valid current time');
     }
@@ -82,7 +84,7 @@ export function checkRequest(
     if (requested) {
       // Without a reserveTime the send time is now: the field to change is then the AD type, not a time never sent.
       const field = nonEmpty(request?.reserveTime) === undefined ? 'contentType' : 'reserveTime';
-      const decision = collect(() => judgeNightWindow(requested, policy.nightWindow, field));
+      const decision = collectInto(errors, () => judgeNightWindow(requested, policy.nightWindow, field));
       if (decision) {
         sendAt = new Date(decision.sendAt);
         deferred = decision.deferred;
