@@ -9,6 +9,7 @@ import {
   LIFECYCLE_TAIL,
   MessageTail1765400000000,
 } from '../src/database/migrations/1765400000000-message-tail';
+import { AwaitingWalk1766000000002 } from '../src/database/migrations/1766000000002-awaiting-walk';
 import { Dispatcher } from '../src/dispatch/dispatcher';
 import type { EmbeddedSimulator } from '../src/plugins/embedded-simulator';
 import { EMBEDDED_SIMULATOR } from '../src/plugins/plugins.module';
@@ -21,6 +22,7 @@ import { TestClock } from './test-clock';
 
 /** The migrations of the new layout, newest first (rolled back in this order). */
 const LAYOUT_MIGRATIONS = [
+  new AwaitingWalk1766000000002(),
   new MessageTail1765400000000(),
   new PageRoom1765300000100(),
   new ReportAudit1765300000000(),
@@ -138,6 +140,12 @@ describe('upgrading a database of the previous message layout in place', () => {
       await countOf(`SELECT count(*)::int AS n FROM message_queue WHERE lease_owner = 'dead-worker'`),
     ).toBe(perKind);
     expect(await countOf(`SELECT count(*)::int AS n FROM awaiting_reports`)).toBe(perKind);
+    // the awaiting rows are walked and matched through their primary key alone (1766000000002)
+    const indexes = await query<{ indexname: string }>(
+      t,
+      `SELECT indexname FROM pg_indexes WHERE tablename = 'awaiting_reports' ORDER BY indexname`,
+    );
+    expect(indexes.map((i) => i.indexname)).toEqual(['awaiting_reports_pkey']);
   });
 
   // the rows (here in the DEFAULT partition, in the parent's order) are dispatched and closed in the test below

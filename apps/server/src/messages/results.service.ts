@@ -83,7 +83,15 @@ export type MessageViewRow = Pick<MessageRow, keyof typeof VIEW_COLUMNS>;
 /** What `asShown` reads and may change of a row. */
 type ShownRow = Pick<
   MessageViewRow,
-  'id' | 'requestTime' | 'state' | 'status' | 'statusName' | 'statusCode' | 'statusMessage' | 'telcoCode' | 'completeTime'
+  | 'id'
+  | 'requestTime'
+  | 'state'
+  | 'status'
+  | 'statusName'
+  | 'statusCode'
+  | 'statusMessage'
+  | 'telcoCode'
+  | 'completeTime'
 >;
 
 export function messageView(row: MessageViewRow, fileNames: ReadonlyMap<string, string>): MessageView {

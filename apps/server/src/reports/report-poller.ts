@@ -27,14 +27,14 @@ interface PendingRow {
 }
 
 /**
- * Polls every plugin that polls. Per-message vendors (SENS) get the messages awaiting that plugin's report (awaiting_reports), oldest first, a
- * batch at a time, walking the whole backlog with a cursor across ticks; queue vendors (OMNI) are drained
+ * Polls every plugin that polls. Per-message vendors (SENS) get the messages awaiting that plugin's report
+ * (awaiting_reports) in the order of its primary key (plugin, vendor id), a batch at a time, walking the whole backlog with a cursor across ticks; queue vendors (OMNI) are drained
  * while they say `more`. A queue's reports are acknowledged only after they are stored.
  */
 export class ReportPoller {
   private readonly logger = new Logger('Reports');
-  /** where the walk through each plugin's SENT rows stands: (sent_at, id) of the last one asked about */
-  private readonly cursors = new Map<string, { sentAt: Date; id: string }>();
+  /** where the walk through each plugin's awaiting rows stands: the vendor id of the last one asked about */
+  private readonly cursors = new Map<string, string>();
 
   constructor(
     private readonly db: DataSource,
@@ -126,22 +126,22 @@ export class ReportPoller {
 
   private async pending(pluginId: string): Promise<{ message: PendingMessage; requestTime: string }[]> {
     const cursor = this.cursors.get(pluginId);
+    // The primary key's order (plugin, vendor id): the walk needs no index of its own (an entry per awaiting row)
     const { rows } = await sqlPlanned<PendingRow>(
       this.db,
       ORDERED_CLAIM,
       `SELECT message_id AS id, ${exactTime('request_time')} AS request_time, vendor_message_id, vendor_request_id,
               sent_at
          FROM awaiting_reports
-        WHERE plugin_id = $1
-          AND ($2::timestamptz IS NULL OR (sent_at, message_id) > ($2::timestamptz, $3::uuid))
-        ORDER BY sent_at, message_id
-        LIMIT $4`,
-      [pluginId, cursor?.sentAt ?? null, cursor?.id ?? null, PENDING_BATCH],
+        WHERE plugin_id = $1 AND ($2::text IS NULL OR vendor_message_id > $2::text)
+        ORDER BY plugin_id, vendor_message_id
+        LIMIT $3`,
+      [pluginId, cursor ?? null, PENDING_BATCH],
     );
     const last = rows[rows.length - 1];
-    // past the end: start from the oldest again next time
+    // past the end: start from the first again next time
     if (rows.length < PENDING_BATCH || !last) this.cursors.delete(pluginId);
-    else this.cursors.set(pluginId, { sentAt: last.sent_at, id: last.id });
+    else this.cursors.set(pluginId, last.vendor_message_id);
     return rows.map((r) => ({
       message: {
         ref: r.id,

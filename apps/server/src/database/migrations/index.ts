@@ -11,6 +11,7 @@ import { Outbox1765200000000 } from './1765200000000-outbox';
 import { ReportAudit1765300000000 } from './1765300000000-report-audit';
 import { PageRoom1765300000100 } from './1765300000100-page-room';
 import { MessageTail1765400000000 } from './1765400000000-message-tail';
+import { AwaitingWalk1766000000002 } from './1766000000002-awaiting-walk';
 
 /** Every migration, oldest first. Add new ones here (later timestamps). */
 export const MIGRATIONS = [
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   ReportAudit1765300000000,
   PageRoom1765300000100,
   MessageTail1765400000000,
+  AwaitingWalk1766000000002,
 ];
