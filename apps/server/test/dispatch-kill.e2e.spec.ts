@@ -13,8 +13,14 @@ const RECIPIENTS = 10_000;
 /** MUNJA_DISPATCH_IN_FLIGHT's default: the documented most a crash sends twice */
 const IN_FLIGHT_BOUND = 400;
 const recipient = (i: number) => `0105${String(i).padStart(7, '0')}`;
-/** long enough that a busy child never loses its own claims; the survivor waits this long after the kill */
-const LEASE_SECONDS = '10';
+/**
+ * Long enough that the child never loses its own claims, however loaded the machine: a lease that ran out while
+ * the child's vendor call was still out let its other worker claim and send the same rows again (seen once at
+ * load 27 on PGlite, where the child's statements queue behind this process's). The survivor does not wait for
+ * it: the dead process's leases are run out by hand after the kill (their expiry is covered by the upgrade and
+ * dispatching tests).
+ */
+const LEASE_SECONDS = '300';
 
 /**
  * A dispatcher process with the default settings is killed (SIGKILL) in the middle of a 10,000-message
@@ -80,7 +86,7 @@ describe('a dispatcher killed mid-dispatch', () => {
     const alive = () => {
       if (child?.exitCode !== null) throw new Error(`the child process ended: ${stderr()}`);
     };
-    await waitFor(async () => (alive(), (await sentCount()) >= 2000), 120_000, 20);
+    await waitFor(async () => (alive(), (await sentCount()) >= 2000), 120_000, 50);
     const requestsSoFar = sim.sens.ctx.counters.requests;
     await waitFor(async () => (alive(), sim.sens.ctx.counters.requests > requestsSoFar), 10_000, 2);
     child.kill('SIGKILL');
@@ -104,7 +110,13 @@ describe('a dispatcher killed mid-dispatch', () => {
     expect(claimed.length).toBeGreaterThan(0);
     expect(sentBefore.length + claimed.length + untouched.length).toBe(RECIPIENTS);
 
-    // The survivor: its sweep returns the dead process's rows after their lease and sends them.
+    // The survivor: its sweep returns the dead process's rows once their lease has run out, and sends them.
+    await query(
+      t,
+      `UPDATE message_queue SET lease_until = now() - interval '1 second'
+        WHERE lease_owner IS NOT NULL AND message_id IN (SELECT id FROM messages WHERE request_id = ANY($1::uuid[]))`,
+      [requestIds],
+    );
     sim.sens.setKnobs({ latencyMs: 0 });
     t.app.get(Dispatcher).start();
     await waitFor(async () => (await unsentCount(t, requestIds)) === 0, 180_000, 100);
