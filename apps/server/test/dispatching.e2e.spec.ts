@@ -16,6 +16,7 @@ import { CLAIM_STATEMENT, MessageQueue, RECORD_SENT_STATEMENT } from '../src/lif
 import type { EmbeddedSimulator } from '../src/plugins/embedded-simulator';
 import { PluginRegistry } from '../src/plugins/plugin-registry';
 import { EMBEDDED_SIMULATOR } from '../src/plugins/plugins.module';
+import { reportVendorId } from '../src/reports/report-store';
 import { EVENTS_PER_STATEMENT } from '../src/webhooks/webhook-events';
 import { bulkFields, numbersCsv, postBulk } from './bulk-support';
 import { completed, FAST_DISPATCH, messagesOf, query, unsentCount, waitFor } from './dispatch-support';
@@ -1118,7 +1119,8 @@ describe('reports', () => {
     const reportsOf = (vendorMessageId: string) =>
       query<{ status: string; message_id: string | null; source: string }>(
         t,
-        `SELECT status, message_id, source FROM delivery_reports WHERE vendor_message_id = $1 ORDER BY id`,
+        `SELECT d.status, d.message_id, d.source FROM delivery_reports d LEFT JOIN messages m ON m.id = d.message_id
+          WHERE ${reportVendorId('d', 'm')} = $1 ORDER BY d.id`,
         [vendorMessageId],
       );
     const webhook = (body: unknown, path = `/v1/reports/omni/${SECRET}`) =>
@@ -1185,8 +1187,9 @@ describe('reports', () => {
       expect(message).toMatchObject({ status: 'COMPLETED', statusName: 'success' });
       const [report] = await query<{ completed_at: Date }>(
         t,
-        `SELECT completed_at FROM delivery_reports WHERE status = 'DELIVERED' AND plugin_id = 'sens'
-            AND vendor_message_id = (SELECT vendor_message_id FROM messages WHERE request_id = $1)`,
+        `SELECT d.completed_at FROM delivery_reports d LEFT JOIN messages m ON m.id = d.message_id
+          WHERE d.status = 'DELIVERED' AND d.plugin_id = 'sens'
+            AND ${reportVendorId('d', 'm')} = (SELECT vendor_message_id FROM messages WHERE request_id = $1)`,
         [accepted.body.requestId],
       );
       // the vendor's own time is earlier than the send time: the clamp is what keeps the order

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { DeliveryReport } from '@munja/provider-kit';
-import { ReportStore } from '../src/reports/report-store';
+import { ReportStore, reportVendorId } from '../src/reports/report-store';
 import { query } from './dispatch-support';
 import { NO_DISPATCH, sendBody, sendingProject, type SendingProject } from './messages-fixtures';
 import { planNodes, rootPlan } from './support/query-plan';
@@ -60,14 +60,22 @@ describe('the delivery report log', () => {
       .apply([report('log-matched'), report('log-unknown')], 'polling', clock.now());
     expect(applied).toEqual({ stored: 2, closed: 1, unknown: 1 });
 
-    const rows = await query<{ vendor_message_id: string; message_id: string | null; has_raw: boolean }>(
+    const rows = await query<{
+      vendor_message_id: string;
+      stored_vendor_id: string | null;
+      message_id: string | null;
+      has_raw: boolean;
+    }>(
       t,
-      `SELECT vendor_message_id, message_id, raw IS NOT NULL AS has_raw FROM delivery_reports
-        WHERE vendor_message_id IN ('log-matched', 'log-unknown') ORDER BY vendor_message_id`,
+      `SELECT ${reportVendorId('d', 'm')} AS vendor_message_id, d.vendor_message_id AS stored_vendor_id,
+              d.message_id, d.raw IS NOT NULL AS has_raw
+         FROM delivery_reports d LEFT JOIN messages m ON m.id = d.message_id
+        WHERE ${reportVendorId('d', 'm')} IN ('log-matched', 'log-unknown') ORDER BY 1`,
     );
+    // the report that closed its message leaves the vendor id to the message row (migration 1766000000003)
     expect(rows).toEqual([
-      { vendor_message_id: 'log-matched', message_id: message!.id, has_raw: false },
-      { vendor_message_id: 'log-unknown', message_id: null, has_raw: true },
+      { vendor_message_id: 'log-matched', stored_vendor_id: null, message_id: message!.id, has_raw: false },
+      { vendor_message_id: 'log-unknown', stored_vendor_id: 'log-unknown', message_id: null, has_raw: true },
     ]);
 
     const timeline = await t.http.get(`/v1/messages/${message!.id}/reports`).set(project.auth).expect(200);

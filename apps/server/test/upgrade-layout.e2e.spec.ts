@@ -10,10 +10,11 @@ import {
   MessageTail1765400000000,
 } from '../src/database/migrations/1765400000000-message-tail';
 import { AwaitingWalk1766000000002 } from '../src/database/migrations/1766000000002-awaiting-walk';
+import { ReportVendorId1766000000003 } from '../src/database/migrations/1766000000003-report-vendor-id';
 import { Dispatcher } from '../src/dispatch/dispatcher';
 import type { EmbeddedSimulator } from '../src/plugins/embedded-simulator';
 import { EMBEDDED_SIMULATOR } from '../src/plugins/plugins.module';
-import { ReportStore } from '../src/reports/report-store';
+import { ReportStore, reportVendorId } from '../src/reports/report-store';
 import { ReportPolling } from '../src/reports/reports.module';
 import { FAST_DISPATCH, query, waitFor } from './dispatch-support';
 import { sendBody, sendingProject } from './messages-fixtures';
@@ -22,6 +23,7 @@ import { TestClock } from './test-clock';
 
 /** The migrations of the new layout, newest first (rolled back in this order). */
 const LAYOUT_MIGRATIONS = [
+  new ReportVendorId1766000000003(),
   new AwaitingWalk1766000000002(),
   new MessageTail1765400000000(),
   new PageRoom1765300000100(),
@@ -51,6 +53,7 @@ describe('upgrading a database of the previous message layout in place', () => {
   let perKind: number;
   let requestId: string;
   let total: number;
+  let auth: Record<string, string>;
 
   beforeAll(async () => {
     t = await startTestApp({ clock, env: { ...FAST_DISPATCH, MUNJA_DISPATCH: 'false' } });
@@ -58,6 +61,7 @@ describe('upgrading a database of the previous message layout in place', () => {
     embedded = t.app.get<EmbeddedSimulator>(EMBEDDED_SIMULATOR);
     perKind = t.database === 'postgres' ? 800 : 400;
     const project = await sendingProject(t, 'Upgrade');
+    auth = project.auth;
     // one real send gives the request (and a message row shaped by the send path) the others are copied from
     const accepted = await t.http
       .post('/v1/messages')
@@ -122,6 +126,21 @@ describe('upgrading a database of the previous message layout in place', () => {
     );
     const [count] = await query<{ n: number }>(t, `SELECT count(*)::int AS n FROM messages`);
     total = count!.n;
+    // the report log as the previous code wrote it: every report with the vendor's id, matched or not
+    await query(
+      t,
+      `INSERT INTO delivery_reports (plugin_id, vendor_message_id, status, vendor_code, telco, reported_at,
+                                     received_at, source, message_id)
+       SELECT 'sens', m.vendor_message_id, 'DELIVERED', '0', 'SKT', $1, $1, 'webhook', m.id
+         FROM messages m WHERE m.to_number ~ '^0105'`,
+      [now],
+    );
+    await query(
+      t,
+      `INSERT INTO delivery_reports (plugin_id, vendor_message_id, status, reported_at, received_at, source)
+       VALUES ('sens', 'nobody-1', 'DELIVERED', $1, $1, 'webhook')`,
+      [now],
+    );
 
     // the start-up's migrations: the ones pending are the layout's
     await db.runMigrations({ transaction: 'each' });
@@ -149,6 +168,25 @@ describe('upgrading a database of the previous message layout in place', () => {
   });
 
   // the rows (here in the DEFAULT partition, in the parent's order) are dispatched and closed in the test below
+  it('reads the report log of the previous layout as before: every row keeps its vendor id', async () => {
+    const rows = await query<{ read: string; stored: string | null; message_vendor_id: string | null }>(
+      t,
+      `SELECT ${reportVendorId('d', 'm')} AS read, d.vendor_message_id AS stored, m.vendor_message_id AS message_vendor_id
+         FROM delivery_reports d LEFT JOIN messages m ON m.id = d.message_id ORDER BY d.id`,
+    );
+    expect(rows.length).toBe(perKind + 1);
+    expect(rows.filter((r) => r.stored === null || r.read !== r.stored).length).toBe(0);
+    expect(rows.filter((r) => r.message_vendor_id !== null && r.read !== r.message_vendor_id).length).toBe(0);
+    expect(rows.at(-1)).toEqual({ read: 'nobody-1', stored: 'nobody-1', message_vendor_id: null });
+    const [final] = await query<{ id: string }>(t, `SELECT id FROM messages WHERE to_number = $1`, [
+      recipient('final', 3),
+    ]);
+    const timeline = await t.http.get(`/v1/messages/${final!.id}/reports`).set(auth).expect(200);
+    expect(timeline.body.items).toEqual([
+      expect.objectContaining({ pluginId: 'sens', status: 'DELIVERED', vendorCode: '0', telco: 'SKT' }),
+    ]);
+  });
+
   it('keeps the partitions holding rows in their column order and makes the empty days with the lifecycle columns last', async () => {
     const days = await query<{ name: string; rows: boolean; columns: string[] }>(
       t,
@@ -228,5 +266,34 @@ describe('upgrading a database of the previous message layout in place', () => {
       expect([kind, received(kind).filter((n) => n !== 0).length]).toEqual([kind, 0]);
     expect(dispatcher.stats.recovered).toBe(perKind);
     expect(dispatcher.stats.sent).toBe(3 * perKind);
+    // the reports that closed the old SENT rows leave the vendor id to the message row (1766000000003)
+    const closedByOld = await query<{ read: string; stored: string | null }>(
+      t,
+      `SELECT ${reportVendorId('d', 'm')} AS read, d.vendor_message_id AS stored
+         FROM delivery_reports d JOIN messages m ON m.id = d.message_id WHERE m.to_number ~ '^0103' ORDER BY m.to_number`,
+    );
+    expect(closedByOld).toEqual(
+      Array.from({ length: perKind }, (_, i) => ({ read: `old-${i}`, stored: null })),
+    );
   }, 300_000);
+
+  it('rolls the nullable vendor id back: every report takes the id of its message again', async () => {
+    const migration = new ReportVendorId1766000000003();
+    const runner = db.createQueryRunner();
+    try {
+      await migration.down(runner);
+      const rows = await query<{ stored: string; message_vendor_id: string | null }>(
+        t,
+        `SELECT d.vendor_message_id AS stored, m.vendor_message_id AS message_vendor_id
+           FROM delivery_reports d LEFT JOIN messages m ON m.id = d.message_id`,
+      );
+      expect(rows.length).toBeGreaterThan(2 * perKind);
+      expect(
+        rows.filter((r) => r.message_vendor_id !== null && r.stored !== r.message_vendor_id).length,
+      ).toBe(0);
+      await migration.up(runner);
+    } finally {
+      await runner.release();
+    }
+  });
 });

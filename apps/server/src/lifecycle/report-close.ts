@@ -31,15 +31,16 @@ export interface ReportClosing {
  * One statement closing many messages by their final reports: the message rows take the outcome in place (HOT),
  * with the plugin, the vendor id and the send time (the vendor's acceptance left them in the awaiting row), and
  * their awaiting rows (and a queue row, for a report that came before the send's outcome was recorded)
- * go; their counts and events are written in the caller's transaction. The WHERE keeps final states final. The completion time is never before the message's send time or its
- * send to the vendor: vendors report whole seconds.
+ * go; their counts and events are written in the caller's transaction. Returns the messages closed, each with the
+ * vendor id it now holds (final: never changed again). The WHERE keeps final states final. The completion time is
+ * never before the message's send time or its send to the vendor: vendors report whole seconds.
  */
 export async function closeByReports(
   manager: EntityManager,
   closing: readonly ReportClosing[],
   now: Date,
-): Promise<number> {
-  if (closing.length === 0) return 0;
+): Promise<ReadonlyMap<string, string | null>> {
+  if (closing.length === 0) return new Map();
   const { rows } = await sql<MessageTransitionRow & { vendor_message_id: string | null }>(
     manager,
     `WITH closed AS (
@@ -80,5 +81,5 @@ export async function closeByReports(
     ],
   );
   await recordMessageTransitions(manager, rows, 'changed');
-  return rows.length;
+  return new Map(rows.map((row) => [row.id, row.vendor_message_id]));
 }

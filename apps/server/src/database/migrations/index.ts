@@ -12,6 +12,7 @@ import { ReportAudit1765300000000 } from './1765300000000-report-audit';
 import { PageRoom1765300000100 } from './1765300000100-page-room';
 import { MessageTail1765400000000 } from './1765400000000-message-tail';
 import { AwaitingWalk1766000000002 } from './1766000000002-awaiting-walk';
+import { ReportVendorId1766000000003 } from './1766000000003-report-vendor-id';
 
 /** Every migration, oldest first. Add new ones here (later timestamps). */
 export const MIGRATIONS = [
@@ -29,4 +30,5 @@ export const MIGRATIONS = [
   PageRoom1765300000100,
   MessageTail1765400000000,
   AwaitingWalk1766000000002,
+  ReportVendorId1766000000003,
 ];
