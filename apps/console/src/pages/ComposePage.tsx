@@ -1,6 +1,6 @@
 import { Alert, Button, Code, Grid, Group, Paper, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useMemo, useState } from 'react';
 import { useApi } from '../api/context';
 import type { BulkAnswer, DryRun, SendBody } from '../api/types';
@@ -90,6 +90,10 @@ export function ComposePage() {
     queryFn: () => api.dryRun(adBody as SendBody),
     enabled: Boolean(adBody && sender),
     retry: false,
+    // The last text stays while the next dry run loads (typing the first recipient asks again): without it the
+    // panel dropped to its one-line hint and back, moving everything below it under the pointer — a click on the
+    // preview button in the console's e2e test landed on the moving page and was lost.
+    placeholderData: keepPreviousData,
   });
   const adText = adPreview.data?.recipients.find((r) => r.outcome === 'PLANNED');
 
