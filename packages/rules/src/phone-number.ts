@@ -5,6 +5,7 @@ import {
   parsePhoneNumberFromString,
   type CountryCode,
 } from 'libphonenumber-js/max';
+import { isAllocatedMobileNumber } from './allocated-mobile-number';
 import { RuleError } from './rule-error';
 
 // The "max" metadata (≈150 KB) checks each number against its country's real number ranges (type-level
@@ -54,6 +55,7 @@ function compact(input: string, field: string): string {
  */
 export function normalizeKoreanNumber(input: string, field = 'to'): string {
   const digits = compact(input, field);
+  if (isAllocatedMobileNumber(digits)) return digits;
   let verdict = verdictByDigits.get(digits);
   if (verdict === undefined) {
     verdict = judgeKoreanDigits(digits);
