@@ -691,9 +691,14 @@ describe('dispatch-plans', () => {
       expect(types).not.toContain('Sort');
       expect(types).not.toContain('Bitmap Heap Scan');
       expect(types).not.toContain('Seq Scan');
-      expect(nodes.find((node) => node['Relation Name'] === 'message_queue')?.['Index Name']).toBe(
-        'message_queue_visible',
+      // the walk first (the lease update then finds each row it took by primary key)
+      const queueScans = nodes.filter(
+        (node) => node['Relation Name'] === 'message_queue' && node['Node Type'] !== 'ModifyTable',
       );
+      expect(queueScans.map((node) => node['Index Name'])).toEqual([
+        'message_queue_visible',
+        'message_queue_pkey',
+      ]);
       const claimed = nodes.find((node) => node['Node Type'] === 'Limit');
       expect(claimed?.['Actual Rows']).toBe(batch);
       // the due walk and the key probes of the UPDATE: a few rows per claimed row, never the day's 20,000
@@ -720,6 +725,110 @@ describe('dispatch-plans', () => {
       expect(types).not.toContain('Seq Scan');
       expect(rowsReadFromDay(nodes)).toBe(batch);
     });
+  });
+});
+
+// ---- the queue's claim: no row lock, one claim after another
+describe('claim-lock', () => {
+  /**
+   * A claim leases its rows without locking them first (`FOR UPDATE SKIP LOCKED` wrote a WAL record per row):
+   * claimers take the CLAIM_LOCK advisory lock one after another, and the lease update re-checks each row. On
+   * PostgreSQL the transactions overlap; on PGlite they are serialized. Either way no row is leased twice.
+   */
+  describe(`claims of the message queue (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'})`, () => {
+    let t: TestApp;
+    let db: DataSource;
+    const rows = 1_000;
+
+    beforeAll(async () => {
+      t = await startTestApp({
+        env: { MUNJA_DISPATCH: 'false', MUNJA_RETENTION: 'false', MUNJA_WEBHOOKS: 'false' },
+      });
+      db = t.app.get(DataSource);
+    }, 120_000);
+    afterAll(async () => {
+      await t?.close();
+    });
+    const fill = async () => {
+      await db.query(`DELETE FROM message_queue`);
+      const project = await sendingProject(t, `Claims ${Date.now()}`);
+      await postBulk(t, project, bulkFields(), numbersCsv(rows)).expect(202);
+      const [queued] = await query<{ n: number }>(t, `SELECT count(*)::int AS n FROM message_queue`);
+      expect(queued?.n).toBe(rows);
+    };
+    const soon = () => new Date(Date.now() + 60_000);
+    const later = () => new Date(Date.now() + 600_000);
+
+    it('four workers claiming at once take every row exactly once, each claim a full batch until the last', async () => {
+      await fill();
+      const queue = new MessageQueue(db);
+      const batch = 37;
+      const owners = new Map<string, string>();
+      const sizes: number[] = [];
+      const worker = async (owner: string) => {
+        for (;;) {
+          const claimed = await queue.claim(owner, batch, soon(), later(), []);
+          sizes.push(claimed.length);
+          if (claimed.length === 0) return;
+          for (const m of claimed) {
+            expect([m.id, owners.get(m.id)]).toEqual([m.id, undefined]);
+            owners.set(m.id, owner);
+          }
+        }
+      };
+      await Promise.all(['w1', 'w2', 'w3', 'w4'].map(worker));
+      expect(owners.size).toBe(rows);
+      // each claim starts after the one before committed and walks past its leases: a claim comes back short
+      // only when the queue runs out (1,000 = 27 × 37 + 1), never because another claimer took its rows
+      expect(sizes.filter((n) => n > 0 && n < batch)).toEqual([rows % batch]);
+      const leased = await query<{ lease_owner: string; n: number }>(
+        t,
+        `SELECT lease_owner, count(*)::int AS n FROM message_queue GROUP BY 1`,
+      );
+      const counts = new Map<string, number>();
+      for (const owner of owners.values()) counts.set(owner, (counts.get(owner) ?? 0) + 1);
+      expect(new Map(leased.map((r) => [r.lease_owner, r.n]))).toEqual(counts);
+    }, 120_000);
+
+    it('never leases a row twice, even to a claim that started before another one committed without the lock', async () => {
+      await fill();
+      const first = db.createQueryRunner();
+      const second = db.createQueryRunner();
+      const claim = async (runner: QueryRunner, owner: string) => {
+        await planWith(runner.manager, ORDERED_CLAIM);
+        const result = (await runner.query(CLAIM_STATEMENT, [soon(), 100, owner, later(), []])) as
+          { id: string }[] | [{ id: string }[], number];
+        const list = (Array.isArray(result[0]) ? result[0] : result) as { id: string }[];
+        return list.map((r) => r.id);
+      };
+      try {
+        await first.startTransaction();
+        const firstIds = await claim(first, 'first');
+        // The second claim runs its statement while the first is uncommitted (no CLAIM_LOCK taken): on
+        // PostgreSQL its walk sees the same head, waits on those rows, and re-checks them once the first
+        // commits; PGlite runs it after the first commits.
+        const secondClaim = (async () => {
+          await second.startTransaction();
+          const ids = await claim(second, 'second');
+          await second.commitTransaction();
+          return ids;
+        })();
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        await first.commitTransaction();
+        const secondIds = await secondClaim;
+        expect(firstIds).toHaveLength(100);
+        expect(secondIds.filter((id) => firstIds.includes(id))).toEqual([]);
+        const [owned] = await query<{ first: number; second: number }>(
+          t,
+          `SELECT count(*) FILTER (WHERE lease_owner = 'first')::int AS first,
+                  count(*) FILTER (WHERE lease_owner = 'second')::int AS second FROM message_queue`,
+        );
+        expect(owned).toEqual({ first: 100, second: secondIds.length });
+      } finally {
+        await first.release();
+        await second.release();
+      }
+    }, 120_000);
   });
 });
 

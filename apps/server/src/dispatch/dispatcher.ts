@@ -71,7 +71,12 @@ export interface DispatcherStats {
  * claimed rows not yet sent are handed back.
  */
 export class Dispatcher {
-  readonly owner = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+  /**
+   * The lease owner this process writes into every queue row it claims: 48 random bits, 8 characters. It was
+   * `host:pid:random` (~27 characters, logged in each claim's WAL record and kept in the row); which host and
+   * process an owner is, is in the start line of the log.
+   */
+  readonly owner = randomBytes(6).toString('base64url');
   /** when the sweep last looked for expired reports (clock time; see EXPIRY_EVERY_MS) */
   private lastExpiry = -Infinity;
   readonly stats: DispatcherStats = {
@@ -144,7 +149,7 @@ export class Dispatcher {
     this.sweepTimer.unref();
     void this.sweepNow();
     this.logger.log(
-      `dispatcher ${this.owner} started: ${this.settings.workers} workers, batch ${this.settings.batchSize}`,
+      `dispatcher ${this.owner} (${hostname()}, pid ${process.pid}) started: ${this.settings.workers} workers, batch ${this.settings.batchSize}`,
     );
   }
 
