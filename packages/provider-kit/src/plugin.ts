@@ -109,6 +109,13 @@ export interface PluginDefinition<Config = unknown> {
    * as written (SENDER_POLICIES.AS_WRITTEN; see senderPoliciesOf).
    */
   readonly senderPolicies?: SenderPolicyTable;
+  /**
+   * Whether `pollReports` reads a pending message's `vendorRequestId` (default true). The service keeps the
+   * request id of each sent message until its final report only for a plugin that does: it is a column of every
+   * row awaiting a report (SENS's are 43 characters). False for a vendor asked about a message by its own id
+   * (SENS), or one that is never polled per message: `pending` then comes without it.
+   */
+  readonly pollsWithVendorRequestId?: boolean;
   /** Check raw configuration; returns it typed or throws PluginConfigError naming the field. */
   validateConfig(raw: unknown): Config;
   create(config: Config, context: PluginContext): Provider;

@@ -19,6 +19,8 @@ const sensPlugin = definePlugin<SensConfig>({
   // SENS's per-country sender policy abroad (seed 000: random numbers, 【Verify】 inserted for China): declared
   // so that a route through SENS is reviewed by SENS's own rules (this plugin carries domestic channels today).
   senderPolicies: SENDER_POLICIES.SENS,
+  // a result is asked for by the message's own id (an id not learned at send time carries its requestId in it)
+  pollsWithVendorRequestId: false,
   validateConfig: validateSensConfig,
   create: (config, context) => new SensProvider(config, context),
 });

@@ -330,6 +330,9 @@ export class Dispatcher {
           provider: this.registry.has(pluginId) ? this.registry.provider(pluginId) : undefined,
           files: this.files,
           policy: this.settings.policy,
+          keepsVendorRequestId:
+            !this.registry.has(pluginId) ||
+            this.registry.definition(pluginId).pollsWithVendorRequestId !== false,
           now: () => this.clock.now(),
         },
         messages,

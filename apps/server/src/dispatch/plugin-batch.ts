@@ -18,6 +18,11 @@ export interface PluginBatchContext {
   readonly provider: Provider | undefined;
   readonly files: VendorFiles;
   readonly policy: RetryPolicy;
+  /**
+   * the plugin's `pollsWithVendorRequestId` (true unless it says false): only then is the vendor's request id
+   * of a sent message kept (in its awaiting row, ~44 WAL bytes a message with SENS's ids)
+   */
+  readonly keepsVendorRequestId: boolean;
   now(): Date;
 }
 
@@ -136,7 +141,9 @@ export async function sendPluginBatch(
       push(message, {
         kind: 'SENT',
         vendorMessageId: outcome.vendorMessageId,
-        ...(outcome.vendorRequestId ? { vendorRequestId: outcome.vendorRequestId } : {}),
+        ...(outcome.vendorRequestId && ctx.keepsVendorRequestId
+          ? { vendorRequestId: outcome.vendorRequestId }
+          : {}),
       });
       continue;
     }
