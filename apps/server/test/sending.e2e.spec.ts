@@ -453,7 +453,7 @@ describe('messages', () => {
 
     describe('history', () => {
       let h: SendingProject;
-      const times = ['2026-03-01T09:00:00.000Z', '2026-03-01T09:01:00.000Z', '2026-03-01T09:02:00.000Z'];
+      const times = ['2026-03-01T09:00:00.000Z', '2026-03-01T09:01:00.000Z', '2026-03-01T09:02:00.456Z'];
 
       beforeAll(async () => {
         h = await sendingProject(t, 'History');
@@ -492,6 +492,17 @@ describe('messages', () => {
         expect(new Set(seen).size).toBe(5);
         expect(seen.slice(0, 2).sort()).toEqual(['01033330000', '9']);
         expect(seen[2]).toBe('01022220000');
+      });
+
+      it('shows each message as GET /v1/messages/:messageId does, its times to the millisecond', async () => {
+        // the history's times are formatted by PostgreSQL, the single message's by Date.toISOString
+        const page = await history('?limit=10').expect(200);
+        expect(page.body.items).toHaveLength(5);
+        expect(page.body.items[0].requestTime).toBe(times[2]);
+        for (const item of page.body.items) {
+          const one = await t.http.get(`/v1/messages/${item.messageId}`).set(h.auth).expect(200);
+          expect(item).toEqual(one.body);
+        }
       });
 
       it('filters by type, status, from, to and request time', async () => {

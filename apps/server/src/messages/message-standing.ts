@@ -6,7 +6,6 @@ export type MessageStandingRow = Pick<
   MessageRow,
   | 'id'
   | 'requestId'
-  | 'requestTime'
   | 'type'
   | 'contentType'
   | 'countryCode'
@@ -18,15 +17,25 @@ export type MessageStandingRow = Pick<
   | 'statusCode'
   | 'statusMessage'
   | 'telcoCode'
-  | 'completeTime'
-  | 'dueAt'
   | 'reservationId'
->;
+> & {
+  requestTime: ViewTime;
+  completeTime: ViewTime | null;
+  dueAt: ViewTime;
+};
 
 export type MessageStanding = Omit<
   MessageView,
   'subject' | 'content' | 'bytes' | 'parts' | 'encoding' | 'files'
 >;
+
+/**
+ * A time of a message row: a Date, or already the API's ISO text (`2026-12-07T07:44:38.123Z`), as the history reads
+ * it (PostgreSQL formats it: results.service.ts, ISO_TIME).
+ */
+export type ViewTime = Date | string;
+
+const isoTime = (time: ViewTime): string => (typeof time === 'string' ? time : time.toISOString());
 
 /**
  * The part of the view a change of state can move, with what identifies the message: the API's view is this plus
@@ -36,7 +45,7 @@ export function messageStanding(row: MessageStandingRow): MessageStanding {
   return {
     messageId: row.id,
     requestId: row.requestId,
-    requestTime: row.requestTime.toISOString(),
+    requestTime: isoTime(row.requestTime),
     type: row.type,
     contentType: row.contentType,
     countryCode: row.countryCode,
@@ -48,8 +57,8 @@ export function messageStanding(row: MessageStandingRow): MessageStanding {
     statusCode: row.statusCode,
     statusMessage: row.statusMessage,
     telcoCode: row.telcoCode,
-    completeTime: row.completeTime === null ? null : row.completeTime.toISOString(),
-    sendTime: row.dueAt.toISOString(),
+    completeTime: row.completeTime === null ? null : isoTime(row.completeTime),
+    sendTime: isoTime(row.dueAt),
     reservationId: row.reservationId,
   };
 }

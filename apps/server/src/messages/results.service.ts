@@ -14,7 +14,7 @@ import {
   RequestMessagesQuery,
   SendRequestView,
 } from './results.dto';
-import { messageStanding } from './message-standing';
+import { messageStanding, type ViewTime } from './message-standing';
 import { SendRequestRow } from './send-request.entity';
 import { IN_QUEUE, shownState, stateList, STATUS_OF_STATE } from '../lifecycle/message-states';
 import { queueStandings } from '../lifecycle/message-queue';
@@ -78,7 +78,20 @@ const VIEW_COLUMNS = {
   fileIds: 'file_ids',
 } as const satisfies Partial<Record<keyof MessageRow, string>>;
 
-export type MessageViewRow = Pick<MessageRow, keyof typeof VIEW_COLUMNS>;
+export type MessageViewRow = Omit<
+  Pick<MessageRow, keyof typeof VIEW_COLUMNS>,
+  'requestTime' | 'completeTime' | 'dueAt'
+> & { requestTime: ViewTime; completeTime: ViewTime | null; dueAt: ViewTime };
+
+/**
+ * A time column as the API shows it, formatted by PostgreSQL (in UTC, milliseconds, as `Date.toISOString`
+ * gives it; both drop microseconds). node-postgres parses a timestamptz with a regular expression into a Date that
+ * the view then formats back: for the three times of each row of a 1,000-item page that was about half of the
+ * driver's time reading it (a query of 1,001 rows: 8–46 ms parsed against 5–20 ms as text, on the busy 2 cores).
+ */
+const ISO_TIME = (column: string): string =>
+  `to_char(m.${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+const TIME_COLUMNS: ReadonlySet<string> = new Set(['request_time', 'complete_time', 'due_at']);
 
 /** What `asShown` reads and may change of a row. */
 type ShownRow = Pick<
@@ -193,7 +206,7 @@ export class ResultsService {
     const shown = await this.asShown(items);
     return {
       items: shown.map((row) => messageView(row, names)),
-      nextCursor: more && last ? encodeCursor({ time: last.requestTime, id: last.id }) : null,
+      nextCursor: more && last ? encodeCursor({ time: new Date(last.requestTime), id: last.id }) : null,
     };
   }
 
@@ -217,7 +230,11 @@ export class ResultsService {
     const limit = query.limit ?? DEFAULT_LIMIT;
     const qb = this.messages
       .createQueryBuilder('m')
-      .select(Object.entries(VIEW_COLUMNS).map(([field, column]) => `m.${column} AS "${field}"`))
+      .select(
+        Object.entries(VIEW_COLUMNS).map(
+          ([field, column]) => `${TIME_COLUMNS.has(column) ? ISO_TIME(column) : `m.${column}`} AS "${field}"`,
+        ),
+      )
       .where('m.project_id = :projectId', { projectId })
       .andWhere('m.request_time >= :from AND m.request_time < :to', { from, to });
     if (query.type) qb.andWhere('m.type = :type', { type: query.type });
