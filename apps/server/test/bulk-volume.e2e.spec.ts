@@ -59,6 +59,20 @@ describe('bulk sends at the recipient limit', () => {
         first: 0,
         last: 99_999,
       });
+      // The ids (made by the service, messageIds) as the database reads them: the request's millisecond, then
+      // the recipient index (20 bits around the version and variant digits), so they ascend with it.
+      const ids = await query<{ other_time: number; other_index: number; not_ascending: number }>(
+        t,
+        `SELECT count(*) FILTER (WHERE substr(hex, 1, 12) <> lpad(to_hex((extract(epoch FROM request_time) * 1000)::bigint), 12, '0'))::int AS other_time,
+                count(*) FILTER (WHERE ((('x' || substr(hex, 14, 3))::bit(12)::int << 8) | ('x' || substr(hex, 18, 2))::bit(8)::int) <> recipient_index
+                                    OR substr(hex, 13, 1) <> '7' OR substr(hex, 17, 1) <> '8')::int AS other_index,
+                count(*) FILTER (WHERE id <= before)::int AS not_ascending
+           FROM (SELECT id, replace(id::text, '-', '') AS hex, request_time, recipient_index,
+                        lag(id) OVER (ORDER BY recipient_index) AS before
+                   FROM messages WHERE request_id = $1) AS m`,
+        [full.body.requestId],
+      );
+      expect(ids[0]).toEqual({ other_time: 0, other_index: 0, not_ascending: 0 });
     },
     VOLUME_TIMEOUT_MS,
   );

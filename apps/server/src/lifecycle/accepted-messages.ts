@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import type { MetricTally } from '../metrics/metric-counts';
 import { ROWS_PER_STATEMENT, unnestRows, type BulkColumn } from '../messages/bulk-insert';
-import { messageIdSql } from '../messages/message-id';
+import { messageIdSql, messageIds } from '../messages/message-id';
 import { MESSAGE_COLUMNS, messageValues, type AcceptedMessage } from '../messages/send-plan';
 import { EVENTS_PER_STATEMENT, findSubscribers, queueEvents } from '../webhooks/webhook-events';
 import { messageEvents, transitionColumns, type MessageTransitionRow } from './transition-events';
@@ -21,14 +21,16 @@ export function enqueueFrom(source: string, visibleAt = `${source}.due_at`): str
 
 /**
  * The CTEs that insert accepted message rows (`columns` read from `from` by `expressions`, filtered by
- * `where`; the id a UUIDv7 of the request time: src/messages/message-id.ts) and give each QUEUED one its queue row: `accepted_messages` then `enqueued`. A RESERVED message gets
- * its queue row at release, a refused one (final at once) never.
+ * `where`; the id a UUIDv7 of the request time: src/messages/message-id.ts, made in SQL unless `id` reads it
+ * from `from`) and give each QUEUED one its queue row: `accepted_messages` then `enqueued`. A RESERVED message
+ * gets its queue row at release, a refused one (final at once) never.
  */
 export function acceptMessagesCtes(
   columns: readonly BulkColumn[],
   expressions: readonly string[],
   from: string,
   where = 'true',
+  id?: string,
 ): string {
   const requestTime = expressions[columns.findIndex((c) => c.name === 'request_time')];
   const recipientIndex = expressions[columns.findIndex((c) => c.name === 'recipient_index')];
@@ -36,7 +38,7 @@ export function acceptMessagesCtes(
     throw new Error('accepted messages need their request_time and recipient_index');
   return `accepted_messages AS (
          INSERT INTO messages (id, ${columns.map((c) => c.name).join(', ')})
-         SELECT ${messageIdSql(requestTime, recipientIndex)}, ${expressions.join(', ')} FROM ${from} WHERE ${where}
+         SELECT ${id ?? messageIdSql(requestTime, recipientIndex)}, ${expressions.join(', ')} FROM ${from} WHERE ${where}
          RETURNING id, request_time, project_id, route[route_index + 1] AS plugin_id, due_at, state
        ), queued_messages AS (
          SELECT * FROM accepted_messages WHERE state = 'QUEUED'
@@ -45,22 +47,33 @@ export function acceptMessagesCtes(
        )`;
 }
 
+/** MESSAGE_COLUMNS after the id, which insertAcceptedMessages sends made (messageIds). */
+const ID_AND_MESSAGE_COLUMNS: readonly BulkColumn[] = [{ name: 'id', type: 'uuid' }, ...MESSAGE_COLUMNS];
+
 /**
  * Inserts accepted message rows (and the queue rows of the QUEUED ones) with one statement per chunk of
- * ROWS_PER_STATEMENT, never row by row.
+ * ROWS_PER_STATEMENT, never row by row; their ids made here (messageIds: the bulk send's critical path is this
+ * statement's time in PostgreSQL).
  */
 export async function insertAcceptedMessages(
   manager: EntityManager,
   rows: readonly AcceptedMessage[],
 ): Promise<void> {
   for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) {
+    const slice = rows.slice(start, start + ROWS_PER_STATEMENT);
+    const ids = messageIds(slice);
     const chunk = unnestRows(
-      MESSAGE_COLUMNS,
-      rows.slice(start, start + ROWS_PER_STATEMENT).map(messageValues),
+      ID_AND_MESSAGE_COLUMNS,
+      slice.map((message, i) => {
+        const values = messageValues(message);
+        values.unshift(ids[i]);
+        return values;
+      }),
       'u',
     );
+    const [id, ...expressions] = chunk.expressions;
     await manager.query(
-      `WITH ${acceptMessagesCtes(MESSAGE_COLUMNS, chunk.expressions, chunk.from)} SELECT count(*) FROM accepted_messages`,
+      `WITH ${acceptMessagesCtes(MESSAGE_COLUMNS, expressions, chunk.from, 'true', id)} SELECT count(*) FROM accepted_messages`,
       [...chunk.values],
     );
   }

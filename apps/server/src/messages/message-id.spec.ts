@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { requestTimeRangeOf } from './message-id';
+import { messageIds, requestTimeRangeOf } from './message-id';
 
 describe('the request time in a message id', () => {
   it('reads the millisecond of a UUIDv7 id, as a one-millisecond range', () => {
@@ -17,5 +17,28 @@ describe('the request time in a message id', () => {
     expect(requestTimeRangeOf('3f2b8c1e-9a4d-4c2b-8e1f-0123456789ab')).toBeNull();
     expect(requestTimeRangeOf('not-a-uuid')).toBeNull();
     expect(requestTimeRangeOf('019af1c2-a3b4-7c00-8a00-0123456789')).toBeNull();
+  });
+});
+
+describe('message ids made in the service (messageIds)', () => {
+  const requestTime = new Date('2026-12-07T07:46:56.409Z');
+  const LAYOUT = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-8[0-9a-f]{3}-[0-9a-f]{12}$/;
+
+  it('are UUIDv7 of the request time, ascending with the recipient index, random past it', () => {
+    const indexes = [0, 1, 2, 255, 256, 4095, 4096, 65_535, 65_536, 99_999, 100_000, 1_048_575];
+    const ids = messageIds(indexes.map((recipientIndex) => ({ requestTime, recipientIndex })));
+    for (const id of ids) {
+      expect(id).toMatch(LAYOUT);
+      expect(requestTimeRangeOf(id)).toEqual({ from: requestTime, to: new Date(requestTime.getTime() + 1) });
+    }
+    // the index's 20 bits: its bits 19..8 after the version digit, its bits 7..0 after the variant digit
+    const decoded = ids.map(
+      (id) => (Number.parseInt(id.slice(15, 18), 16) << 8) | Number.parseInt(id.slice(20, 22), 16),
+    );
+    expect(decoded).toEqual(indexes);
+    expect([...ids].sort()).toEqual(ids);
+    const again = messageIds([{ requestTime, recipientIndex: 0 }]);
+    expect(again[0]!.slice(0, 22)).toBe(ids[0]!.slice(0, 22));
+    expect(again[0]).not.toBe(ids[0]);
   });
 });
