@@ -7,8 +7,9 @@ import { recordMessageTransitions, transitionColumns, type MessageTransitionRow 
 
 /**
  * The transaction advisory lock (key `hashtext` of this name) every claim of the queue takes before its
- * statement: claims run one after another, each seeing the leases of the last. It is held for the claim's
- * statement only (a few milliseconds for 500 rows) and writes no WAL, unlike the row locks it replaces.
+ * statement: claims run one after another, each seeing the leases of the last. It is held until the claim's
+ * transaction commits (its statement and counts: a few milliseconds for 500 rows) and writes no WAL, unlike the
+ * row locks it replaces.
  * Advisory locks are per database; nothing else takes this one.
  */
 export const CLAIM_LOCK = 'munja_message_queue_claim';
