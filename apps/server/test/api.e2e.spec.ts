@@ -8,7 +8,11 @@ import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
+import type { Pool } from 'pg';
 import type { Response } from 'supertest';
+import { DataSource } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+import { IDLE_CONNECTION_MS } from '../src/database/database.module';
 import { documentText } from '../src/openapi/write-document';
 import type { EmbeddedSimulator } from '../src/plugins/embedded-simulator';
 import { PluginRegistry } from '../src/plugins/plugin-registry';
@@ -49,6 +53,13 @@ describe('projects', () => {
         message: expect.any(String),
         field: 'Authorization',
       });
+    });
+
+    it('keeps its idle database connections for minutes (node-postgres closes them after 10 s)', () => {
+      // a new backend plans the history over every day partition cold (50–60 ms against 5–10)
+      const pool = (t.app.get(DataSource).driver as PostgresDriver).master as Pool;
+      expect(pool.options.idleTimeoutMillis).toBe(IDLE_CONNECTION_MS);
+      expect(IDLE_CONNECTION_MS).toBeGreaterThanOrEqual(5 * 60_000);
     });
 
     it('rejects an unknown key', async () => {
