@@ -678,6 +678,23 @@ describe('dispatch-plans', () => {
         .filter((node) => node['Relation Name']?.startsWith('messages_'))
         .reduce((sum, node) => sum + (node['Actual Rows'] ?? 0) * (node['Actual Loops'] ?? 1), 0);
 
+    it('compiles nothing with JIT: a denied seq scan costs the planner past the JIT thresholds', async () => {
+      const runner = db.createQueryRunner();
+      await runner.connect();
+      try {
+        await runner.startTransaction();
+        await planWith(runner.manager, KEYED_UPDATE);
+        // awaiting_reports has no index on sent_at: the report expiry's scan of it is a denied seq scan
+        const [explained] = (await runner.query(
+          `EXPLAIN (ANALYZE, FORMAT JSON) SELECT * FROM awaiting_reports WHERE sent_at < now()`,
+        )) as { 'QUERY PLAN': [{ JIT?: unknown }] }[];
+        expect(explained!['QUERY PLAN'][0].JIT).toBeUndefined();
+      } finally {
+        await runner.rollbackTransaction();
+        await runner.release();
+      }
+    });
+
     it('a claim walks message_queue_visible in visibility order and stops at the batch: no sort, no bitmap of every queued row', async () => {
       const now = new Date(Date.now() + 60_000);
       const nodes = await explain(ORDERED_CLAIM, CLAIM_STATEMENT, [

@@ -65,10 +65,18 @@ export const KEYED_UPDATE: PlannerSettings = {
   enable_material: 'off',
 };
 
-/** Applies planner settings to the rest of the current transaction of `manager`. */
+/**
+ * Applies planner settings to the rest of the current transaction of `manager`, and turns JIT off there: a denied
+ * method still in the plan (the report expiry's seq scan of awaiting_reports, which has no index on sent_at)
+ * costs 1e10 to the planner, past jit_above_cost and jit_optimize_above_cost, and PostgreSQL compiled the
+ * statement: 750–990 ms of backend CPU for JIT in an expiry that found nothing (EXPLAIN ANALYZE, PostgreSQL 15).
+ * It runs as the dispatcher starts, so that second of a core went to the first bulk upload's time on 2 cores.
+ * These statements touch a batch of rows by key; JIT never pays for itself in them.
+ */
 export async function planWith(manager: EntityManager, settings: PlannerSettings): Promise<void> {
-  const entries = Object.entries(settings);
+  const entries: [string, string][] = Object.entries(settings);
   if (entries.length === 0) return;
+  entries.push(['jit', 'off']);
   await manager.query(
     `SELECT ${entries.map((_, i) => `set_config($${2 * i + 1}, $${2 * i + 2}, true)`).join(', ')}`,
     entries.flat(),
