@@ -13,6 +13,7 @@ import { PageRoom1765300000100 } from './1765300000100-page-room';
 import { MessageTail1765400000000 } from './1765400000000-message-tail';
 import { AwaitingWalk1766000000002 } from './1766000000002-awaiting-walk';
 import { ReportVendorId1766000000003 } from './1766000000003-report-vendor-id';
+import { HistoryAscending1766000000010 } from './1766000000010-history-ascending';
 
 /** Every migration, oldest first. Add new ones here (later timestamps). */
 export const MIGRATIONS = [
@@ -31,4 +32,5 @@ export const MIGRATIONS = [
   MessageTail1765400000000,
   AwaitingWalk1766000000002,
   ReportVendorId1766000000003,
+  HistoryAscending1766000000010,
 ];

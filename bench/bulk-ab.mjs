@@ -1,0 +1,124 @@
+// The CSV bulk upload of two (or more) builds of the service, alternated, each against a `ceiling_copy` taken
+// just before it, with the CPU the upload costs the service process and PostgreSQL's backends:
+//   cp -r apps/server/dist apps/server/dist-base   # the build to compare against, before rebuilding
+//   node bench/bulk-ab.mjs [--builds dist-base,dist] [--rounds 3] [--recipients 100000] [--dispatch on|off]
+// Each round and build: `ceiling_copy` (200,000 rows, its own fresh database), then a fresh database, a full
+// service process (node apps/server/<build>/main.js; the dispatcher on, as `pnpm bench` runs the upload, unless
+// --dispatch off) and `bulk_accept`'s upload (bench/figures/bulk-csv.mjs). PostgreSQL's CPU is read from
+// /proc/<pid>/stat of the database's backends (found by their process titles), so the server must run on this
+// machine: `uploadBackendMs` is the backend that worked most (the upload's transaction), `otherBackendsMs` the
+// rest (the dispatcher's claims and polls, when it is on). `busy` is the share of the upload's wall time each
+// used a core.
+import { readdirSync, readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { URL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { copyCeiling } from './ceilings/copy.mjs';
+import { cpuMs } from './cpu-time.mjs';
+import { uploadBulk } from './figures/bulk-csv.mjs';
+import { createScratchDatabase } from './scratch-database.mjs';
+import { benchProject, serviceClient } from './service-client.mjs';
+import { startServiceProcess } from './service-process.mjs';
+import { startSimulatorProcess } from './simulator-process.mjs';
+import { root } from './workspace.mjs';
+
+const { values } = parseArgs({
+  options: {
+    builds: { type: 'string', default: 'dist-base,dist' },
+    rounds: { type: 'string', default: '3' },
+    recipients: { type: 'string', default: '100000' },
+    dispatch: { type: 'string', default: 'on' },
+  },
+});
+const postgresUrl =
+  process.env.MUNJA_BENCH_POSTGRES_URL ??
+  process.env.DATABASE_URL ??
+  'postgres://postgres@127.0.0.1:5432/postgres';
+const recipients = Number(values.recipients);
+
+/** pid → CPU ms of every backend of `database` alive now (their title: `postgres: … <user> <database> …`) */
+function backendsCpu(database) {
+  const found = new Map();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let title;
+    try {
+      title = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+    } catch {
+      continue;
+    }
+    if (!title.startsWith('postgres: ') || !title.split(/\s+/).includes(database)) continue;
+    const ms = cpuMs(Number(entry));
+    if (ms !== undefined) found.set(Number(entry), ms);
+  }
+  return found;
+}
+
+const round1 = (n) => Number(n.toFixed(1));
+
+const simulator = await startSimulatorProcess();
+try {
+  for (let round = 1; round <= Number(values.rounds); round++) {
+    for (const build of values.builds.split(',')) {
+      const ceilingDatabase = await createScratchDatabase(postgresUrl);
+      let ceiling;
+      try {
+        ceiling = await copyCeiling(ceilingDatabase.url, 200_000);
+      } finally {
+        await ceilingDatabase.drop();
+      }
+      const scratch = await createScratchDatabase(postgresUrl);
+      const database = new URL(scratch.url).pathname.slice(1);
+      const service = await startServiceProcess({
+        databaseUrl: scratch.url,
+        simulatorUrl: simulator.url,
+        dispatch: values.dispatch !== 'off',
+        main: join(root, 'apps', 'server', build, 'main.js'),
+      });
+      const client = serviceClient(service.url);
+      try {
+        const project = await benchProject(client, service.operatorKey);
+        const loadBefore = loadavg()[0];
+        const backendsBefore = backendsCpu(database);
+        const serviceBefore = cpuMs(service.pid);
+        const upload = await uploadBulk(client, project, recipients);
+        const serviceMs = cpuMs(service.pid) - serviceBefore;
+        const backendsAfter = backendsCpu(database);
+        const seconds = (upload.acceptedAt - upload.started) / 1000;
+        const used = [...backendsAfter].map(([pid, ms]) => ms - (backendsBefore.get(pid) ?? 0));
+        used.sort((a, b) => b - a);
+        const uploadBackendMs = used[0] ?? 0;
+        const otherBackendsMs = used.slice(1).reduce((a, b) => a + b, 0);
+        if (upload.answer.accepted !== recipients)
+          throw new Error(`accepted ${upload.answer.accepted} of ${recipients}`);
+        const perSecond = recipients / seconds;
+        console.log(
+          JSON.stringify({
+            round,
+            build,
+            dispatch: values.dispatch !== 'off',
+            ceilingCopy: Math.round(ceiling.rowsPerSecond),
+            bulkAccept: Math.round(perSecond),
+            ratio: Number((perSecond / ceiling.rowsPerSecond).toFixed(3)),
+            seconds: Number(seconds.toFixed(2)),
+            serviceUsPerRecipient: round1((serviceMs * 1000) / recipients),
+            uploadBackendUsPerRow: round1((uploadBackendMs * 1000) / recipients),
+            otherBackendsMs: Math.round(otherBackendsMs),
+            busy: {
+              service: Number((serviceMs / 1000 / seconds).toFixed(2)),
+              uploadBackend: Number((uploadBackendMs / 1000 / seconds).toFixed(2)),
+            },
+            load: [loadBefore.toFixed(1), loadavg()[0].toFixed(1)].join('→'),
+          }),
+        );
+      } finally {
+        await client.close();
+        await service.stop();
+        await scratch.drop();
+      }
+    }
+  }
+} finally {
+  await simulator.stop();
+}
