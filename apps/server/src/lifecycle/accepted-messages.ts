@@ -1,8 +1,8 @@
 import type { EntityManager } from 'typeorm';
 import type { MetricTally } from '../metrics/metric-counts';
-import { ROWS_PER_STATEMENT, unnestRows, type BulkColumn } from '../messages/bulk-insert';
+import { ROWS_PER_STATEMENT, unnestColumns, type BulkColumn } from '../messages/bulk-insert';
 import { messageIdSql, messageIds } from '../messages/message-id';
-import { MESSAGE_COLUMNS, messageValues, type AcceptedMessage } from '../messages/send-plan';
+import { MESSAGE_COLUMNS, type AcceptedMessage } from '../messages/send-plan';
 import { EVENTS_PER_STATEMENT, findSubscribers, queueEvents } from '../webhooks/webhook-events';
 import { messageEvents, transitionColumns, type MessageTransitionRow } from './transition-events';
 
@@ -62,13 +62,10 @@ export async function insertAcceptedMessages(
   for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) {
     const slice = rows.slice(start, start + ROWS_PER_STATEMENT);
     const ids = messageIds(slice);
-    const chunk = unnestRows(
+    const chunk = unnestColumns(
       ID_AND_MESSAGE_COLUMNS,
-      slice.map((message, i) => {
-        const values = messageValues(message);
-        values.unshift(ids[i]);
-        return values;
-      }),
+      slice.length,
+      (column, row) => (column === 0 ? ids[row] : slice[row]![MESSAGE_COLUMNS[column - 1]!.field]),
       'u',
     );
     const [id, ...expressions] = chunk.expressions;
