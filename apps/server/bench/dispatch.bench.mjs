@@ -12,9 +12,10 @@
 //   npx --yes pnpm@10.34.8 --filter @munja/server... build
 //   node apps/server/bench/dispatch.bench.mjs                       # embedded PGlite (in memory)
 //   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres node apps/server/bench/dispatch.bench.mjs
-// MESSAGES (a multiple of 1,000), RUNS, MUNJA_DISPATCH_BATCH and MUNJA_DISPATCH_WORKERS change the load;
-// BENCH_CPU_PROF=<path prefix> profiles this process (the server) over the dispatch window of each run,
-// SIM_CPU_PROF=<dir> the simulator process; read them with bench/profile-top.mjs. BENCH_PHASES=1 adds the wall
+// MESSAGES (a multiple of 1,000), RUNS, MUNJA_DISPATCH_BATCH, MUNJA_DISPATCH_WORKERS and SENS_CONCURRENCY (the SENS
+// plugin's `concurrency`) change the load;
+// BENCH_CPU_PROF=<path prefix> profiles this process (the server) over the dispatch window of each run (with
+// BENCH_CPU_PROF_UNTIL=completed: to the last COMPLETED, the reports' path too), SIM_CPU_PROF=<dir> the simulator process; read them with bench/profile-top.mjs. BENCH_PHASES=1 adds the wall
 // time spent in each step (claim, vendor send, record...).
 import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -192,6 +193,7 @@ const app = await createApp({
           accessKey: SENS_DEFAULTS.accessKey,
           secretKey: SENS_DEFAULTS.secretKey,
           baseUrl: simulator.url,
+          ...(process.env.SENS_CONCURRENCY ? { concurrency: Number(process.env.SENS_CONCURRENCY) } : {}),
         },
       },
       { package: '@munja/provider-omni', config: { ...DEFAULT_OMNI_CREDENTIALS, baseUrl: simulator.url } },
@@ -261,15 +263,19 @@ try {
     const dispatchMs = performance.now() - started;
     const dispatchPhases = snapshot(phases);
     const cpuAtSent = await cpuCounters(db, simulator.pid);
-    if (profiler) {
-      // the dispatch window only: claims, sends and records, without start-up and queueing
+    const stopProfile = async (window) => {
+      // claims, sends and records (and the reports polled back meanwhile), without start-up and queueing
       const { profile } = await profiler.post('Profiler.stop');
       writeFileSync(`${process.env.BENCH_CPU_PROF}.run${run}.cpuprofile`, JSON.stringify(profile));
       profiler.disconnect();
-    }
+      console.error(`profile of the ${window} window: ${process.env.BENCH_CPU_PROF}.run${run}.cpuprofile`);
+    };
+    const profileUntilCompleted = process.env.BENCH_CPU_PROF_UNTIL === 'completed';
+    if (profiler && !profileUntilCompleted) await stopProfile('dispatch (to the last SENT)');
     while ((await open()) > 0) await sleep(20);
     const endToEndMs = performance.now() - started;
     const cpuAtCompleted = await cpuCounters(db, simulator.pid);
+    if (profiler && profileUntilCompleted) await stopProfile('whole (to the last COMPLETED)');
     const counters = await simulator.counters();
     console.log(
       JSON.stringify({

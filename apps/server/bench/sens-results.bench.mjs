@@ -4,9 +4,11 @@
 // 500 at a time as the report poller does. Prints lookups/s and the CPU microseconds per lookup of this process
 // (the plugin: signing, undici, parsing) and of the simulator (process.cpuUsage, /proc/<pid>/stat).
 //   node apps/server/bench/sens-results.bench.mjs       (after building the packages)
-// CONCURRENCY: the plugin's `concurrency` (requests in flight, default 8).
+// CONCURRENCY: the plugin's `concurrency` (requests in flight, default 8). BENCH_CPU_PROF=<file> profiles this
+// process over the lookups (read it with bench/profile-top.mjs), SIM_CPU_PROF=<dir> the simulator process.
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -21,9 +23,12 @@ const { SENS_DEFAULTS } = require('@munja/simulator');
 const MESSAGES = Number(process.env.MESSAGES ?? 10_000);
 const BATCH = 500;
 const cli = join(dirname(require.resolve('@munja/simulator')), 'cli.js');
+const simProfile = process.env.SIM_CPU_PROF
+  ? ['--cpu-prof', `--cpu-prof-dir=${process.env.SIM_CPU_PROF}`]
+  : [];
 const child = spawn(
   process.execPath,
-  [cli, '--port', '0', '--quiet', '--sens-calling-numbers', '0212345678'],
+  [...simProfile, cli, '--port', '0', '--quiet', '--sens-calling-numbers', '0212345678'],
   {
     stdio: ['ignore', 'pipe', 'inherit'],
   },
@@ -73,6 +78,12 @@ const pending = outcomes
     sentAt: new Date(),
   }));
 await sleep(500);
+const profiler = process.env.BENCH_CPU_PROF ? new Session() : undefined;
+if (profiler) {
+  profiler.connect();
+  await profiler.post('Profiler.enable');
+  await profiler.post('Profiler.start');
+}
 const ownBefore = process.cpuUsage();
 const simulatorBefore = cpuOf(child.pid);
 const started = performance.now();
@@ -83,6 +94,11 @@ for (let i = 0; i < pending.length; i += BATCH)
 const own = process.cpuUsage(ownBefore);
 const simulator = cpuOf(child.pid) - simulatorBefore;
 const ms = performance.now() - started;
+if (profiler) {
+  const { profile } = await profiler.post('Profiler.stop');
+  writeFileSync(process.env.BENCH_CPU_PROF, JSON.stringify(profile));
+  profiler.disconnect();
+}
 console.log(
   JSON.stringify({
     bench: 'sens-results',
@@ -95,3 +111,5 @@ console.log(
 );
 await provider.close();
 child.kill();
+// the simulator writes its profile on a clean exit (SIGTERM from kill() above; --cpu-prof needs process.exit)
+await new Promise((resolve) => child.once('exit', resolve));

@@ -160,7 +160,7 @@ export function registerOmni(
       msgSeq += 1;
       // UNCONFIRMED msgKey format: the fake uses a time prefix, a sequence and random hex.
       const msgKey = `${kstIso(nowMs).slice(0, 10).replaceAll('-', '')}${String(msgSeq).padStart(8, '0')}${ctx.random.hex(8)}`;
-      ctx.counters.recordMessage(msgKey, message.to, message.ref);
+      ctx.counters.recordMessage(message.to, message.ref);
       sendCalls += 1;
       sent.push({ endpoint, from: message.from, to: message.to, text: message.text, ref: message.ref });
       if (sent.length > SENT_KEPT) sent.shift();

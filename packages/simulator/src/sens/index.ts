@@ -101,7 +101,7 @@ export function registerSens(
   /** The gateway's checks, in its order: authentication, then throttling, then the (injected) backend faults. */
   const gateway = async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> => {
     ctx.counters.recordRequest();
-    await applyLatency(ctx);
+    if (ctx.knobs.latencyMs > 0) await applyLatency(ctx);
     const timestamp = request.headers['x-ncp-apigw-timestamp'];
     const accessKey = request.headers['x-ncp-iam-access-key'];
     const signature = request.headers['x-ncp-apigw-signature-v2'];
@@ -195,7 +195,7 @@ export function registerSens(
         outcomes: ctx.knobs.outcomes,
       });
       sendCalls += 1;
-      for (const m of messages) ctx.counters.recordMessage(m.messageId, m.to);
+      for (const m of messages) ctx.counters.recordMessage(m.to);
       return reply.code(202).send({
         requestId: accepted.requestId,
         requestTime: isoLocalMillis(now),

@@ -66,6 +66,22 @@ function optionalString(value: unknown, field: string): string | undefined {
   return value;
 }
 
+/** A text as it goes to the handset (cut to `maxBytes` of CP949) and whether CP949 carries it, once per text. */
+class CarriedTexts {
+  private readonly seen = new Map<string, { sent: string; carriable: boolean }>();
+
+  constructor(private readonly maxBytes: number) {}
+
+  of(text: string): { sent: string; carriable: boolean } {
+    let carried = this.seen.get(text);
+    if (carried === undefined) {
+      carried = { sent: truncateToBytes(text, this.maxBytes), carriable: cp949CanCarry(text) };
+      this.seen.set(text, carried);
+    }
+    return carried;
+  }
+}
+
 /** Check a send body the way SENS documents it and turn it into what the fake will store and count. */
 export function planSend(body: unknown, env: SendCheckEnvironment): SendPlan {
   if (typeof body !== 'object' || body === null || Array.isArray(body))
@@ -116,6 +132,9 @@ export function planSend(body: unknown, env: SendCheckEnvironment): SendPlan {
   if (b.messages.length > MAX_MESSAGES_PER_REQUEST)
     throw new SendRequestError(400, 'messages', `at most ${MAX_MESSAGES_PER_REQUEST} entries`);
 
+  // the recipients of a call nearly always share its text: its CP949 cut and check are made once per distinct text
+  const contents = new CarriedTexts(limits.contentBytes);
+  const subjects = new CarriedTexts(limits.subjectBytes);
   const recipients = b.messages.map((entry: unknown, i): PlannedRecipient => {
     if (typeof entry !== 'object' || entry === null)
       throw new SendRequestError(400, `messages[${i}]`, 'must be an object');
@@ -127,16 +146,16 @@ export function planSend(body: unknown, env: SendCheckEnvironment): SendPlan {
       type === 'SMS' ? undefined : (optionalString(e.subject, `messages[${i}].subject`) ?? defaultSubject);
     const content = optionalString(e.content, `messages[${i}].content`) ?? b.content;
     if (typeof content !== 'string') throw new SendRequestError(400, 'content', 'is required');
-    const sentContent = truncateToBytes(content, limits.contentBytes);
-    const sentSubject = subject === undefined ? undefined : truncateToBytes(subject, limits.subjectBytes);
+    const sentContent = contents.of(content);
+    const sentSubject = subject === undefined ? undefined : subjects.of(subject);
     return {
       to: e.to,
       subject,
       content,
-      sentSubject,
-      sentContent,
-      truncated: sentContent !== content || sentSubject !== subject,
-      carriable: cp949CanCarry(content) && (subject === undefined || cp949CanCarry(subject)),
+      sentSubject: sentSubject?.sent,
+      sentContent: sentContent.sent,
+      truncated: sentContent.sent !== content || (sentSubject !== undefined && sentSubject.sent !== subject),
+      carriable: sentContent.carriable && (sentSubject === undefined || sentSubject.carriable),
     };
   });
 

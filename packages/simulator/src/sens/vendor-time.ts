@@ -16,9 +16,13 @@ export function isoLocalMillis(ms: number): string {
   );
 }
 
+/** The last time spacedLocal formatted: a request's messages share their request time, a settled batch its completion. */
+let lastSpaced = { ms: Number.NaN, text: '' };
+
 /** `yyyy-MM-dd HH:mm:ss` in the vendor's zone (lookups' requestTime and completeTime). */
 export function spacedLocal(ms: number): string {
-  return isoLocalMillis(ms).slice(0, 19).replace('T', ' ');
+  if (ms !== lastSpaced.ms) lastSpaced = { ms, text: isoLocalMillis(ms).slice(0, 19).replace('T', ' ') };
+  return lastSpaced.text;
 }
 
 /** true when the runtime knows the IANA zone name */
