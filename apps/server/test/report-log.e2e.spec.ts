@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { DeliveryReport } from '@munja/provider-kit';
+import { exactTime } from '../src/dispatch/message-key';
 import { ReportStore, reportVendorId } from '../src/reports/report-store';
 import { query } from './dispatch-support';
 import { NO_DISPATCH, sendBody, sendingProject, type SendingProject } from './messages-fixtures';
@@ -36,24 +37,31 @@ describe('the delivery report log', () => {
     raw: { messageId: vendorMessageId, content: 'the whole message, as the vendor repeats it' },
   });
 
-  it('keeps the raw payload of an unmatched report only, and shows the matched one in the timeline', async () => {
+  /** A message sent to `to`, as if SENS took it as `vendorMessageId`: the awaiting row a report is matched by. */
+  const awaitingMessage = async (to: string, vendorMessageId: string) => {
     const accepted = await t.http
       .post('/v1/messages')
       .set(project.auth)
-      .send(sendBody({ messages: [{ to: '01012345678' }] }))
+      .send(sendBody({ messages: [{ to }] }))
       .expect(202);
-    const [message] = await query<{ id: string; request_time: Date }>(
-      t,
-      `SELECT id, request_time FROM messages WHERE request_id = $1`,
-      [accepted.body.requestId],
-    );
-    // as if the vendor took it: the awaiting row a report is matched by
+    const message = (
+      await query<{ id: string; request_time: string }>(
+        t,
+        `SELECT id, ${exactTime('request_time')} AS request_time FROM messages WHERE request_id = $1`,
+        [accepted.body.requestId],
+      )
+    )[0]!;
     await query(
       t,
       `INSERT INTO awaiting_reports (plugin_id, vendor_message_id, message_id, request_time, project_id, sent_at)
-       VALUES ('sens', 'log-matched', $1, $2, $3, $4)`,
-      [message!.id, message!.request_time, project.projectId, clock.now()],
+       VALUES ('sens', $1, $2, $3, $4, $5)`,
+      [vendorMessageId, message.id, message.request_time, project.projectId, clock.now()],
     );
+    return message;
+  };
+
+  it('keeps the raw payload of an unmatched report only, and shows the matched one in the timeline', async () => {
+    const message = await awaitingMessage('01012345678', 'log-matched');
 
     const applied = await t.app
       .get(ReportStore)
@@ -74,14 +82,49 @@ describe('the delivery report log', () => {
     );
     // the report that closed its message leaves the vendor id to the message row (migration 1766000000003)
     expect(rows).toEqual([
-      { vendor_message_id: 'log-matched', stored_vendor_id: null, message_id: message!.id, has_raw: false },
+      { vendor_message_id: 'log-matched', stored_vendor_id: null, message_id: message.id, has_raw: false },
       { vendor_message_id: 'log-unknown', stored_vendor_id: 'log-unknown', message_id: null, has_raw: true },
     ]);
 
-    const timeline = await t.http.get(`/v1/messages/${message!.id}/reports`).set(project.auth).expect(200);
+    const timeline = await t.http.get(`/v1/messages/${message.id}/reports`).set(project.auth).expect(200);
     expect(timeline.body.items).toEqual([
       expect.objectContaining({ pluginId: 'sens', status: 'DELIVERED', vendorCode: '0', telco: 'SKT' }),
     ]);
+  });
+
+  it('matches a polled report to the awaiting row the poller asked about, and no other report by it', async () => {
+    const message = await awaitingMessage('01012345679', 'log-asked');
+    const asked = new Map([
+      [message.id, { requestTime: message.request_time, pluginId: 'sens', vendorMessageId: 'log-asked' }],
+    ]);
+    // the same ref from another plugin, and another vendor id: neither answers for the row asked about
+    const strays: DeliveryReport[] = [
+      { ...report('log-asked'), pluginId: 'omni', ref: message.id },
+      { ...report('log-stray'), ref: message.id },
+    ];
+    const applied = await t.app
+      .get(ReportStore)
+      .apply([{ ...report('log-asked'), ref: message.id }, ...strays], 'polling', clock.now(), asked);
+    // the stray SENS report finds the message by its ref in the database (already closed: it moves nothing)
+    expect(applied).toEqual({ stored: 3, closed: 1, unknown: 1 });
+    const rows = await query<{ plugin_id: string; vendor_message_id: string; message_id: string | null }>(
+      t,
+      `SELECT d.plugin_id, ${reportVendorId('d', 'm')} AS vendor_message_id, d.message_id
+         FROM delivery_reports d LEFT JOIN messages m ON m.id = d.message_id
+        WHERE d.ref = $1 OR d.message_id = $1::uuid ORDER BY d.id`,
+      [message.id],
+    );
+    expect(rows).toEqual([
+      { plugin_id: 'sens', vendor_message_id: 'log-asked', message_id: message.id },
+      { plugin_id: 'omni', vendor_message_id: 'log-asked', message_id: null },
+      { plugin_id: 'sens', vendor_message_id: 'log-stray', message_id: message.id },
+    ]);
+    const [closed] = await query<{ state: string; vendor_message_id: string }>(
+      t,
+      `SELECT state, vendor_message_id FROM messages WHERE id = $1`,
+      [message.id],
+    );
+    expect(closed).toEqual({ state: 'DELIVERED', vendor_message_id: 'log-asked' });
   });
 
   it("reads one message's timeline through its index, not the whole log", async () => {

@@ -92,7 +92,12 @@ export class ReportPoller {
                 reports,
                 'polling',
                 this.clock.now(),
-                new Map(rows.map((r) => [r.message.ref, r.requestTime])),
+                new Map(
+                  rows.map((r) => [
+                    r.message.ref,
+                    { requestTime: r.requestTime, pluginId, vendorMessageId: r.message.vendorMessageId },
+                  ]),
+                ),
               );
               total += applied.stored;
             }

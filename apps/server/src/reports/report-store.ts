@@ -17,6 +17,14 @@ export type ReportSource = 'webhook' | 'polling';
 export const reportVendorId = (d: string, m: string): string =>
   `COALESCE(${d}.vendor_message_id, ${m}.vendor_message_id)`;
 
+/** A message awaiting a report that the poller asked its vendor about: its awaiting row's key. */
+export interface AskedMessage {
+  /** the partition key of `messages` (exact text) */
+  readonly requestTime: string;
+  readonly pluginId: string;
+  readonly vendorMessageId: string;
+}
+
 export interface AppliedReports {
   /** reports stored (every one received) */
   readonly stored: number;
@@ -46,19 +54,21 @@ export class ReportStore {
   constructor(private readonly db: DataSource) {}
 
   /**
-   * `requestTimes` (message id → request_time, the partition key of `messages`), when the caller knows them (the
-   * poller asked about those very rows), lets a report found by its ref touch one partition instead of all.
+   * `asked` (message id → the awaiting row the poller read and asked the vendor about) matches a report that
+   * answers for that very row (its ref, plugin and vendor id) without a statement: the poller read the row's key
+   * moments ago, and the match would find the same message (by the awaiting row, or by its id once closed). Any
+   * other report is matched in the database, in one partition when `asked` names its request_time.
    */
   async apply(
     reports: readonly DeliveryReport[],
     source: ReportSource,
     now: Date,
-    requestTimes?: ReadonlyMap<string, string>,
+    asked?: ReadonlyMap<string, AskedMessage>,
   ): Promise<AppliedReports> {
     if (reports.length === 0) return { stored: 0, closed: 0, unknown: 0 };
     const result = await this.db.transaction(async (manager) => {
       await planWith(manager, KEYED_UPDATE);
-      const matched = await this.match(manager, reports, requestTimes);
+      const matched = await this.match(manager, reports, asked);
       const decisive = decisiveReports(reports);
       // closed before the reports are stored: a report whose message now holds its vendor id stores NULL there
       const closed = await this.close(
@@ -158,13 +168,24 @@ export class ReportStore {
    * echoed back (a report that came before the send's outcome was recorded, or after the message closed): one
    * partition when its request_time is known or the id (UUIDv7) carries it, every partition's primary key
    * otherwise. A ref lookup compares
-   * the plugin with IS NOT DISTINCT FROM, so a ref alone never matches another plugin's message.
+   * the plugin with IS NOT DISTINCT FROM, so a ref alone never matches another plugin's message. A report that
+   * answers for an awaiting row the poller asked about (`asked`: same ref, plugin and vendor id) is matched to
+   * that row's message without the statement (500 primary-key probes and ~3,000 parameters a poll round).
    */
   private async match(
     manager: EntityManager,
-    reports: readonly DeliveryReport[],
-    requestTimes: ReadonlyMap<string, string> | undefined,
+    all: readonly DeliveryReport[],
+    asked: ReadonlyMap<string, AskedMessage> | undefined,
   ): Promise<Map<DeliveryReport, MessageKey>> {
+    const matched = new Map<DeliveryReport, MessageKey>();
+    const reports: DeliveryReport[] = [];
+    for (const report of all) {
+      const row = report.ref === undefined ? undefined : asked?.get(report.ref);
+      if (row && row.pluginId === report.pluginId && row.vendorMessageId === report.vendorMessageId)
+        matched.set(report, { id: report.ref!, requestTime: row.requestTime });
+      else reports.push(report);
+    }
+    if (reports.length === 0) return matched;
     const refs = reports.map((r) => messageIdOfRef(r.ref));
     const { rows } = await sql<{ i: string; id: string; request_time: string }>(
       manager,
@@ -188,12 +209,11 @@ export class ReportStore {
         reports.map((r) => r.pluginId),
         reports.map((r) => r.vendorMessageId),
         refs,
-        refs.map((ref) => (ref ? (requestTimes?.get(ref) ?? null) : null)),
+        refs.map((ref) => (ref ? (asked?.get(ref)?.requestTime ?? null) : null)),
         refs.map((ref) => (ref ? (requestTimeRangeOf(ref)?.from ?? null) : null)),
         refs.map((ref) => (ref ? (requestTimeRangeOf(ref)?.to ?? null) : null)),
       ],
     );
-    const matched = new Map<DeliveryReport, MessageKey>();
     for (const row of rows) {
       const report = reports[Number(row.i) - 1];
       if (report) matched.set(report, { id: row.id, requestTime: row.request_time });
