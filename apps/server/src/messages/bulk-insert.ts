@@ -86,7 +86,7 @@ export function unnestColumns(
     } else {
       const cells = new Array<unknown>(count);
       for (let row = 0; row < count; row++) cells[row] = read(row);
-      values.push(cells);
+      values.push(array ? cells : (plainArrayLiteral(cells, column.type) ?? cells));
       unnested.push(`${parameter}::${array ? 'text' : column.type}[]`);
       unnestedNames.push(column.name);
       expressions.push(array ? split(`${alias}.${column.name}`) : `${alias}.${column.name}`);
@@ -116,6 +116,36 @@ export async function insertRows(
       [...chunk.values],
     );
   }
+}
+
+/** Element types whose text form never needs quoting in an array literal. */
+const PLAIN_TYPES = new Set(['uuid', 'timestamptz', 'int', 'bigint']);
+/** What a plain element's text may hold: no quote, backslash, brace, comma or space to escape. */
+const PLAIN_TEXT = /^[0-9A-Za-z:.+-]+$/;
+
+/**
+ * The PostgreSQL array literal of a column of uuids, instants or integers, or undefined when an element is not
+ * plainly one of them (node-postgres then serializes the array itself). node-postgres quotes and escapes every
+ * element (two regular-expression replaces each) and formats each Date field by field in local time; for these
+ * types the text needs neither, and joining it is the same literal at a fraction of the cost: it was ~10 % of
+ * a loaded single send's allocations (sampling heap profile).
+ */
+export function plainArrayLiteral(cells: readonly unknown[], type: string): string | undefined {
+  if (!PLAIN_TYPES.has(type)) return undefined;
+  const texts = new Array<string>(cells.length);
+  for (let i = 0; i < cells.length; i++) {
+    const cell = cells[i];
+    let text: string;
+    if (cell === null || cell === undefined) text = 'NULL';
+    else if (cell instanceof Date) {
+      if (Number.isNaN(cell.getTime())) return undefined;
+      text = cell.toISOString();
+    } else if (typeof cell === 'number' || typeof cell === 'bigint') text = String(cell);
+    else if (typeof cell === 'string' && PLAIN_TEXT.test(cell) && cell.toUpperCase() !== 'NULL') text = cell;
+    else return undefined;
+    texts[i] = text;
+  }
+  return `{${texts.join(',')}}`;
 }
 
 function joinArray(value: unknown, column: string): string | null {

@@ -326,7 +326,7 @@ export class MessagesService {
     return review;
   }
 
-  /** The 202 answer of a planned send, and the rows that store it (the answer is stored for replays). */
+  /** The 202 answer of a planned send, and the rows that store it (the answer is stored for Idempotency-Key replays). */
   private stored(
     projectId: string,
     body: SendMessageDto,
@@ -377,7 +377,8 @@ export class MessagesService {
       reservationId,
       key,
       fingerprint,
-      JSON.stringify(answer),
+      // Kept only where a replay can ask for it: GET /v1/requests/:id derives its statusName as the answer did.
+      key === null ? null : JSON.stringify(answer),
       review.summary.planned,
       review.summary.rejected,
       'api',

@@ -3,6 +3,9 @@ import type { DataSource } from 'typeorm';
 import { SendWriter, type StoredSend } from './send-writer';
 import type { AcceptedMessage } from './send-plan';
 
+/** The elements of a uuid array literal (`{a,b}`), as the send writer passes its id columns. */
+const fromLiteral = (value: unknown): string[] => String(value).slice(1, -1).split(',');
+
 /**
  * A database with no webhook endpoint that answers each statement after a tick (one round trip per batch), storing every send it is given (the first parameter
  * holds the request ids) except the refused ones, and failing any statement that holds a poisoned send.
@@ -18,10 +21,11 @@ function fakeDatabase(
   const statements: string[][] = [];
   const db = {
     query: async (text: string, params: unknown[]) => {
-      const ids = params[0] as string[];
-      // a column of one value in every row travels as one scalar (bulk-insert.ts)
-      const projects = Array.isArray(params[1])
-        ? (params[1] as string[])
+      // a uuid column travels as its array literal, and a column of one value in every row as one scalar
+      // (bulk-insert.ts)
+      const ids = fromLiteral(params[0]);
+      const projects = String(params[1]).startsWith('{')
+        ? fromLiteral(params[1])
         : ids.map(() => params[1] as string);
       statements.push(ids);
       await new Promise((resolve) => setTimeout(resolve, 1));
