@@ -117,6 +117,23 @@ export async function recordMessageTransitions(
   await queueEvents(manager, messageEvents(rows, how), tally);
 }
 
+/**
+ * Records transitions into a state that makes no event (EVENT_ON_ENTERING: the claim's SENDING, say) in the
+ * caller's transaction: their metric counts, all that recordMessageTransitions writes for them; the rows need
+ * only the metric labels.
+ */
+export async function countMessageTransitions(
+  manager: EntityManager,
+  rows: readonly Pick<MessageTransitionRow, 'metric_plugin' | 'type'>[],
+  state: MessageState,
+): Promise<void> {
+  if (EVENT_ON_ENTERING[state]) throw new Error(`entering ${state} makes an event: record the transitions`);
+  if (rows.length === 0) return;
+  const tally = new MetricTally();
+  for (const row of rows) tally.add('message_state', row.metric_plugin, row.type, state);
+  await addCounts(manager, tally);
+}
+
 /** The webhook events of these transitions: the customer-visible ones (EVENT_ON_ENTERING; every acceptance). */
 export function messageEvents(
   rows: readonly MessageTransitionRow[],
