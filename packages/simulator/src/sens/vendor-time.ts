@@ -16,13 +16,22 @@ export function isoLocalMillis(ms: number): string {
   );
 }
 
-/** The last time spacedLocal formatted: a request's messages share their request time, a settled batch its completion. */
-let lastSpaced = { ms: Number.NaN, text: '' };
+/**
+ * Times spacedLocal formatted: a request's messages share their request time (a lookup's completion time is
+ * often the same), and lookups walk the messages of a few hundred requests in no order. Bounded: cleared when full.
+ */
+const spaced = new Map<number, string>();
+const SPACED_KEPT = 4096;
 
 /** `yyyy-MM-dd HH:mm:ss` in the vendor's zone (lookups' requestTime and completeTime). */
 export function spacedLocal(ms: number): string {
-  if (ms !== lastSpaced.ms) lastSpaced = { ms, text: isoLocalMillis(ms).slice(0, 19).replace('T', ' ') };
-  return lastSpaced.text;
+  let text = spaced.get(ms);
+  if (text === undefined) {
+    if (spaced.size >= SPACED_KEPT) spaced.clear();
+    text = isoLocalMillis(ms).slice(0, 19).replace('T', ' ');
+    spaced.set(ms, text);
+  }
+  return text;
 }
 
 /** true when the runtime knows the IANA zone name */
