@@ -6,39 +6,26 @@ import { randomBytes } from 'node:crypto';
  * alone names the one partition its row is in. Ids written before (random v4) name none.
  */
 
-/**
- * The SQL expression of a new message id for a row requested at `requestTime` (a timestamptz expression), the
- * `recipientIndex`-th recipient of its request (an int expression).
- *
- * Layout (RFC 9562 UUIDv7 with a dedicated counter, its "method 1"): 48 bits of milliseconds, the version 7, the
- * recipient index's bits 19..8 in rand_a, the variant 10 and two zero bits, its bits 7..0, then 52 random bits.
- * The recipients of one request share a millisecond: with random bits right after it, a 100,000-recipient bulk
- * inserted its ids at random places of the primary-key index (a page split every few rows); counted by the
- * index they arrive in ascending order, so the index grows at its right edge. Measured on PostgreSQL 15, the
- * accepting statement of 100,000 rows: 3.1–3.8 s of backend CPU with random bits, 2.1–2.8 s counted. The 52
- * random bits keep ids unguessable and two requests of the same millisecond apart.
- */
-export function messageIdSql(requestTime: string, recipientIndex: string): string {
-  const millis = `lpad(to_hex(floor(extract(epoch FROM ${requestTime}) * 1000)::bigint), 12, '0')`;
-  // PostgreSQL 15 has no uuidv7(): the hex digits are put together, the random ones taken from a v4 uuid's
-  // 18th hex digit on (past its version and variant digits)
-  return (
-    `(${millis} || '7' || lpad(to_hex((${recipientIndex} >> 8) & 4095), 3, '0') || '8' ||` +
-    ` lpad(to_hex(${recipientIndex} & 255), 2, '0') || substr(replace(gen_random_uuid()::text, '-', ''), 18, 13))::uuid`
-  );
-}
-
 /** Two hex digits of each byte value. */
 const HEX = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
 
 /**
- * The ids of new message rows, made here with the layout of messageIdSql (the millisecond of each row's request
- * time, the version 7, its recipient index's bits 19..8, the variant 10 and two zero bits, its bits 7..0, then 52
- * random bits from the system's CSPRNG). The accepting statement of a bulk send (insertAcceptedMessages) takes them
- * as a parameter: made in SQL, they cost PostgreSQL ~6 µs of each row's ~29, and that statement is a bulk
- * upload's critical path (100,000 rows in 20 statements, backend CPU from /proc/<pid>/stat, alternated three
- * times at load 6–7: 28.4–30.0 µs a row with the expression, 22.8–23.5 with the ids given); here an id costs
- * 0.1–0.45 µs, and the service's whole part of the statement went from 4.2–4.5 to 6.2–6.5 µs a row.
+ * The ids of new message rows, for the accepting statements (src/lifecycle/accepted-messages.ts: a single send's
+ * batch and a bulk send's chunks alike).
+ *
+ * Layout (RFC 9562 UUIDv7 with a dedicated counter, its "method 1"): 48 bits of the row's request time in
+ * milliseconds, the version 7, the recipient index's bits 19..8 in rand_a, the variant 10 and two zero bits, its
+ * bits 7..0, then 52 random bits from the system's CSPRNG. The recipients of one request share a millisecond:
+ * with random bits right after it, a 100,000-recipient bulk inserted its ids at random places of the primary-key
+ * index (a page split every few rows); counted by the index they arrive in ascending order, so the index grows
+ * at its right edge (the accepting statement of 100,000 rows on PostgreSQL 15: 3.1–3.8 s of backend CPU with
+ * random bits, 2.1–2.8 s counted). The 52 random bits keep ids unguessable and two requests of the same
+ * millisecond apart.
+ *
+ * Made here rather than in SQL (PostgreSQL 15 has no uuidv7(); the expression put hex digits together from a v4
+ * uuid): there they cost PostgreSQL ~6 µs of each row's ~29, on a bulk upload's critical path (100,000 rows in 20
+ * statements, backend CPU from /proc/<pid>/stat, alternated three times at load 6–7: 28.4–30.0 µs a row with the
+ * expression, 22.8–23.5 with the ids given); here an id costs 0.1–0.45 µs.
  */
 export function messageIds(
   rows: readonly { readonly requestTime: Date; readonly recipientIndex: number }[],

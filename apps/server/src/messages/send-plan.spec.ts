@@ -2,7 +2,16 @@ import { describe, expect, it } from '@jest/globals';
 import { reviewRequest, type CallingNumber } from '@munja/compliance';
 import type { EntityManager } from 'typeorm';
 import { insertRows, ROWS_PER_STATEMENT } from './bulk-insert';
-import { MESSAGE_COLUMNS, messageRows, messageValues, rejectedViews, type RowContext } from './send-plan';
+import {
+  type AcceptedMessage,
+  MESSAGE_COLUMNS,
+  messageRows,
+  rejectedViews,
+  type RowContext,
+} from './send-plan';
+
+/** A row's values in MESSAGE_COLUMNS order, as the accepting statement reads them. */
+const messageValues = (message: AcceptedMessage) => MESSAGE_COLUMNS.map((column) => message[column.field]);
 
 const now = new Date('2026-03-02T01:00:00.000Z');
 const approved: CallingNumber = {

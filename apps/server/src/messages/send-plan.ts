@@ -63,11 +63,6 @@ export const MESSAGE_COLUMNS: readonly (BulkColumn & { readonly field: keyof Acc
   { name: 'updated_at', type: 'timestamptz', field: 'updatedAt' },
 ];
 
-/** A message's values in MESSAGE_COLUMNS order: the statement's columns, made only where it is written. */
-export function messageValues(message: AcceptedMessage): unknown[] {
-  return MESSAGE_COLUMNS.map((column) => message[column.field]);
-}
-
 /** The recipient fields of the request, for rows of rejected recipients (they keep what was asked). */
 export interface RequestedText {
   readonly type?: 'SMS' | 'LMS' | 'MMS';

@@ -1,13 +1,19 @@
 import type { DataSource } from 'typeorm';
 import { DISPATCH_CHANNEL } from '../dispatch/dispatch-signal';
-import { acceptMessagesCtes, queueAcceptedEvents, tallyAccepted } from '../lifecycle/accepted-messages';
+import {
+  ACCEPTED_MESSAGE_COLUMNS,
+  acceptedMessageCells,
+  acceptMessagesCtes,
+  queueAcceptedEvents,
+  tallyAccepted,
+} from '../lifecycle/accepted-messages';
 import { reservationEvents, tallyReservation } from '../lifecycle/transition-events';
 import { countsUpsert, MetricTally } from '../metrics/metric-counts';
 import { queueEvents, subscribedEndpoint, subscriptionsOf } from '../webhooks/webhook-events';
 import { EVENT_TYPES } from '../webhooks/webhooks.dto';
-import { type BulkColumn, unnestRows } from './bulk-insert';
+import { type BulkColumn, unnestColumns, unnestRows } from './bulk-insert';
 import type { RowsQuery } from './prepared-statements';
-import { MESSAGE_COLUMNS, messageValues, type AcceptedMessage } from './send-plan';
+import type { AcceptedMessage } from './send-plan';
 
 /** The send_requests columns a JSON send writes, in the order of `StoredSend.request`. */
 export const SEND_REQUEST_COLUMNS: readonly BulkColumn[] = [
@@ -236,9 +242,11 @@ export class SendWriter {
       next,
     );
     next += reservations.values.length;
-    const messages = unnestRows(
-      MESSAGE_COLUMNS,
-      sends.flatMap((s) => s.messages.map(messageValues)),
+    const accepted = sends.flatMap((s) => s.messages);
+    const messages = unnestColumns(
+      ACCEPTED_MESSAGE_COLUMNS,
+      accepted.length,
+      acceptedMessageCells(accepted),
       'm',
       next,
     );
@@ -281,7 +289,6 @@ export class SendWriter {
          SELECT ${reservations.expressions.join(', ')} FROM ${reservations.from}
           WHERE ${reservations.column('request_id')} IN (SELECT id FROM accepted)
        ), ${acceptMessagesCtes(
-         MESSAGE_COLUMNS,
          messages.expressions,
          messages.from,
          `${messages.column('request_id')} IN (SELECT id FROM accepted)`,
