@@ -1164,9 +1164,10 @@ describe('outbox', () => {
       const triggers = await query<{ tgname: string }>(
         t,
         `SELECT tgname FROM pg_trigger WHERE NOT tgisinternal
-            AND tgrelid IN ('messages'::regclass, 'reservations'::regclass)`,
+            AND tgrelid IN ('messages'::regclass, 'reservations'::regclass) ORDER BY tgname`,
       );
-      expect(triggers).toEqual([]);
+      // only the check of a message's send request (1766000000011-request-check.ts), no outbox trigger
+      expect(triggers).toEqual([{ tgname: 'messages_request_check' }, { tgname: 'messages_request_kept' }]);
       const functions = await query<{ proname: string }>(
         t,
         `SELECT proname FROM pg_proc WHERE proname LIKE 'munja\\_%'`,

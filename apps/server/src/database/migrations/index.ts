@@ -14,6 +14,7 @@ import { MessageTail1765400000000 } from './1765400000000-message-tail';
 import { AwaitingWalk1766000000002 } from './1766000000002-awaiting-walk';
 import { ReportVendorId1766000000003 } from './1766000000003-report-vendor-id';
 import { HistoryAscending1766000000010 } from './1766000000010-history-ascending';
+import { RequestCheck1766000000011 } from './1766000000011-request-check';
 
 /** Every migration, oldest first. Add new ones here (later timestamps). */
 export const MIGRATIONS = [
@@ -33,4 +34,5 @@ export const MIGRATIONS = [
   AwaitingWalk1766000000002,
   ReportVendorId1766000000003,
   HistoryAscending1766000000010,
+  RequestCheck1766000000011,
 ];

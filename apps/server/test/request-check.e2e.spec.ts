@@ -1,0 +1,156 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { DataSource } from 'typeorm';
+import { RequestCheck1766000000011 } from '../src/database/migrations/1766000000011-request-check';
+import { query } from './dispatch-support';
+import { NO_DISPATCH, sendBody, sendingProject, type SendingProject } from './messages-fixtures';
+import { startTestApp, type TestApp } from './test-app';
+import { TestClock } from './test-clock';
+
+/**
+ * A message's send request, checked once per statement by triggers (migration 1766000000011) where the foreign
+ * key `messages_request_id_fkey` checked each row: the same rules, on whichever database path the suite runs.
+ */
+describe(`the messages' send request (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'})`, () => {
+  let t: TestApp;
+  let db: DataSource;
+  let project: SendingProject;
+  const clock = new TestClock('2026-03-02T01:00:00Z');
+
+  beforeAll(async () => {
+    t = await startTestApp({ clock, env: NO_DISPATCH });
+    db = t.app.get(DataSource);
+    project = await sendingProject(t, 'Request check');
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  /** A send of `count` recipients: its request id. */
+  const send = async (count: number): Promise<string> => {
+    const messages = Array.from({ length: count }, (_, i) => ({ to: `0107${String(i).padStart(7, '0')}` }));
+    const accepted = await t.http
+      .post('/v1/messages')
+      .set(project.auth)
+      .send(sendBody({ messages }))
+      .expect(202);
+    return accepted.body.requestId as string;
+  };
+  const messagesOf = async (requestId: string): Promise<number> => {
+    const [row] = await query<{ n: number }>(
+      t,
+      `SELECT count(*)::int AS n FROM messages WHERE request_id = $1`,
+      [requestId],
+    );
+    return row!.n;
+  };
+  /** Copies of a request's messages (new ids, recipient indexes past theirs) naming `requestIds` in turn. */
+  const copies = (from: string, requestIds: string[]) => ({
+    text: `INSERT INTO messages (id, project_id, request_id, request_time, recipient_index, to_number, country_code,
+             from_number, type, content_type, content, status, state, due_at, route, updated_at)
+           SELECT gen_random_uuid(), m.project_id, r.id, m.request_time, m.recipient_index + 100 * r.n, m.to_number,
+                  m.country_code, m.from_number, m.type, m.content_type, m.content, m.status, m.state, m.due_at,
+                  m.route, m.updated_at
+             FROM messages m, unnest($2::uuid[]) WITH ORDINALITY AS r(id, n) WHERE m.request_id = $1`,
+    params: [from, requestIds],
+  });
+  const code = (error: unknown): unknown =>
+    (error as { code?: unknown; driverError?: { code?: unknown } }).code ??
+    (error as { driverError?: { code?: unknown } }).driverError?.code;
+
+  it('refuses a statement whose messages name a send request that is not stored, all its rows', async () => {
+    const requestId = await send(2);
+    const missing = randomUUID();
+    for (const named of [[missing], [requestId, missing]]) {
+      const { text, params } = copies(requestId, named);
+      const error = await db.query(text, params).catch((e: unknown) => e);
+      expect(code(error)).toBe('23503');
+      expect(String(error)).toContain('messages_request_id_fkey');
+    }
+    expect(await messagesOf(requestId)).toBe(2);
+    expect(await messagesOf(missing)).toBe(0);
+    // and takes one naming stored requests
+    const { text, params } = copies(requestId, [requestId]);
+    await db.query(text, params);
+    expect(await messagesOf(requestId)).toBe(4);
+  });
+
+  it('deletes the messages of deleted send requests with them, and no others', async () => {
+    const [gone, kept] = [await send(3), await send(2)];
+    await query(t, `DELETE FROM send_requests WHERE id = $1`, [gone]);
+    expect(await messagesOf(gone)).toBe(0);
+    expect(await messagesOf(kept)).toBe(2);
+  });
+
+  it("refuses to move a message to another request, or to change a request's id", async () => {
+    const [one, other] = [await send(1), await send(1)];
+    const moved = await db
+      .query(`UPDATE messages SET request_id = $2 WHERE request_id = $1`, [one, other])
+      .catch((e: unknown) => e);
+    expect(code(moved)).toBe('23503');
+    const renamed = await db
+      .query(`UPDATE send_requests SET id = $2 WHERE id = $1`, [one, randomUUID()])
+      .catch((e: unknown) => e);
+    expect(code(renamed)).toBe('23503');
+    expect(await messagesOf(one)).toBe(1);
+    // the other columns of either still change
+    await query(t, `UPDATE messages SET updated_at = updated_at WHERE request_id = $1`, [one]);
+    await query(t, `UPDATE send_requests SET accepted_count = accepted_count WHERE id = $1`, [one]);
+  });
+
+  it('a delete of a request waits for a transaction storing messages of it, then deletes those too', async () => {
+    const requestId = await send(2);
+    const inserting = db.createQueryRunner();
+    const deleting = db.createQueryRunner();
+    try {
+      await inserting.startTransaction();
+      const { text, params } = copies(requestId, [requestId]);
+      await inserting.query(text, params);
+      let deleted = false;
+      // On PostgreSQL the delete waits for the inserting transaction's lock on the request; PGlite (one
+      // session) runs it after that transaction ends. Either way it then sees the four messages and deletes them.
+      const deletion = deleting.query(`DELETE FROM send_requests WHERE id = $1`, [requestId]).then(() => {
+        deleted = true;
+      });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      if (t.database === 'postgres') expect(deleted).toBe(false);
+      await inserting.commitTransaction();
+      await deletion;
+      expect(await messagesOf(requestId)).toBe(0);
+    } finally {
+      await inserting.release();
+      await deleting.release();
+    }
+  });
+  it('rolled back, the foreign key is back; migrated again, the triggers', async () => {
+    const state = async () => {
+      const [row] = await query<{ fkey: number; triggers: number }>(
+        t,
+        `SELECT (SELECT count(*)::int FROM pg_constraint
+                  WHERE conname = 'messages_request_id_fkey' AND conrelid = 'messages'::regclass) AS fkey,
+                (SELECT count(*)::int FROM pg_trigger
+                  WHERE tgname IN ('messages_request_check', 'messages_request_kept', 'send_requests_cascade',
+                                   'send_requests_id_kept', 'send_requests_truncate')) AS triggers`,
+      );
+      return row;
+    };
+    const migration = new RequestCheck1766000000011();
+    const runner = db.createQueryRunner();
+    try {
+      await migration.down(runner);
+      expect(await state()).toEqual({ fkey: 1, triggers: 0 });
+      await migration.up(runner);
+      // the row trigger on messages is cloned to each day partition
+      expect((await state())?.fkey).toBe(0);
+      expect((await state())?.triggers).toBeGreaterThan(5);
+    } finally {
+      await runner.release();
+    }
+  });
+
+  it('truncating the requests truncates the messages', async () => {
+    await send(1);
+    await query(t, `TRUNCATE send_requests CASCADE`);
+    expect((await query<{ n: number }>(t, `SELECT count(*)::int AS n FROM messages`))[0]?.n).toBe(0);
+  });
+});
