@@ -209,7 +209,7 @@ export class BulkSendService {
            from_number, subject, content, file_ids, reserve_time, reserve_time_zone, reservation_id,
            idempotency_key, source)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::uuid[], $11, $12, $13, $14, 'bulk')
-         ON CONFLICT (project_id, idempotency_key) DO NOTHING
+         ON CONFLICT (project_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
          RETURNING id`,
         [
           requestId,

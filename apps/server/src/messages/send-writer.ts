@@ -282,7 +282,7 @@ export class SendWriter {
             AND EXISTS (SELECT 1 FROM calling_numbers n
                          WHERE n.project_id = ${requests.column('project_id')}
                            AND n.number = ${requests.column('from_number')} AND n.status = 'APPROVED')
-         ON CONFLICT (project_id, idempotency_key) DO NOTHING
+         ON CONFLICT (project_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
          RETURNING id, reservation_id
        ), reserved AS (
          INSERT INTO reservations (${names(RESERVATION_COLUMNS)})

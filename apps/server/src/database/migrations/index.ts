@@ -15,6 +15,7 @@ import { AwaitingWalk1766000000002 } from './1766000000002-awaiting-walk';
 import { ReportVendorId1766000000003 } from './1766000000003-report-vendor-id';
 import { HistoryAscending1766000000010 } from './1766000000010-history-ascending';
 import { RequestCheck1766000000011 } from './1766000000011-request-check';
+import { IdempotencyKeysOnly1766000000020 } from './1766000000020-idempotency-keys-only';
 
 /** Every migration, oldest first. Add new ones here (later timestamps). */
 export const MIGRATIONS = [
@@ -35,4 +36,5 @@ export const MIGRATIONS = [
   ReportVendorId1766000000003,
   HistoryAscending1766000000010,
   RequestCheck1766000000011,
+  IdempotencyKeysOnly1766000000020,
 ];
