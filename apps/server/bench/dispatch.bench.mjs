@@ -12,8 +12,8 @@
 //   npx --yes pnpm@10.34.8 --filter @munja/server... build
 //   node apps/server/bench/dispatch.bench.mjs                       # embedded PGlite (in memory)
 //   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres node apps/server/bench/dispatch.bench.mjs
-// MESSAGES (a multiple of 1,000), RUNS, MUNJA_DISPATCH_BATCH, MUNJA_DISPATCH_WORKERS and SENS_CONCURRENCY (the SENS
-// plugin's `concurrency`) change the load;
+// MESSAGES (a multiple of 1,000), RUNS, MUNJA_DISPATCH_BATCH, MUNJA_DISPATCH_WORKERS, MUNJA_REPORT_POLL_MS (200 here;
+// the service's default is 2000) and SENS_CONCURRENCY (the SENS plugin's `concurrency`) change the load;
 // BENCH_CPU_PROF=<path prefix> profiles this process (the server) over the dispatch window of each run (with
 // BENCH_CPU_PROF_UNTIL=completed: to the last COMPLETED, the reports' path too), SIM_CPU_PROF=<dir> the simulator process; read them with bench/profile-top.mjs. BENCH_PHASES=1 adds the wall
 // time spent in each step (claim, vendor send, record...).
@@ -182,7 +182,7 @@ const app = await createApp({
     MUNJA_OPERATOR_KEY: operatorKey,
     MUNJA_PGLITE_DIR: 'memory://',
     DATABASE_URL: scratch?.url,
-    MUNJA_REPORT_POLL_MS: '200',
+    MUNJA_REPORT_POLL_MS: process.env.MUNJA_REPORT_POLL_MS ?? '200',
     MUNJA_DISPATCH_BATCH: process.env.MUNJA_DISPATCH_BATCH,
     MUNJA_DISPATCH_WORKERS: process.env.MUNJA_DISPATCH_WORKERS,
     MUNJA_PLUGINS: JSON.stringify([

@@ -35,6 +35,17 @@ export class ReportPoller {
   private readonly logger = new Logger('Reports');
   /** where the walk through each plugin's awaiting rows stands: the vendor id of the last one asked about */
   private readonly cursors = new Map<string, string>();
+  private stoppedAtRoundLimit = false;
+
+  /**
+   * The last tick stopped at its round limit (MAX_ROUNDS_PER_TICK) with more to ask about, and stored reports: the
+   * next tick need not wait for the polling interval (a 100,000-message backlog SENS has answers for takes ten
+   * ticks, and each waited MUNJA_REPORT_POLL_MS). A tick that stored nothing (the vendor has no results yet) leaves
+   * the next one to the interval, so an unanswered backlog is not asked about over and over.
+   */
+  get behind(): boolean {
+    return this.stoppedAtRoundLimit;
+  }
 
   constructor(
     private readonly db: DataSource,
@@ -48,6 +59,7 @@ export class ReportPoller {
    * time (a session advisory lock), so several server processes do not ask the vendor the same questions.
    */
   async tick(isStopping: () => boolean): Promise<number> {
+    this.stoppedAtRoundLimit = false;
     const runner = this.db.createQueryRunner();
     await runner.connect();
     try {
@@ -72,6 +84,8 @@ export class ReportPoller {
       if (!provider.pollReports) continue;
       // The previous round's reports being stored while the vendor is asked about the next pending messages.
       let storing: Promise<void> | undefined;
+      let done = false;
+      const storedBefore = total;
       try {
         for (let round = 0; round < MAX_ROUNDS_PER_TICK && !isStopping(); round += 1) {
           const rows = await this.pending(pluginId);
@@ -113,9 +127,14 @@ export class ReportPoller {
             storing.catch(() => undefined);
           } else await store();
           const walking = pending.length === PENDING_BATCH; // more SENT rows after this batch
-          if (!result.more && !walking) break;
+          if (!result.more && !walking) {
+            done = true;
+            break;
+          }
         }
         await storing;
+        // only while the vendor is answering: a backlog it has nothing for yet is walked once an interval
+        if (!done && !isStopping() && total > storedBefore) this.stoppedAtRoundLimit = true;
       } catch (error) {
         // a round still being stored settles before the next plugin or tick; its own failure is reported here
         await storing?.catch(() => undefined);

@@ -35,13 +35,19 @@ export class ReportPolling implements OnApplicationBootstrap, BeforeApplicationS
     this.timer.unref();
   }
 
-  /** One polling round now (tests call it to skip the wait); rounds never overlap. */
+  /**
+   * One polling round now (tests call it to skip the wait); rounds never overlap. A round that stopped at its
+   * round limit with more to ask about is followed by the next one at once, not after the interval.
+   */
   pollNow(): Promise<unknown> {
     if (this.stopping) return Promise.resolve(0);
     this.running ??= this.poller
       .tick(() => this.stopping)
       .catch((error: unknown) => this.logger.error({ err: error }, 'report polling round failed'))
-      .finally(() => (this.running = undefined));
+      .finally(() => {
+        this.running = undefined;
+        if (this.poller.behind && !this.stopping) setImmediate(() => void this.pollNow());
+      });
     return this.running;
   }
 
