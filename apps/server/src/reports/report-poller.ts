@@ -18,6 +18,12 @@ const MAX_ROUNDS_PER_TICK = 20;
 /** Advisory lock key of the report poller ("munja" in ASCII). */
 const POLLER_LOCK = 0x6d756e6a61;
 
+/** A batch of awaiting rows, and where the walk goes on after it (undefined: it reached the end). */
+interface PendingBatch {
+  readonly rows: { message: PendingMessage; requestTime: string }[];
+  readonly after: string | undefined;
+}
+
 interface PendingRow {
   id: string;
   request_time: string;
@@ -84,13 +90,29 @@ export class ReportPoller {
       if (!provider.pollReports) continue;
       // The previous round's reports being stored while the vendor is asked about the next pending messages.
       let storing: Promise<void> | undefined;
+      // A per-message vendor's next batch, read while it is asked about this one (its answers said
+      // answersPendingOnly last round); the walk's cursor moves only when a batch is taken.
+      let readAhead: Promise<PendingBatch> | undefined;
+      let answersPendingOnly = false;
       let done = false;
       const storedBefore = total;
       try {
         for (let round = 0; round < MAX_ROUNDS_PER_TICK && !isStopping(); round += 1) {
-          const rows = await this.pending(pluginId);
+          const batch = await (readAhead ?? this.pending(pluginId, this.cursors.get(pluginId)));
+          readAhead = undefined;
+          // past the end: start from the first again next time
+          if (batch.after === undefined) this.cursors.delete(pluginId);
+          else this.cursors.set(pluginId, batch.after);
+          const rows = batch.rows;
           const pending = rows.map((r) => r.message);
-          const result = await provider.pollReports({ pending, limit: PENDING_BATCH });
+          const asking = provider.pollReports({ pending, limit: PENDING_BATCH });
+          if (answersPendingOnly && batch.after !== undefined && round + 1 < MAX_ROUNDS_PER_TICK) {
+            readAhead = this.pending(pluginId, batch.after);
+            // awaited as the next round's batch, or dropped (moving nothing) when the tick ends first
+            readAhead.catch(() => undefined);
+          }
+          const result = await asking;
+          answersPendingOnly = result.answersPendingOnly === true;
           // A per-message vendor answers "still in progress" (SENT) for every pending message on every poll:
           // that says nothing new, and storing it each time would grow the audit table without end.
           const asked = new Set(pending.map((p) => p.ref));
@@ -133,11 +155,13 @@ export class ReportPoller {
           }
         }
         await storing;
+        await readAhead?.catch(() => undefined);
         // only while the vendor is answering: a backlog it has nothing for yet is walked once an interval
         if (!done && !isStopping() && total > storedBefore) this.stoppedAtRoundLimit = true;
       } catch (error) {
         // a round still being stored settles before the next plugin or tick; its own failure is reported here
         await storing?.catch(() => undefined);
+        await readAhead?.catch(() => undefined);
         const detail =
           error instanceof ProviderError ? `${error.kind} ${error.vendorCode}` : (error as Error).message;
         if (error instanceof ProviderError && error.kind === 'AUTHENTICATION')
@@ -148,8 +172,8 @@ export class ReportPoller {
     return total;
   }
 
-  private async pending(pluginId: string): Promise<{ message: PendingMessage; requestTime: string }[]> {
-    const cursor = this.cursors.get(pluginId);
+  /** The next batch of a plugin's awaiting rows past `cursor` (a vendor id), in the walk's order. */
+  private async pending(pluginId: string, cursor: string | undefined): Promise<PendingBatch> {
     // The primary key's order (plugin, vendor id): the walk needs no index of its own (an entry per awaiting row)
     const { rows } = await sqlPlanned<PendingRow>(
       this.db,
@@ -163,17 +187,17 @@ export class ReportPoller {
       [pluginId, cursor ?? null, PENDING_BATCH],
     );
     const last = rows[rows.length - 1];
-    // past the end: start from the first again next time
-    if (rows.length < PENDING_BATCH || !last) this.cursors.delete(pluginId);
-    else this.cursors.set(pluginId, last.vendor_message_id);
-    return rows.map((r) => ({
-      message: {
-        ref: r.id,
-        vendorMessageId: r.vendor_message_id,
-        ...(r.vendor_request_id ? { vendorRequestId: r.vendor_request_id } : {}),
-        sentAt: r.sent_at,
-      },
-      requestTime: r.request_time,
-    }));
+    return {
+      rows: rows.map((r) => ({
+        message: {
+          ref: r.id,
+          vendorMessageId: r.vendor_message_id,
+          ...(r.vendor_request_id ? { vendorRequestId: r.vendor_request_id } : {}),
+          sentAt: r.sent_at,
+        },
+        requestTime: r.request_time,
+      })),
+      after: rows.length < PENDING_BATCH || !last ? undefined : last.vendor_message_id,
+    };
   }
 }
