@@ -20,7 +20,7 @@ import {
 } from '../lifecycle/transition-events';
 import { MetricTally } from '../metrics/metric-counts';
 import { ROWS_PER_STATEMENT } from '../messages/bulk-insert';
-import { requestFingerprint } from '../messages/idempotency';
+import { ON_IDEMPOTENCY_KEY_CONFLICT, requestFingerprint } from '../messages/idempotency';
 import { MessagesService, type SendBasis } from '../messages/messages.service';
 import { messageRows } from '../messages/send-plan';
 import type { BulkRequestDto } from './bulk-request';
@@ -209,7 +209,7 @@ export class BulkSendService {
            from_number, subject, content, file_ids, reserve_time, reserve_time_zone, reservation_id,
            idempotency_key, source)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::uuid[], $11, $12, $13, $14, 'bulk')
-         ON CONFLICT (project_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+         ${ON_IDEMPOTENCY_KEY_CONFLICT}
          RETURNING id`,
         [
           requestId,

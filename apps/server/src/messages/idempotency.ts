@@ -1,6 +1,13 @@
 import { createHash } from 'node:crypto';
 import { ApiError } from '../common/api-error';
 
+/**
+ * The conflict clause of an insert into send_requests: the Idempotency-Key index holds keyed requests only
+ * (partial, migration 1766000000020), and PostgreSQL infers it as the arbiter only from its predicate.
+ */
+export const ON_IDEMPOTENCY_KEY_CONFLICT =
+  'ON CONFLICT (project_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING';
+
 /** Longest Idempotency-Key accepted (Stripe's limit). */
 export const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
 

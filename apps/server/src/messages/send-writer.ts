@@ -12,6 +12,7 @@ import { countsUpsert, MetricTally } from '../metrics/metric-counts';
 import { queueEvents, subscribedEndpoint, subscriptionsOf } from '../webhooks/webhook-events';
 import { EVENT_TYPES } from '../webhooks/webhooks.dto';
 import { type BulkColumn, unnestColumns, unnestRows } from './bulk-insert';
+import { ON_IDEMPOTENCY_KEY_CONFLICT } from './idempotency';
 import type { RowsQuery } from './prepared-statements';
 import type { AcceptedMessage } from './send-plan';
 
@@ -282,7 +283,7 @@ export class SendWriter {
             AND EXISTS (SELECT 1 FROM calling_numbers n
                          WHERE n.project_id = ${requests.column('project_id')}
                            AND n.number = ${requests.column('from_number')} AND n.status = 'APPROVED')
-         ON CONFLICT (project_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+         ${ON_IDEMPOTENCY_KEY_CONFLICT}
          RETURNING id, reservation_id
        ), reserved AS (
          INSERT INTO reservations (${names(RESERVATION_COLUMNS)})
