@@ -9,13 +9,12 @@
 // machine: `uploadBackendMs` is the backend that worked most (the upload's transaction), `otherBackendsMs` the
 // rest (the dispatcher's claims and polls, when it is on). `busy` is the share of the upload's wall time each
 // used a core.
-import { readdirSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { URL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { copyCeiling } from './ceilings/copy.mjs';
-import { cpuMs } from './cpu-time.mjs';
+import { backendsCpuMs, cpuMs } from './cpu-time.mjs';
 import { uploadBulk } from './figures/bulk-csv.mjs';
 import { createScratchDatabase } from './scratch-database.mjs';
 import { benchProject, serviceClient } from './service-client.mjs';
@@ -36,24 +35,6 @@ const postgresUrl =
   process.env.DATABASE_URL ??
   'postgres://postgres@127.0.0.1:5432/postgres';
 const recipients = Number(values.recipients);
-
-/** pid → CPU ms of every backend of `database` alive now (their title: `postgres: … <user> <database> …`) */
-function backendsCpu(database) {
-  const found = new Map();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    let title;
-    try {
-      title = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
-    } catch {
-      continue;
-    }
-    if (!title.startsWith('postgres: ') || !title.split(/\s+/).includes(database)) continue;
-    const ms = cpuMs(Number(entry));
-    if (ms !== undefined) found.set(Number(entry), ms);
-  }
-  return found;
-}
 
 const round1 = (n) => Number(n.toFixed(1));
 
@@ -80,11 +61,11 @@ try {
       try {
         const project = await benchProject(client, service.operatorKey);
         const loadBefore = loadavg()[0];
-        const backendsBefore = backendsCpu(database);
+        const backendsBefore = backendsCpuMs(database);
         const serviceBefore = cpuMs(service.pid);
         const upload = await uploadBulk(client, project, recipients);
         const serviceMs = cpuMs(service.pid) - serviceBefore;
-        const backendsAfter = backendsCpu(database);
+        const backendsAfter = backendsCpuMs(database);
         const seconds = (upload.acceptedAt - upload.started) / 1000;
         const used = [...backendsAfter].map(([pid, ms]) => ms - (backendsBefore.get(pid) ?? 0));
         used.sort((a, b) => b - a);

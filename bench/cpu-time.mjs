@@ -1,6 +1,6 @@
 // CPU time of a process (all its threads, user + system) from /proc/<pid>/stat, in ms: on a machine shared with
 // other work the wall-clock rates move with the load, the CPU a request costs much less.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 /** Clock ticks per second of /proc/<pid>/stat (USER_HZ: 100 on Linux). */
 const TICKS_PER_SECOND = 100;
@@ -15,4 +15,25 @@ export function cpuMs(pid) {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * pid → CPU ms of every PostgreSQL backend of `database` alive now, found by its process title (`postgres: …
+ * <user> <database> …`), so the server must run on this machine. A backend that has exited is not counted.
+ */
+export function backendsCpuMs(database) {
+  const found = new Map();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let title;
+    try {
+      title = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+    } catch {
+      continue;
+    }
+    if (!title.startsWith('postgres: ') || !title.split(/\s+/).includes(database)) continue;
+    const ms = cpuMs(Number(entry));
+    if (ms !== undefined) found.set(Number(entry), ms);
+  }
+  return found;
 }

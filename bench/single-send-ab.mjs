@@ -10,13 +10,13 @@ import { join } from 'node:path';
 import { URL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { bareHttpCeiling } from './ceilings/http.mjs';
-import { cpuMs } from './cpu-time.mjs';
+import { backendsCpuMs } from './cpu-time.mjs';
 import { singleSendFigures } from './figures/single-send.mjs';
 import { createScratchDatabase } from './scratch-database.mjs';
 import { benchProject, serviceClient } from './service-client.mjs';
 import { startServiceProcess } from './service-process.mjs';
 import { startSimulatorProcess } from './simulator-process.mjs';
-import { pg, root } from './workspace.mjs';
+import { root } from './workspace.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -33,14 +33,9 @@ const postgresUrl =
 const seconds = Number(values.seconds);
 
 /** CPU ms used so far by the backends of one database (those alive now) */
-async function backendsCpuMs(admin, database) {
-  const { rows } = await admin.query(`SELECT pid FROM pg_stat_activity WHERE datname = $1`, [database]);
-  return rows.reduce((sum, row) => sum + (cpuMs(row.pid) ?? 0), 0);
-}
+const backendsTotalMs = (database) => [...backendsCpuMs(database).values()].reduce((sum, ms) => sum + ms, 0);
 
 const simulator = await startSimulatorProcess();
-const admin = new pg.Client({ connectionString: postgresUrl });
-await admin.connect();
 try {
   for (let round = 1; round <= Number(values.rounds); round++) {
     if (values.ceiling) {
@@ -60,9 +55,9 @@ try {
       try {
         const project = await benchProject(client, service.operatorKey);
         // the backends' CPU over the whole load, warm-up included (the figure's own window excludes it)
-        const before = await backendsCpuMs(admin, database);
+        const before = backendsTotalMs(database);
         const [send, p50, p99] = await singleSendFigures(client, project, { seconds, pid: service.pid });
-        const postgresMs = (await backendsCpuMs(admin, database)) - before;
+        const postgresMs = backendsTotalMs(database) - before;
         console.log(
           JSON.stringify({
             round,
@@ -86,6 +81,5 @@ try {
     }
   }
 } finally {
-  await admin.end();
   await simulator.stop();
 }
