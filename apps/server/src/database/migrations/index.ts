@@ -16,6 +16,7 @@ import { ReportVendorId1766000000003 } from './1766000000003-report-vendor-id';
 import { HistoryAscending1766000000010 } from './1766000000010-history-ascending';
 import { RequestCheck1766000000011 } from './1766000000011-request-check';
 import { IdempotencyKeysOnly1766000000020 } from './1766000000020-idempotency-keys-only';
+import { RequestHistoryUnused1766000000030 } from './1766000000030-request-history-unused';
 
 /** Every migration, oldest first. Add new ones here (later timestamps). */
 export const MIGRATIONS = [
@@ -37,4 +38,5 @@ export const MIGRATIONS = [
   HistoryAscending1766000000010,
   RequestCheck1766000000011,
   IdempotencyKeysOnly1766000000020,
+  RequestHistoryUnused1766000000030,
 ];
