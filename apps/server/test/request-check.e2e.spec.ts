@@ -75,6 +75,42 @@ describe(`the messages' send request (${process.env.DATABASE_URL ? 'PostgreSQL' 
     expect(await messagesOf(requestId)).toBe(4);
   });
 
+  it('refuses an insert naming a partition, which would pass the check by, and takes it through messages', async () => {
+    const requestId = await send(1);
+    const [{ partition }] = await query<{ partition: string }>(
+      t,
+      `SELECT tableoid::regclass::text AS partition FROM messages WHERE request_id = $1`,
+      [requestId],
+    );
+    const { text, params } = copies(requestId, [randomUUID()]);
+    for (const target of [partition, 'messages_default']) {
+      const error = await db
+        .query(text.replace('INSERT INTO messages ', `INSERT INTO ${target} `), params)
+        .catch((e: unknown) => e);
+      expect(code(error)).toBe('23000');
+      expect(String(error)).toContain(`insert into "${target}" refused`);
+    }
+    expect(await messagesOf(requestId)).toBe(1);
+    const through = copies(requestId, [requestId]);
+    await db.query(through.text, through.params);
+    expect(await messagesOf(requestId)).toBe(2);
+  });
+
+  it('guards every partition of messages', async () => {
+    const unguarded = await query<{ name: string }>(
+      t,
+      `SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+        WHERE i.inhparent = 'messages'::regclass
+          AND NOT EXISTS (SELECT 1 FROM pg_trigger g WHERE g.tgrelid = c.oid AND g.tgname = 'messages_through_parent')`,
+    );
+    expect(unguarded).toEqual([]);
+    const [{ n }] = await query<{ n: number }>(
+      t,
+      `SELECT count(*)::int AS n FROM pg_inherits WHERE inhparent = 'messages'::regclass`,
+    );
+    expect(n).toBeGreaterThan(1);
+  });
+
   it('deletes the messages of deleted send requests with them, and no others', async () => {
     const [gone, kept] = [await send(3), await send(2)];
     await query(t, `DELETE FROM send_requests WHERE id = $1`, [gone]);

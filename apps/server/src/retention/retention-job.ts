@@ -3,6 +3,7 @@ import type { Clock } from '../common/clock';
 import { DeliveryStore } from '../webhooks/delivery-store';
 import { query } from '../webhooks/webhook-sql';
 import { createMessageDay } from '../database/migrations/1765400000000-message-tail';
+import { guardMessageDay } from '../database/migrations/1766000000031-messages-through-parent';
 import { planPartitions, retentionCutoff, type PartitionDay } from './partition-calendar';
 
 export interface RetentionOptions {
@@ -169,6 +170,7 @@ export class RetentionJob {
     // Room on each page for the lifecycle's in-place (HOT) updates, and the columns they write last, so each
     // update logs only the changed tail of its row (1765400000000).
     await createMessageDay(m, day.name, day.start.toISOString(), day.end.toISOString());
+    await guardMessageDay(m, day.name);
     return 'created';
   }
 

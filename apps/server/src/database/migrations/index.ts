@@ -17,6 +17,7 @@ import { HistoryAscending1766000000010 } from './1766000000010-history-ascending
 import { RequestCheck1766000000011 } from './1766000000011-request-check';
 import { IdempotencyKeysOnly1766000000020 } from './1766000000020-idempotency-keys-only';
 import { RequestHistoryUnused1766000000030 } from './1766000000030-request-history-unused';
+import { MessagesThroughParent1766000000031 } from './1766000000031-messages-through-parent';
 
 /** Every migration, oldest first. Add new ones here (later timestamps). */
 export const MIGRATIONS = [
@@ -39,4 +40,5 @@ export const MIGRATIONS = [
   RequestCheck1766000000011,
   IdempotencyKeysOnly1766000000020,
   RequestHistoryUnused1766000000030,
+  MessagesThroughParent1766000000031,
 ];
