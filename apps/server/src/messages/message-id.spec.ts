@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { messageIds, requestTimeRangeOf } from './message-id';
+import fc from 'fast-check';
+import { messageIds, requestIdAt, requestTimeRangeOf } from './message-id';
 
 describe('the request time in a message id', () => {
   it('reads the millisecond of a UUIDv7 id, as a one-millisecond range', () => {
@@ -40,5 +41,32 @@ describe('message ids made in the service (messageIds)', () => {
     const again = messageIds([{ requestTime, recipientIndex: 0 }]);
     expect(again[0]!.slice(0, 22)).toBe(ids[0]!.slice(0, 22));
     expect(again[0]).not.toBe(ids[0]);
+  });
+});
+
+describe('send request ids (requestIdAt)', () => {
+  const LAYOUT = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-8[0-9a-f]{3}-[0-9a-f]{12}$/;
+
+  it('are UUIDv7 of their time, in the order of their times', () => {
+    fc.assert(
+      fc.property(
+        // the 48-bit millisecond field holds times up to the year 10889
+        fc.integer({ min: 0, max: 2 ** 48 - 1 - 10_000 }),
+        fc.integer({ min: 1, max: 10_000 }),
+        (millis, later) => {
+          const at = new Date(millis);
+          const [first, second] = [requestIdAt(at), requestIdAt(new Date(millis + later))];
+          expect(first).toMatch(LAYOUT);
+          expect(requestTimeRangeOf(first)).toEqual({ from: at, to: new Date(millis + 1) });
+          expect(first < second).toBe(true);
+        },
+      ),
+    );
+  });
+
+  it('differ within one millisecond', () => {
+    const at = new Date('2026-12-07T14:40:00.123Z');
+    const ids = Array.from({ length: 10_000 }, () => requestIdAt(at));
+    expect(new Set(ids).size).toBe(ids.length);
   });
 });
