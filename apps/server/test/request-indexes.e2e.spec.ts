@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DataSource } from 'typeorm';
 import { RequestHistoryUnused1766000000030 } from '../src/database/migrations/1766000000030-request-history-unused';
+import { DeliveriesAscending1766000000032 } from '../src/database/migrations/1766000000032-deliveries-ascending';
 import { query } from './dispatch-support';
 import { NO_DISPATCH, sendBody, sendingProject } from './messages-fixtures';
 import { startTestApp, type TestApp } from './test-app';
@@ -8,9 +9,10 @@ import { TestClock } from './test-clock';
 
 /**
  * The indexes of `send_requests` are those a statement reads (migration 1766000000030 dropped the one none did),
- * and the statements that read them still use them: the Idempotency-Key replay, a request's progress.
+ * and the statements that read them still use them: the Idempotency-Key replay, a request's progress. The
+ * webhook delivery log's page indexes run in the order its rows come (1766000000032).
  */
-describe(`send_requests' indexes (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'})`, () => {
+describe(`send_requests' and webhook_deliveries' indexes (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'})`, () => {
   let t: TestApp;
   let db: DataSource;
   const clock = new TestClock('2026-03-02T01:00:00Z');
@@ -71,5 +73,31 @@ describe(`send_requests' indexes (${process.env.DATABASE_URL ? 'PostgreSQL' : 'P
       .set(project.auth)
       .expect(200);
     expect(progress.body).toMatchObject({ total: 1, accepted: 1 });
+  });
+
+  it("keeps the delivery log's page indexes ascending; rolled back, descending", async () => {
+    const definitions = async () =>
+      (
+        await query<{ definition: string }>(
+          t,
+          `SELECT regexp_replace(indexdef, '^.* USING btree ', '') AS definition FROM pg_indexes
+            WHERE indexname IN ('webhook_deliveries_endpoint', 'webhook_deliveries_project') ORDER BY indexname`,
+        )
+      ).map((row) => row.definition);
+    const ascending = ['(endpoint_id, created_at, id)', '(project_id, created_at, id)'];
+    expect(await definitions()).toEqual(ascending);
+    const migration = new DeliveriesAscending1766000000032();
+    const runner = db.createQueryRunner();
+    try {
+      await migration.down(runner);
+      expect(await definitions()).toEqual([
+        '(endpoint_id, created_at DESC, id DESC)',
+        '(project_id, created_at DESC, id DESC)',
+      ]);
+      await migration.up(runner);
+      expect(await definitions()).toEqual(ascending);
+    } finally {
+      await runner.release();
+    }
   });
 });

@@ -4,6 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/glob
 import crypto from 'node:crypto';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
+import { requestTimeRangeOf } from '../src/messages/message-id';
 import { partitionDay } from '../src/retention/partition-calendar';
 import { RetentionJob, type RetentionReport } from '../src/retention/retention-job';
 import { Retention } from '../src/retention/retention.module';
@@ -257,6 +258,9 @@ describe('webhooks', () => {
         },
       });
       expect(body.data.messageId).toMatch(/^[0-9a-f-]{36}$/);
+      // event, delivery and request ids are UUIDv7 of their time, so their tables' keys grow at the right edge
+      for (const id of [eventId, deliveries[0].id, requestId])
+        expect(requestTimeRangeOf(id)?.from.toISOString()).toBe('2026-03-02T01:00:00.000Z');
       expect(last.rawBody).not.toContain(p.apiKey);
 
       expect(deliveries).toHaveLength(1);

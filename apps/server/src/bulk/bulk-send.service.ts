@@ -21,7 +21,7 @@ import {
 import { MetricTally } from '../metrics/metric-counts';
 import { ROWS_PER_STATEMENT } from '../messages/bulk-insert';
 import { ON_IDEMPOTENCY_KEY_CONFLICT, requestFingerprint } from '../messages/idempotency';
-import { requestIdAt } from '../messages/message-id';
+import { timeOrderedId } from '../messages/message-id';
 import { MessagesService, type SendBasis } from '../messages/messages.service';
 import { messageRows } from '../messages/send-plan';
 import type { BulkRequestDto } from './bulk-request';
@@ -199,7 +199,7 @@ export class BulkSendService {
     fingerprint: () => string,
     complete: () => void,
   ): Promise<BulkAnswer> {
-    const requestId = requestIdAt(basis.now);
+    const requestId = timeOrderedId(basis.now);
     const reservationId = basis.reservation ? randomUUID() : null;
     const runner = this.dataSource.createQueryRunner();
     await runner.connect();

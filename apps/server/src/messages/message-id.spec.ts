@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { messageIds, requestIdAt, requestTimeRangeOf } from './message-id';
+import { messageIds, timeOrderedId, requestTimeRangeOf } from './message-id';
 
 describe('the request time in a message id', () => {
   it('reads the millisecond of a UUIDv7 id, as a one-millisecond range', () => {
@@ -44,7 +44,7 @@ describe('message ids made in the service (messageIds)', () => {
   });
 });
 
-describe('send request ids (requestIdAt)', () => {
+describe('ids of other rows in time order (timeOrderedId)', () => {
   const LAYOUT = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-8[0-9a-f]{3}-[0-9a-f]{12}$/;
 
   it('are UUIDv7 of their time, in the order of their times', () => {
@@ -55,7 +55,7 @@ describe('send request ids (requestIdAt)', () => {
         fc.integer({ min: 1, max: 10_000 }),
         (millis, later) => {
           const at = new Date(millis);
-          const [first, second] = [requestIdAt(at), requestIdAt(new Date(millis + later))];
+          const [first, second] = [timeOrderedId(at), timeOrderedId(new Date(millis + later))];
           expect(first).toMatch(LAYOUT);
           expect(requestTimeRangeOf(first)).toEqual({ from: at, to: new Date(millis + 1) });
           expect(first < second).toBe(true);
@@ -66,7 +66,7 @@ describe('send request ids (requestIdAt)', () => {
 
   it('differ within one millisecond', () => {
     const at = new Date('2026-12-07T14:40:00.123Z');
-    const ids = Array.from({ length: 10_000 }, () => requestIdAt(at));
+    const ids = Array.from({ length: 10_000 }, () => timeOrderedId(at));
     expect(new Set(ids).size).toBe(ids.length);
   });
 });

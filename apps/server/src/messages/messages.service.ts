@@ -17,7 +17,7 @@ import { OptOutService080 } from '../opt-out/opt-out.service';
 import { PluginRegistry } from '../plugins/plugin-registry';
 import { attachToSchedule, type ScheduleAttachAnswer } from '../schedules/template-attach';
 import { idempotencyKeyReused, requestFingerprint } from './idempotency';
-import { requestIdAt } from './message-id';
+import { timeOrderedId } from './message-id';
 import type { MessageType } from './message.entity';
 import { dryRunView, DryRunView } from './plan-view';
 import { refusal, schedulingRefusal } from './refusal';
@@ -338,7 +338,7 @@ export class MessagesService {
     apiKeyId: string,
   ): { answer: SendAnswer; send: StoredSend } {
     const { review, reservation } = plan;
-    const requestId = requestIdAt(now);
+    const requestId = timeOrderedId(now);
     const reservationId = reservation ? randomUUID() : null;
     const sendTime = review.sendAt!;
     const answer: SendAnswer = {

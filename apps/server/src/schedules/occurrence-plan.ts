@@ -6,7 +6,7 @@ import {
   type Occurrence,
 } from '@munja/scheduling';
 import { ApiError } from '../common/api-error';
-import { requestIdAt } from '../messages/message-id';
+import { timeOrderedId } from '../messages/message-id';
 import type { MessagesService, SendBasis } from '../messages/messages.service';
 import type { SendMessageDto } from '../messages/send-message.dto';
 import { scheduleOf, type ScheduleRow } from './schedule-row';
@@ -86,7 +86,7 @@ async function judgeTemplate(
   template: TemplateRow,
   instant: Date,
 ): Promise<TemplatePlan> {
-  const requestId = requestIdAt(instant);
+  const requestId = timeOrderedId(instant);
   try {
     const prepared = await sending.prepare(projectId, template.body, instant);
     // Judged at the occurrence: AD in the night window is refused (the occurrence is SKIP), never moved to 08:00.

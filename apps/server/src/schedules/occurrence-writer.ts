@@ -12,7 +12,7 @@ import {
   type ReservationTransitionRow,
 } from '../lifecycle/transition-events';
 import { MetricTally } from '../metrics/metric-counts';
-import { requestIdAt } from '../messages/message-id';
+import { timeOrderedId } from '../messages/message-id';
 import { messageRows, type AcceptedMessage } from '../messages/send-plan';
 import type { OccurrencePlan, TemplatePlan } from './occurrence-plan';
 import type { ScheduleRow } from './schedule-row';
@@ -114,7 +114,7 @@ async function insertRequest(
   reservationId: string,
   now: Date,
 ): Promise<string> {
-  const requestId = template?.requestId ?? requestIdAt(now);
+  const requestId = template?.requestId ?? timeOrderedId(now);
   const body = template?.template.body;
   const review = template?.reviewed?.review;
   const outcome = {

@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
+import { timeOrderedId } from '../messages/message-id';
 import { messageStanding, type MessageStanding, type MessageStandingRow } from '../messages/message-standing';
 import { addCounts, tallyUpsert, type MetricTally } from '../metrics/metric-counts';
 import { WEBHOOK_CHANNEL } from './webhook-channel';
@@ -88,7 +88,7 @@ async function writeEvents(
       .map((s) => s.id);
     if (endpointIds.length === 0) continue;
     rows.push({
-      id: randomUUID(),
+      id: timeOrderedId(event.at),
       projectId: event.projectId,
       type: event.type,
       data: JSON.stringify(event.data()),
@@ -124,12 +124,14 @@ export async function insertEventRows(
   rows: readonly EventRow[],
 ): Promise<void> {
   if (rows.length === 0) return;
+  const deliveryIds: string[] = [];
   const deliveryEvents: string[] = [];
   const deliveryEndpoints: string[] = [];
   const deliveryProjects: string[] = [];
   const deliveryTimes: Date[] = [];
   for (const row of rows) {
     for (const endpointId of row.endpointIds) {
+      deliveryIds.push(timeOrderedId(row.at));
       deliveryEvents.push(row.id);
       deliveryEndpoints.push(endpointId);
       deliveryProjects.push(row.projectId);
@@ -142,19 +144,20 @@ export async function insertEventRows(
        SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::jsonb[], $5::timestamptz[])
        RETURNING id
      ), deliveries AS (
-       INSERT INTO webhook_deliveries (event_id, endpoint_id, project_id, status, created_at)
-       SELECT d.event_id, d.endpoint_id, d.project_id, 'PENDING', d.created_at
-         FROM unnest($6::uuid[], $7::uuid[], $8::uuid[], $9::timestamptz[])
-              AS d(event_id, endpoint_id, project_id, created_at)
+       INSERT INTO webhook_deliveries (id, event_id, endpoint_id, project_id, status, created_at)
+       SELECT d.id, d.event_id, d.endpoint_id, d.project_id, 'PENDING', d.created_at
+         FROM unnest($6::uuid[], $7::uuid[], $8::uuid[], $9::uuid[], $10::timestamptz[])
+              AS d(id, event_id, endpoint_id, project_id, created_at)
         WHERE d.event_id IN (SELECT id FROM events)
      )
-     SELECT pg_notify($10, '')`,
+     SELECT pg_notify($11, '')`,
     [
       rows.map((r) => r.id),
       rows.map((r) => r.projectId),
       rows.map((r) => r.type),
       rows.map((r) => r.data),
       rows.map((r) => r.at),
+      deliveryIds,
       deliveryEvents,
       deliveryEndpoints,
       deliveryProjects,

@@ -1,9 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { ApiError } from '../common/api-error';
 import { CLOCK, type Clock } from '../common/clock';
+import { timeOrderedId } from '../messages/message-id';
 import { insertEventRows } from './webhook-events';
 import { query } from './webhook-sql';
 import { TEST_EVENT_TYPE, type EndpointStatus, type TestEventView } from './webhooks.dto';
@@ -21,7 +21,7 @@ export class WebhookTestEvents {
 
   async queue(projectId: string, endpointId: string): Promise<TestEventView> {
     const now = this.clock.now();
-    const eventId = randomUUID();
+    const eventId = timeOrderedId(now);
     const deliveryId = await this.db.transaction(async (manager) => {
       // FOR SHARE: a concurrent delete or disable waits, so the delivery never lands on a gone endpoint.
       const { rows } = await query<{ status: EndpointStatus }>(

@@ -18,6 +18,7 @@ import { RequestCheck1766000000011 } from './1766000000011-request-check';
 import { IdempotencyKeysOnly1766000000020 } from './1766000000020-idempotency-keys-only';
 import { RequestHistoryUnused1766000000030 } from './1766000000030-request-history-unused';
 import { MessagesThroughParent1766000000031 } from './1766000000031-messages-through-parent';
+import { DeliveriesAscending1766000000032 } from './1766000000032-deliveries-ascending';
 
 /** Every migration, oldest first. Add new ones here (later timestamps). */
 export const MIGRATIONS = [
@@ -41,4 +42,5 @@ export const MIGRATIONS = [
   IdempotencyKeysOnly1766000000020,
   RequestHistoryUnused1766000000030,
   MessagesThroughParent1766000000031,
+  DeliveriesAscending1766000000032,
 ];
