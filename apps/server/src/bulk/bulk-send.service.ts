@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { Transform, type Readable } from 'node:stream';
 import { finished, pipeline } from 'node:stream/promises';
 import { Inject, Injectable } from '@nestjs/common';
@@ -200,7 +200,7 @@ export class BulkSendService {
     complete: () => void,
   ): Promise<BulkAnswer> {
     const requestId = timeOrderedId(basis.now);
-    const reservationId = basis.reservation ? randomUUID() : null;
+    const reservationId = basis.reservation ? timeOrderedId(basis.now) : null;
     const runner = this.dataSource.createQueryRunner();
     await runner.connect();
     try {

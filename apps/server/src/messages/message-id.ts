@@ -52,13 +52,13 @@ export function messageIds(
 }
 
 /**
- * The id of a new row made at `at` that is not a message (a send request, a webhook event, a webhook delivery): a
- * UUIDv7 of that time in the layout above (index 0, then 52 random bits), so the table's primary key grows at its
- * right edge as the rows come. With random (v4) ids each row went to a random leaf page, and the first change of
- * a page after a checkpoint logs the whole page: 9,600 requests stored right after a CHECKPOINT into a table of
- * 1,000,000 (statements of 32, pgbench) wrote 2,972 B of WAL a request and 3,513 full-page images with v4 ids,
- * 291 B and 7–9 with these (docs/benchmarks.md, "Row ids in time order"). Two ids of one millisecond differ in
- * the 52 random bits.
+ * The id of a new row made at `at` that is not a message (a send request, a reservation, a webhook event, a webhook
+ * delivery): a UUIDv7 of that time in the layout above (index 0, then 52 random bits), so the table's primary key
+ * grows at its right edge as the rows come. With random (v4) ids each row went to a random leaf page, and the
+ * first change of a page after a checkpoint logs the whole page: 9,600 requests stored right after a CHECKPOINT
+ * into a table of 1,000,000 (statements of 32, pgbench) wrote 2,972 B of WAL a request and 3,513 full-page images
+ * with v4 ids, 291 B and 7–9 with these (docs/benchmarks.md, "Row ids in time order"). Two ids of one millisecond
+ * differ in the 52 random bits.
  */
 export function timeOrderedId(at: Date): string {
   return messageIds([{ requestTime: at, recipientIndex: 0 }])[0]!;

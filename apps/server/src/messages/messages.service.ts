@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -339,7 +338,7 @@ export class MessagesService {
   ): { answer: SendAnswer; send: StoredSend } {
     const { review, reservation } = plan;
     const requestId = timeOrderedId(now);
-    const reservationId = reservation ? randomUUID() : null;
+    const reservationId = reservation ? timeOrderedId(now) : null;
     const sendTime = review.sendAt!;
     const answer: SendAnswer = {
       requestId,

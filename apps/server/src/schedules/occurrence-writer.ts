@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { sql } from '../dispatch/sql';
 import {
@@ -41,7 +40,7 @@ export async function writeOccurrences(
 ): Promise<WrittenOccurrences> {
   const written: WrittenOccurrences = { ready: 0, skip: 0, stale: 0, reserved: 0, taken: 0 };
   for (const plan of plans) {
-    const reservationId = randomUUID();
+    const reservationId = timeOrderedId(now);
     const requests = plan.templates.length > 0 ? plan.templates : [null];
     const requestIds: string[] = [];
     for (const template of requests) {
