@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomFillSync } from 'node:crypto';
 
 /**
  * Message ids are UUIDv7 whose 48-bit timestamp is the message's request time in milliseconds (written by the
@@ -8,6 +8,28 @@ import { randomBytes } from 'node:crypto';
 
 /** Two hex digits of each byte value. */
 const HEX = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
+
+/** Random bytes an id takes (52 bits, in 7 bytes of which the first gives one hex digit). */
+const RANDOM_BYTES_PER_ID = 7;
+/**
+ * The CSPRNG's bytes for small calls, drawn from a block refilled 512 ids at a time, as node:crypto's randomUUID
+ * keeps its own: a `randomBytes(7)` per call made one id (a request's, an event's) cost 3.2 µs, 50 times a
+ * randomUUID. Each byte is used once.
+ */
+const POOL = Buffer.alloc(RANDOM_BYTES_PER_ID * 512);
+let poolAt = POOL.length;
+
+/** `count` fresh random bytes, and where they start in the returned buffer. */
+function randomRun(count: number): { bytes: Uint8Array; start: number } {
+  if (count > POOL.length) return { bytes: randomBytes(count), start: 0 };
+  if (poolAt + count > POOL.length) {
+    randomFillSync(POOL);
+    poolAt = 0;
+  }
+  const start = poolAt;
+  poolAt += count;
+  return { bytes: POOL, start };
+}
 
 /**
  * The ids of new message rows, for the accepting statements (src/lifecycle/accepted-messages.ts: a single send's
@@ -30,11 +52,11 @@ const HEX = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(
 export function messageIds(
   rows: readonly { readonly requestTime: Date; readonly recipientIndex: number }[],
 ): string[] {
-  const random = randomBytes(7 * rows.length);
+  const { bytes: random, start } = randomRun(RANDOM_BYTES_PER_ID * rows.length);
   const ids = new Array<string>(rows.length);
   let millis = NaN;
   let head = '';
-  for (let i = 0, at = 0; i < rows.length; i++, at += 7) {
+  for (let i = 0, at = start; i < rows.length; i++, at += RANDOM_BYTES_PER_ID) {
     const row = rows[i]!;
     const time = row.requestTime.getTime();
     if (time !== millis) {
