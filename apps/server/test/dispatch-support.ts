@@ -49,6 +49,20 @@ export async function query<T = Record<string, unknown>>(
   return (await t.app.get(DataSource).query(text, params)) as T[];
 }
 
+/**
+ * The partitions of `messages` without the guard that refuses inserts naming them (migration 1766000000031), by
+ * name: none, wherever they came from (the migrations, the retention job).
+ */
+export async function unguardedMessagePartitions(t: TestApp): Promise<string[]> {
+  const rows = await query<{ name: string }>(
+    t,
+    `SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+      WHERE i.inhparent = 'messages'::regclass
+        AND NOT EXISTS (SELECT 1 FROM pg_trigger g WHERE g.tgrelid = c.oid AND g.tgname = 'messages_through_parent')`,
+  );
+  return rows.map((row) => row.name);
+}
+
 /** Test settings: fast polling, short sweeps, no backoff wait unless a test wants one. */
 export const FAST_DISPATCH = {
   MUNJA_REPORT_POLL_MS: '100',

@@ -11,6 +11,7 @@ import { Retention } from '../src/retention/retention.module';
 import { DeliveryStore } from '../src/webhooks/delivery-store';
 import { DeliveryWorker } from '../src/webhooks/delivery-worker';
 import { WebhookDelivery } from '../src/webhooks/webhooks.module';
+import { unguardedMessagePartitions } from './dispatch-support';
 import { NO_DISPATCH, sendBody, sendingProject, type SendingProject } from './messages-fixtures';
 import { startTestApp, type TestApp } from './test-app';
 import { TestClock } from './test-clock';
@@ -860,12 +861,7 @@ describe('retention', () => {
       expect(again.created).toEqual([]);
       expect(await partitions()).toEqual(expect.arrayContaining(['messages_default', 'messages_p20260309']));
       // each day it made refuses inserts that name it (1766000000031): they would pass the request check by
-      const unguarded = await sql<{ name: string }>(
-        `SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
-          WHERE i.inhparent = 'messages'::regclass
-            AND NOT EXISTS (SELECT 1 FROM pg_trigger g WHERE g.tgrelid = c.oid AND g.tgname = 'messages_through_parent')`,
-      );
-      expect(unguarded).toEqual([]);
+      expect(await unguardedMessagePartitions(t)).toEqual([]);
     });
 
     it('drops the days past the retention whole, keeps days with messages in flight, purges the rest in batches', async () => {
