@@ -127,6 +127,44 @@ describe('the delivery report log', () => {
     expect(closed).toEqual({ state: 'DELIVERED', vendor_message_id: 'log-asked' });
   });
 
+  it('closes a polled message with the send time the poller read (exact), or the awaiting row holds', async () => {
+    const sentAt = '2026-03-02T01:02:03.456789Z';
+    const sendTimeOf = async (id: string) =>
+      (
+        await query<{ sent_at: string }>(
+          t,
+          `SELECT ${exactTime('sent_at')} AS sent_at FROM messages WHERE id = $1`,
+          [id],
+        )
+      )[0]!.sent_at;
+    // asked: the poller's read travels with the answer; the awaiting row is gone, so no lookup could find it
+    const asked = await awaitingMessage('01012345680', 'log-sent-asked');
+    await query(t, `DELETE FROM awaiting_reports WHERE vendor_message_id = 'log-sent-asked'`);
+    await t.app
+      .get(ReportStore)
+      .apply(
+        [{ ...report('log-sent-asked'), ref: asked.id }],
+        'polling',
+        clock.now(),
+        new Map([
+          [
+            asked.id,
+            { requestTime: asked.request_time, pluginId: 'sens', vendorMessageId: 'log-sent-asked', sentAt },
+          ],
+        ]),
+      );
+    expect(await sendTimeOf(asked.id)).toBe('2026-03-02T01:02:03.456789Z');
+    // not asked (a webhook's report): looked up in the awaiting row, to the microsecond
+    const pushed = await awaitingMessage('01012345681', 'log-sent-looked-up');
+    await query(
+      t,
+      `UPDATE awaiting_reports SET sent_at = $1 WHERE vendor_message_id = 'log-sent-looked-up'`,
+      [sentAt],
+    );
+    await t.app.get(ReportStore).apply([report('log-sent-looked-up')], 'webhook', clock.now());
+    expect(await sendTimeOf(pushed.id)).toBe(sentAt);
+  });
+
   it("reads one message's timeline through its index, not the whole log", async () => {
     await query(
       t,

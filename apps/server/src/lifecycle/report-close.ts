@@ -9,10 +9,11 @@ const CLOSABLE: readonly MessageState[] = ['SENT', 'SENDING', 'QUEUED'];
 
 /**
  * When the message `m` was handed to its vendor: recorded on the row (a row of an earlier build that says SENT), or
- * in its awaiting row (the vendor's acceptance writes only that), by the report's vendor id: one primary-key probe.
- * NULL for a message closed by a report before its acceptance was recorded.
+ * in its awaiting row (the vendor's acceptance writes only that): as the poller read it (`v.sent_at`), else by the
+ * report's vendor id, one primary-key probe (COALESCE evaluates it only when needed; the expression is used
+ * twice a row). NULL for a message closed by a report before its acceptance was recorded.
  */
-const SENT_AT = `COALESCE(m.sent_at, (SELECT a.sent_at FROM awaiting_reports a
+const SENT_AT = `COALESCE(m.sent_at, v.sent_at, (SELECT a.sent_at FROM awaiting_reports a
                   WHERE a.plugin_id = ${attemptPlugin('m')}
                     AND a.vendor_message_id = COALESCE(v.vendor_message_id, m.vendor_message_id)))`;
 
@@ -25,6 +26,8 @@ export interface ReportClosing {
   readonly telco: string | null;
   readonly completedAt: Date | null;
   readonly vendorMessageId: string;
+  /** its awaiting row's sent_at (exact text) when the caller read it, else null (looked up) */
+  readonly sentAt: string | null;
 }
 
 /**
@@ -57,8 +60,8 @@ export async function closeByReports(
         next_attempt_at = NULL,
         updated_at = $1
        FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::text[],
-                   $9::timestamptz[])
-            AS v(id, state, code, text, telco, completed_at, vendor_message_id, request_time)
+                   $9::timestamptz[], $10::timestamptz[])
+            AS v(id, state, code, text, telco, completed_at, vendor_message_id, request_time, sent_at)
       WHERE m.id = v.id AND m.request_time = v.request_time AND m.state IN ${stateList(CLOSABLE)}
      RETURNING ${transitionColumns('m')}, m.vendor_message_id
      ), answered AS (
@@ -78,6 +81,7 @@ export async function closeByReports(
       closing.map((c) => c.completedAt),
       closing.map((c) => c.vendorMessageId),
       closing.map((c) => c.message.requestTime),
+      closing.map((c) => c.sentAt),
     ],
   );
   await recordMessageTransitions(manager, rows, 'changed');

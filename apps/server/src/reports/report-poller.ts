@@ -20,7 +20,8 @@ const POLLER_LOCK = 0x6d756e6a61;
 
 /** A batch of awaiting rows, and where the walk goes on after it (undefined: it reached the end). */
 interface PendingBatch {
-  readonly rows: { message: PendingMessage; requestTime: string }[];
+  /** requestTime and sentAt: the awaiting row's, as exact text */
+  readonly rows: { message: PendingMessage; requestTime: string; sentAt: string }[];
   readonly after: string | undefined;
 }
 
@@ -29,7 +30,7 @@ interface PendingRow {
   request_time: string;
   vendor_message_id: string;
   vendor_request_id: string | null;
-  sent_at: Date;
+  sent_at: string;
 }
 
 /**
@@ -131,7 +132,12 @@ export class ReportPoller {
                 new Map(
                   rows.map((r) => [
                     r.message.ref,
-                    { requestTime: r.requestTime, pluginId, vendorMessageId: r.message.vendorMessageId },
+                    {
+                      requestTime: r.requestTime,
+                      pluginId,
+                      vendorMessageId: r.message.vendorMessageId,
+                      sentAt: r.sentAt,
+                    },
                   ]),
                 ),
               );
@@ -179,7 +185,7 @@ export class ReportPoller {
       this.db,
       ORDERED_CLAIM,
       `SELECT message_id AS id, ${exactTime('request_time')} AS request_time, vendor_message_id, vendor_request_id,
-              sent_at
+              ${exactTime('sent_at')} AS sent_at
          FROM awaiting_reports
         WHERE plugin_id = $1 AND ($2::text IS NULL OR vendor_message_id > $2::text)
         ORDER BY plugin_id, vendor_message_id
@@ -193,9 +199,10 @@ export class ReportPoller {
           ref: r.id,
           vendorMessageId: r.vendor_message_id,
           ...(r.vendor_request_id ? { vendorRequestId: r.vendor_request_id } : {}),
-          sentAt: r.sent_at,
+          sentAt: new Date(r.sent_at),
         },
         requestTime: r.request_time,
+        sentAt: r.sent_at,
       })),
       after: rows.length < PENDING_BATCH || !last ? undefined : last.vendor_message_id,
     };

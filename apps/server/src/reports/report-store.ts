@@ -23,7 +23,12 @@ export interface AskedMessage {
   readonly requestTime: string;
   readonly pluginId: string;
   readonly vendorMessageId: string;
+  /** when the vendor took it (the awaiting row's sent_at, exact text): the close need not look it up again */
+  readonly sentAt?: string;
 }
+
+/** A report's message, with its send time when the poller read it from the awaiting row. */
+type MatchedMessage = MessageKey & { readonly sentAt?: string };
 
 export interface AppliedReports {
   /** reports stored (every one received) */
@@ -176,17 +181,18 @@ export class ReportStore {
     manager: EntityManager,
     all: readonly DeliveryReport[],
     asked: ReadonlyMap<string, AskedMessage> | undefined,
-  ): Promise<Map<DeliveryReport, MessageKey>> {
-    const matched = new Map<DeliveryReport, MessageKey>();
+  ): Promise<Map<DeliveryReport, MatchedMessage>> {
+    const matched = new Map<DeliveryReport, MatchedMessage>();
     const reports: DeliveryReport[] = [];
     for (const report of all) {
       const row = report.ref === undefined ? undefined : asked?.get(report.ref);
       if (row && row.pluginId === report.pluginId && row.vendorMessageId === report.vendorMessageId)
-        matched.set(report, { id: report.ref!, requestTime: row.requestTime });
+        matched.set(report, { id: report.ref!, requestTime: row.requestTime, sentAt: row.sentAt });
       else reports.push(report);
     }
     if (reports.length === 0) return matched;
     const refs = reports.map((r) => messageIdOfRef(r.ref));
+    const ranges = refs.map((ref) => (ref ? requestTimeRangeOf(ref) : null));
     const { rows } = await sql<{ i: string; id: string; request_time: string }>(
       manager,
       `SELECT v.i, m.id, ${exactTime('m.request_time')} AS request_time
@@ -210,8 +216,8 @@ export class ReportStore {
         reports.map((r) => r.vendorMessageId),
         refs,
         refs.map((ref) => (ref ? (asked?.get(ref)?.requestTime ?? null) : null)),
-        refs.map((ref) => (ref ? (requestTimeRangeOf(ref)?.from ?? null) : null)),
-        refs.map((ref) => (ref ? (requestTimeRangeOf(ref)?.to ?? null) : null)),
+        ranges.map((range) => range?.from ?? null),
+        ranges.map((range) => range?.to ?? null),
       ],
     );
     for (const row of rows) {
@@ -224,7 +230,7 @@ export class ReportStore {
   private async store(
     manager: EntityManager,
     reports: readonly DeliveryReport[],
-    matched: Map<DeliveryReport, MessageKey>,
+    matched: Map<DeliveryReport, MatchedMessage>,
     closed: ReadonlyMap<string, string | null>,
     source: ReportSource,
     now: Date,
@@ -279,7 +285,7 @@ export class ReportStore {
    */
   private async close(
     manager: EntityManager,
-    closing: readonly { message: MessageKey; report: DeliveryReport }[],
+    closing: readonly { message: MatchedMessage; report: DeliveryReport }[],
     now: Date,
   ): Promise<ReadonlyMap<string, string | null>> {
     const seen = new Set<string>();
@@ -296,6 +302,7 @@ export class ReportStore {
         telco: clip(report.telco),
         completedAt: validDate(report.completedAt),
         vendorMessageId: report.vendorMessageId,
+        sentAt: message.sentAt ?? null,
       })),
       now,
     );
