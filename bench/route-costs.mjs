@@ -1,0 +1,100 @@
+// The service CPU each kind of request costs an API-only service process, against the bare Fastify server's, under
+// the same 64-connection load: how much of a send is the framework's floor, how much its own work.
+//   node bench/route-costs.mjs [--rounds 2] [--seconds 5] [--build dist]
+// Per round: `ceiling_http` (the bare server in its own process), then on one service process and database:
+// GET /health/live (through Nest's pipeline), a dry-run send, and `single_send`'s send (the direct route).
+// CPU from /proc/<pid>/stat of the service; the bare server's as `ceiling_http` reports it.
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { bareHttpCeiling } from './ceilings/http.mjs';
+import { cpuMs } from './cpu-time.mjs';
+import { load } from './load.mjs';
+import { createScratchDatabase } from './scratch-database.mjs';
+import { benchProject, serviceClient } from './service-client.mjs';
+import { startServiceProcess } from './service-process.mjs';
+import { startSimulatorProcess } from './simulator-process.mjs';
+import { root } from './workspace.mjs';
+
+const { values } = parseArgs({
+  options: {
+    rounds: { type: 'string', default: '2' },
+    seconds: { type: 'string', default: '5' },
+    build: { type: 'string', default: 'dist' },
+  },
+});
+const seconds = Number(values.seconds);
+const postgresUrl =
+  process.env.MUNJA_BENCH_POSTGRES_URL ??
+  process.env.DATABASE_URL ??
+  'postgres://postgres@127.0.0.1:5432/postgres';
+
+/** The routes measured, each as the load's request options for a service at `url` and its project. */
+function routes(url, project) {
+  const auth = { authorization: `Bearer ${project.key}` };
+  const send = {
+    method: 'POST',
+    headers: { ...auth, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      from: project.from,
+      content: '[인증번호] 123456',
+      messages: [{ to: '01077778888' }],
+    }),
+  };
+  return {
+    'GET /health/live': { url: `${url}/health/live`, headers: auth },
+    'POST /v1/messages?dryRun=true': { url: `${url}/v1/messages?dryRun=true`, ...send },
+    'POST /v1/messages': { url: `${url}/v1/messages`, ...send },
+  };
+}
+
+const simulator = await startSimulatorProcess();
+try {
+  for (let round = 1; round <= Number(values.rounds); round++) {
+    const bare = await bareHttpCeiling({ seconds, connections: 64 });
+    console.log(
+      JSON.stringify({
+        round,
+        route: 'bare Fastify (own process)',
+        requestsPerSecond: Math.round(bare.requestsPerSecond),
+        p99Ms: bare.p99Ms,
+        cpuMsPerRequest: bare.cpuMsPerRequest,
+      }),
+    );
+    const scratch = await createScratchDatabase(postgresUrl);
+    const service = await startServiceProcess({
+      databaseUrl: scratch.url,
+      simulatorUrl: simulator.url,
+      dispatch: false,
+      main: join(root, 'apps', 'server', values.build, 'main.js'),
+    });
+    const client = serviceClient(service.url);
+    try {
+      const project = await benchProject(client, service.operatorKey);
+      for (const [route, request] of Object.entries(routes(service.url, project))) {
+        await load({ ...request, connections: 64, seconds: 1, warmUpSeconds: 0 });
+        const before = cpuMs(service.pid);
+        const result = await load({ ...request, connections: 64, seconds, warmUpSeconds: 0 });
+        const used = cpuMs(service.pid) - before;
+        console.log(
+          JSON.stringify({
+            round,
+            route,
+            requestsPerSecond: Math.round(result.requestsPerSecond),
+            p99Ms: result.p99Ms,
+            non2xx: result.non2xx,
+            errors: result.errors,
+            cpuMsPerRequest: Number((used / result.requests).toFixed(3)),
+            load: loadavg()[0].toFixed(1),
+          }),
+        );
+      }
+    } finally {
+      await client.close();
+      await service.stop();
+      await scratch.drop();
+    }
+  }
+} finally {
+  await simulator.stop();
+}
