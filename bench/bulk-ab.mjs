@@ -10,17 +10,13 @@
 // rest (the dispatcher's claims and polls, when it is on). `busy` is the share of the upload's wall time each
 // used a core.
 import { loadavg } from 'node:os';
-import { join } from 'node:path';
-import { URL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { copyCeiling } from './ceilings/copy.mjs';
 import { backendsCpuMs, cpuMs } from './cpu-time.mjs';
 import { uploadBulk } from './figures/bulk-csv.mjs';
 import { createScratchDatabase } from './scratch-database.mjs';
-import { benchProject, serviceClient } from './service-client.mjs';
-import { startServiceProcess } from './service-process.mjs';
+import { withScratchService } from './scratch-service.mjs';
 import { startSimulatorProcess } from './simulator-process.mjs';
-import { root } from './workspace.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -49,17 +45,13 @@ try {
       } finally {
         await ceilingDatabase.drop();
       }
-      const scratch = await createScratchDatabase(postgresUrl);
-      const database = new URL(scratch.url).pathname.slice(1);
-      const service = await startServiceProcess({
-        databaseUrl: scratch.url,
+      const settings = {
+        postgresUrl,
         simulatorUrl: simulator.url,
+        build,
         dispatch: values.dispatch !== 'off',
-        main: join(root, 'apps', 'server', build, 'main.js'),
-      });
-      const client = serviceClient(service.url);
-      try {
-        const project = await benchProject(client, service.operatorKey);
+      };
+      await withScratchService(settings, async ({ service, client, project, database }) => {
         const loadBefore = loadavg()[0];
         const backendsBefore = backendsCpuMs(database);
         const serviceBefore = cpuMs(service.pid);
@@ -93,11 +85,7 @@ try {
             load: [loadBefore.toFixed(1), loadavg()[0].toFixed(1)].join('→'),
           }),
         );
-      } finally {
-        await client.close();
-        await service.stop();
-        await scratch.drop();
-      }
+      });
     }
   }
 } finally {

@@ -5,16 +5,12 @@
 // GET /health/live (through Nest's pipeline), a dry-run send, and `single_send`'s send (the direct route).
 // CPU from /proc/<pid>/stat of the service; the bare server's as `ceiling_http` reports it.
 import { loadavg } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { bareHttpCeiling } from './ceilings/http.mjs';
 import { cpuMs } from './cpu-time.mjs';
 import { load } from './load.mjs';
-import { createScratchDatabase } from './scratch-database.mjs';
-import { benchProject, serviceClient } from './service-client.mjs';
-import { startServiceProcess } from './service-process.mjs';
+import { withScratchService } from './scratch-service.mjs';
 import { startSimulatorProcess } from './simulator-process.mjs';
-import { root } from './workspace.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -61,16 +57,8 @@ try {
         cpuMsPerRequest: bare.cpuMsPerRequest,
       }),
     );
-    const scratch = await createScratchDatabase(postgresUrl);
-    const service = await startServiceProcess({
-      databaseUrl: scratch.url,
-      simulatorUrl: simulator.url,
-      dispatch: false,
-      main: join(root, 'apps', 'server', values.build, 'main.js'),
-    });
-    const client = serviceClient(service.url);
-    try {
-      const project = await benchProject(client, service.operatorKey);
+    const settings = { postgresUrl, simulatorUrl: simulator.url, build: values.build };
+    await withScratchService(settings, async ({ service, project }) => {
       for (const [route, request] of Object.entries(routes(service.url, project))) {
         await load({ ...request, connections: 64, seconds: 1, warmUpSeconds: 0 });
         const before = cpuMs(service.pid);
@@ -89,11 +77,7 @@ try {
           }),
         );
       }
-    } finally {
-      await client.close();
-      await service.stop();
-      await scratch.drop();
-    }
+    });
   }
 } finally {
   await simulator.stop();

@@ -6,17 +6,12 @@
 // main.js), `single_send`'s load (64 connections, 1 s warm-up); `--ceiling` runs `ceiling_http` before each round.
 // PostgreSQL's CPU is that of the database's backends (/proc/<pid>/stat), so the server must run on this machine.
 import { loadavg } from 'node:os';
-import { join } from 'node:path';
-import { URL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { bareHttpCeiling } from './ceilings/http.mjs';
 import { backendsCpuMs } from './cpu-time.mjs';
 import { singleSendFigures } from './figures/single-send.mjs';
-import { createScratchDatabase } from './scratch-database.mjs';
-import { benchProject, serviceClient } from './service-client.mjs';
-import { startServiceProcess } from './service-process.mjs';
+import { withScratchService } from './scratch-service.mjs';
 import { startSimulatorProcess } from './simulator-process.mjs';
-import { root } from './workspace.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -43,17 +38,8 @@ try {
       console.log(JSON.stringify({ round, build: 'ceiling_http', ...http }));
     }
     for (const build of values.builds.split(',')) {
-      const scratch = await createScratchDatabase(postgresUrl);
-      const database = new URL(scratch.url).pathname.slice(1);
-      const service = await startServiceProcess({
-        databaseUrl: scratch.url,
-        simulatorUrl: simulator.url,
-        dispatch: false,
-        main: join(root, 'apps', 'server', build, 'main.js'),
-      });
-      const client = serviceClient(service.url);
-      try {
-        const project = await benchProject(client, service.operatorKey);
+      const settings = { postgresUrl, simulatorUrl: simulator.url, build };
+      await withScratchService(settings, async ({ service, client, project, database }) => {
         // the backends' CPU over the whole load, warm-up included (the figure's own window excludes it)
         const before = backendsTotalMs(database);
         const [send, p50, p99] = await singleSendFigures(client, project, { seconds, pid: service.pid });
@@ -73,11 +59,7 @@ try {
             load: loadavg()[0].toFixed(1),
           }),
         );
-      } finally {
-        await client.close();
-        await service.stop();
-        await scratch.drop();
-      }
+      });
     }
   }
 } finally {
