@@ -1,4 +1,5 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
+import { messagePartitions } from './1765100000100-hot-lifecycle';
 
 /** The trigger each partition of `messages` carries, and its function. */
 const GUARD = 'messages_through_parent';
@@ -25,11 +26,11 @@ export class MessagesThroughParent1766000000031 implements MigrationInterface {
                  DETAIL = 'The check of a message''s send request runs for statements on "messages" only.';
        END $$`,
     );
-    for (const partition of await partitions(q)) await guardMessageDay(q, partition);
+    for (const partition of await messagePartitions(q)) await guardMessageDay(q, partition);
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const partition of await partitions(q))
+    for (const partition of await messagePartitions(q))
       await q.query(`DROP TRIGGER IF EXISTS ${GUARD} ON ${partition}`);
     await q.query(`DROP FUNCTION ${GUARD}()`);
   }
@@ -40,13 +41,4 @@ export async function guardMessageDay(q: Pick<QueryRunner, 'query'>, partition: 
   await q.query(
     `CREATE TRIGGER ${GUARD} BEFORE INSERT ON ${partition} FOR EACH STATEMENT EXECUTE FUNCTION ${GUARD}()`,
   );
-}
-
-/** The partitions of `messages` now, by name. */
-async function partitions(q: QueryRunner): Promise<string[]> {
-  const rows = (await q.query(
-    `SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
-      WHERE i.inhparent = 'messages'::regclass ORDER BY c.relname`,
-  )) as { name: string }[];
-  return rows.map((row) => row.name);
 }
