@@ -1,4 +1,4 @@
-// `pnpm bench [--smoke] [--recipients N] [--database postgres|pglite] [--seconds S] [--packages]
+// `pnpm bench [--smoke] [--recipients N] [--database postgres|pglite] [--seconds S] [--warm-up-seconds S] [--packages]
 //   [--fuzz [--fuzz-runs N] [--fuzz-seed S]] [--bulk-memory]`
 import { parseArgs } from 'node:util';
 
@@ -10,6 +10,7 @@ export function benchOptions(argv) {
       recipients: { type: 'string' },
       database: { type: 'string', default: 'postgres' },
       seconds: { type: 'string' },
+      'warm-up-seconds': { type: 'string' },
       'json-requests': { type: 'string' },
       searches: { type: 'string' },
       fuzz: { type: 'boolean', default: false },
@@ -34,6 +35,11 @@ export function benchOptions(argv) {
     recipients: count('recipients', values.recipients, smoke ? 1000 : 100_000),
     /** how long each load phase (ceiling and single sends) lasts */
     seconds: count('seconds', values.seconds, smoke ? 3 : 10),
+    /**
+     * the same load before each measured phase (ceiling and single sends): a fresh service process takes 15-20 s
+     * of it to reach its steady cost a send (docs/benchmarks.md, "A fresh process's first seconds")
+     */
+    warmUpSeconds: count('warm-up-seconds', values['warm-up-seconds'], smoke ? 1 : 20),
     /** 1,000-recipient JSON requests, timed one after another */
     jsonRequests: count('json-requests', values['json-requests'], smoke ? 2 : 10),
     searches: count('searches', values.searches, smoke ? 20 : 300),

@@ -47,7 +47,7 @@ function routes(url, project) {
 const simulator = await startSimulatorProcess();
 try {
   for (let round = 1; round <= Number(values.rounds); round++) {
-    const bare = await bareHttpCeiling({ seconds, connections: 64 });
+    const bare = await bareHttpCeiling({ seconds, warmUpSeconds: 1, connections: 64 });
     console.log(
       JSON.stringify({
         round,

@@ -65,7 +65,11 @@ async function ceilings() {
   } else {
     printSkipped('ceiling_copy', 'PostgreSQL COPY needs --database postgres');
   }
-  const http = await bareHttpCeiling({ seconds: options.seconds, connections: 64 });
+  const http = await bareHttpCeiling({
+    seconds: options.seconds,
+    warmUpSeconds: options.warmUpSeconds,
+    connections: 64,
+  });
   printFigure({
     figure: 'ceiling_http',
     value: http.requestsPerSecond,
@@ -83,6 +87,7 @@ async function acceptFigures(simulator) {
   printFigure(await jsonRequestsFigure(api.client, api.project, { requests: options.jsonRequests }));
   for (const line of await singleSendFigures(api.client, api.project, {
     seconds: options.seconds,
+    warmUpSeconds: options.warmUpSeconds,
     pid: api.pid,
   }))
     printFigure(line);
@@ -206,7 +211,7 @@ try {
   } else {
     note(
       `${options.smoke ? 'smoke run: ' : ''}${options.recipients} recipients, database ${options.database}, ` +
-        `${options.seconds} s load phases`,
+        `${options.seconds} s load phases after ${options.warmUpSeconds} s of warm-up`,
     );
     await ceilings();
     const simulator = await startSimulatorProcess();

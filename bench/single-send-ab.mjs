@@ -1,9 +1,10 @@
 // Single sends of two (or more) builds of the service, alternated under the same load, with the CPU each
 // request costs the service process and PostgreSQL (the figures a shared machine's load moves least):
 //   cp -r apps/server/dist apps/server/dist-base   # the build to compare against, before rebuilding
-//   node bench/single-send-ab.mjs [--builds dist-base,dist] [--rounds 3] [--seconds 10] [--ceiling]
+//   node bench/single-send-ab.mjs [--builds dist-base,dist] [--rounds 3] [--seconds 10] [--warm-up-seconds 20] [--ceiling]
 // Each round and build: a fresh PostgreSQL database, an API-only service process (node apps/server/<build>/
-// main.js), `single_send`'s load (64 connections, 1 s warm-up); `--ceiling` runs `ceiling_http` before each round.
+// main.js), `single_send`'s load (64 connections, after the bench's warm-up); `--ceiling` runs `ceiling_http` before
+// each round.
 // PostgreSQL's CPU is that of the database's backends (/proc/<pid>/stat), so the server must run on this machine.
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -18,6 +19,7 @@ const { values } = parseArgs({
     builds: { type: 'string', default: 'dist-base,dist' },
     rounds: { type: 'string', default: '3' },
     seconds: { type: 'string', default: '10' },
+    'warm-up-seconds': { type: 'string', default: '20' },
     ceiling: { type: 'boolean', default: false },
   },
 });
@@ -26,6 +28,7 @@ const postgresUrl =
   process.env.DATABASE_URL ??
   'postgres://postgres@127.0.0.1:5432/postgres';
 const seconds = Number(values.seconds);
+const warmUpSeconds = Number(values['warm-up-seconds']);
 
 /** CPU ms used so far by the backends of one database (those alive now) */
 const backendsTotalMs = (database) => [...backendsCpuMs(database).values()].reduce((sum, ms) => sum + ms, 0);
@@ -34,7 +37,7 @@ const simulator = await startSimulatorProcess();
 try {
   for (let round = 1; round <= Number(values.rounds); round++) {
     if (values.ceiling) {
-      const http = await bareHttpCeiling({ seconds, connections: 64 });
+      const http = await bareHttpCeiling({ seconds, warmUpSeconds, connections: 64 });
       console.log(JSON.stringify({ round, build: 'ceiling_http', ...http }));
     }
     for (const build of values.builds.split(',')) {
@@ -42,7 +45,11 @@ try {
       await withScratchService(settings, async ({ service, client, project, database }) => {
         // the backends' CPU over the whole load, warm-up included (the figure's own window excludes it)
         const before = backendsTotalMs(database);
-        const [send, p50, p99] = await singleSendFigures(client, project, { seconds, pid: service.pid });
+        const [send, p50, p99] = await singleSendFigures(client, project, {
+          seconds,
+          warmUpSeconds,
+          pid: service.pid,
+        });
         const postgresMs = backendsTotalMs(database) - before;
         console.log(
           JSON.stringify({
@@ -55,7 +62,10 @@ try {
             non2xx: send.non2xx,
             errors: send.errors,
             serviceCpuMsPerRequest: send.serviceCpuMsPerRequest,
-            postgresCpuMsPerRequestWithWarmUp: Number((postgresMs / send.requests).toFixed(3)),
+            postgresCpuMsPerRequestWithWarmUp: Number(
+              (postgresMs / (send.requests + send.warmUp.requestsPerSecond * warmUpSeconds)).toFixed(3),
+            ),
+            warmUp: send.warmUp,
             load: loadavg()[0].toFixed(1),
           }),
         );

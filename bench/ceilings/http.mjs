@@ -7,7 +7,7 @@ import { cpuMs } from '../cpu-time.mjs';
 import { load } from '../load.mjs';
 import { fastifyPath } from '../workspace.mjs';
 
-export async function bareHttpCeiling({ seconds, connections }) {
+export async function bareHttpCeiling({ seconds, warmUpSeconds, connections }) {
   const server = await startChild({
     name: 'bare server',
     args: [join(dirname(fileURLToPath(import.meta.url)), 'bare-server.mjs'), fastifyPath],
@@ -21,7 +21,8 @@ export async function bareHttpCeiling({ seconds, connections }) {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ to: '01012345678' }),
     };
-    await load({ ...request, seconds: 1, warmUpSeconds: 0 });
+    // the same warm-up as the single sends it is the ceiling of
+    await load({ ...request, seconds: warmUpSeconds, warmUpSeconds: 0 });
     const before = cpuMs(server.pid);
     const result = await load({ ...request, seconds, warmUpSeconds: 0 });
     const after = cpuMs(server.pid);

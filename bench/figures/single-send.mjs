@@ -1,11 +1,14 @@
 // Single-recipient POST /v1/messages under 64 concurrent connections: the per-request cost of the whole
 // stack (Fastify, NestJS pipes and guards, the send plan, one statement shared by the sends that arrive
 // together), with p50/p99 latency, and the service process's CPU time per request (the figure that moves least
-// with the machine's load).
+// with the machine's load). Measured after `warmUpSeconds` of the same load: a fresh process spends its first
+// seconds compiling the path (V8 optimizes several hundred functions of it), and a service runs for days, not
+// seconds. What the warm-up itself gave is printed beside the figure (docs/benchmarks.md, "A fresh process's
+// first seconds").
 import { cpuMs } from '../cpu-time.mjs';
 import { load } from '../load.mjs';
 
-export async function singleSendFigures(client, project, { seconds, connections = 64, pid }) {
+export async function singleSendFigures(client, project, { seconds, warmUpSeconds, connections = 64, pid }) {
   const request = {
     url: `${client.baseUrl}/v1/messages`,
     connections,
@@ -17,7 +20,7 @@ export async function singleSendFigures(client, project, { seconds, connections 
       messages: [{ to: '01077778888' }],
     }),
   };
-  await load({ ...request, seconds: 1, warmUpSeconds: 0 });
+  const warmUp = await load({ ...request, seconds: warmUpSeconds, warmUpSeconds: 0 });
   const cpuBefore = pid === undefined ? undefined : cpuMs(pid);
   const result = await load({ ...request, seconds, warmUpSeconds: 0 });
   const cpuAfter = pid === undefined ? undefined : cpuMs(pid);
@@ -30,6 +33,11 @@ export async function singleSendFigures(client, project, { seconds, connections 
     requests: result.requests,
     non2xx: result.non2xx,
     errors: result.errors,
+    warmUp: {
+      seconds: warmUpSeconds,
+      requestsPerSecond: Math.round(warmUp.requestsPerSecond),
+      p99Ms: warmUp.p99Ms,
+    },
   };
   const cpu =
     cpuBefore === undefined || cpuAfter === undefined || result.requests === 0
