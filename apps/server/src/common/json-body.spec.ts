@@ -21,7 +21,7 @@ function nest(levels: number): unknown {
 }
 
 describe('checkJsonValue', () => {
-  it('accepts nesting up to the limit and refuses one level more, at any depth without recursion', () => {
+  it('accepts nesting up to the limit and refuses one level more, at any depth (the walk stops at the limit)', () => {
     expect(refusal(nest(MAX_JSON_DEPTH))).toBeUndefined();
     expect(refusal(nest(MAX_JSON_DEPTH + 1))).toMatchObject({ code: 'TOO_DEEP' });
     expect(refusal(nest(200_000))).toMatchObject({ code: 'TOO_DEEP' });
@@ -35,6 +35,47 @@ describe('checkJsonValue', () => {
     expect(refusal({ subject: '\udc00' })).toEqual({ code: 'INVALID_CHARACTER', field: 'subject' });
     expect(refusal({ 'na\u0000me': 'x' })).toEqual({ code: 'INVALID_CHARACTER', field: 'body' });
     expect(refusal('\u0000')).toEqual({ code: 'INVALID_CHARACTER', field: 'body' });
+    expect(refusal({ '7': { 'x\u0000': 1 } })).toEqual({ code: 'INVALID_CHARACTER', field: '[7]' });
+  });
+
+  it('names the first refused field in document order', () => {
+    expect(refusal({ a: 'ok', b: ['\u0000', '\u0000'], c: '\u0000' })).toEqual({
+      code: 'INVALID_CHARACTER',
+      field: 'b[0]',
+    });
+    expect(refusal({ a: nest(MAX_JSON_DEPTH), b: '\u0000' })).toMatchObject({ code: 'TOO_DEEP' });
+  });
+
+  it('names the path of a NUL put anywhere in a storable body', () => {
+    // The oracle: a path of keys and indexes written down while the value is built around the NUL.
+    const segment = fc.oneof(
+      fc
+        .string({ minLength: 1, maxLength: 6 })
+        .filter((k) => !k.includes('\u0000') && !unstorableCharacter(k)),
+      fc.nat({ max: 3 }),
+    );
+    fc.assert(
+      fc.property(fc.array(segment, { minLength: 1, maxLength: 8 }), fc.string(), (path, text) => {
+        let value: unknown = `${text}\u0000`;
+        for (const key of [...path].reverse()) {
+          if (typeof key === 'number') {
+            const array: unknown[] = Array.from({ length: key }, () => 'ok');
+            array.push(value);
+            value = array;
+          } else value = { [key]: value };
+        }
+        const expected = path.reduce<string>(
+          (parent, key) =>
+            typeof key === 'number' || /^\d+$/.test(key)
+              ? `${parent}[${key}]`
+              : parent
+                ? `${parent}.${key}`
+                : key,
+          '',
+        );
+        expect(refusal(value)).toEqual({ code: 'INVALID_CHARACTER', field: expected });
+      }),
+    );
   });
 
   it('accepts any storable JSON (paired surrogates, every other character) and refuses any with NUL', () => {

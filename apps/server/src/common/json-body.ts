@@ -13,48 +13,65 @@ function refuse(code: string, message: string, field?: string): ApiError {
   return ApiError.badRequest(code, message, field);
 }
 
+/** Where the walk of `checkJsonValue` is: the keys from the root down, turned into a field path only for a refusal. */
+interface Trail {
+  readonly root: string;
+  readonly keys: (string | number)[];
+}
+
+const pathOf = (trail: Trail): string => trail.keys.reduce<string>(fieldPath, trail.root);
+
 /**
- * Checks a parsed JSON value without recursion (so no depth can overflow the stack): no deeper than
- * MAX_JSON_DEPTH, and no key or string PostgreSQL cannot store. Throws the first refusal.
+ * Checks a parsed JSON value: no deeper than MAX_JSON_DEPTH, and no key or string PostgreSQL cannot store.
+ * Throws the first refusal in document order. The walk refuses a container at the depth limit before entering it,
+ * so it never recurses more than MAX_JSON_DEPTH frames, whatever the body's depth. It runs on every JSON request:
+ * the field's path is built only for a refusal, not for every value.
  */
 export function checkJsonValue(value: unknown, root = ''): void {
-  const pending: { value: unknown; path: string; depth: number }[] = [{ value, path: root, depth: 0 }];
-  for (let item = pending.pop(); item !== undefined; item = pending.pop()) {
-    const { value: current, path, depth } = item;
-    if (typeof current === 'string') {
-      const reason = unstorableCharacter(current);
-      if (reason) {
-        const field = path || 'body';
-        throw refuse(
-          'INVALID_CHARACTER',
-          `${field} contains ${reason}, which cannot be stored; remove it`,
-          field,
-        );
-      }
-      continue;
-    }
-    if (typeof current !== 'object' || current === null) continue;
-    if (depth >= MAX_JSON_DEPTH) {
+  visit(value, 0, { root, keys: [] });
+}
+
+function visit(current: unknown, depth: number, trail: Trail): void {
+  if (typeof current === 'string') {
+    const reason = unstorableCharacter(current);
+    if (reason) {
+      const field = pathOf(trail) || 'body';
       throw refuse(
-        'TOO_DEEP',
-        `The JSON body nests deeper than ${MAX_JSON_DEPTH} levels (at ${path || 'body'}); no request needs that`,
-        path || undefined,
+        'INVALID_CHARACTER',
+        `${field} contains ${reason}, which cannot be stored; remove it`,
+        field,
       );
     }
-    if (Array.isArray(current)) {
-      current.forEach((element, index) =>
-        pending.push({ value: element, path: fieldPath(path, index), depth: depth + 1 }),
-      );
-      continue;
+    return;
+  }
+  if (typeof current !== 'object' || current === null) return;
+  if (depth >= MAX_JSON_DEPTH) {
+    const path = pathOf(trail);
+    throw refuse(
+      'TOO_DEEP',
+      `The JSON body nests deeper than ${MAX_JSON_DEPTH} levels (at ${path || 'body'}); no request needs that`,
+      path || undefined,
+    );
+  }
+  const { keys } = trail;
+  if (Array.isArray(current)) {
+    for (let index = 0; index < current.length; index++) {
+      keys.push(index);
+      visit(current[index], depth + 1, trail);
+      keys.pop();
     }
-    for (const [key, element] of Object.entries(current)) {
-      const reason = unstorableCharacter(key);
-      if (reason) {
-        // The name itself is not repeated: it holds the character that cannot be stored.
-        const field = path || 'body';
-        throw refuse('INVALID_CHARACTER', `A field name in ${field} contains ${reason}; remove it`, field);
-      }
-      pending.push({ value: element, path: fieldPath(path, key), depth: depth + 1 });
+    return;
+  }
+  const object = current as Record<string, unknown>;
+  for (const key of Object.keys(object)) {
+    const reason = unstorableCharacter(key);
+    if (reason) {
+      // The name itself is not repeated: it holds the character that cannot be stored.
+      const field = pathOf(trail) || 'body';
+      throw refuse('INVALID_CHARACTER', `A field name in ${field} contains ${reason}; remove it`, field);
     }
+    keys.push(key);
+    visit(object[key], depth + 1, trail);
+    keys.pop();
   }
 }
