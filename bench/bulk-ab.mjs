@@ -14,7 +14,7 @@ import { parseArgs } from 'node:util';
 import { copyCeiling } from './ceilings/copy.mjs';
 import { backendsCpuMs, cpuMs } from './cpu-time.mjs';
 import { uploadBulk } from './figures/bulk-csv.mjs';
-import { createScratchDatabase } from './scratch-database.mjs';
+import { benchPostgresUrl, createScratchDatabase } from './scratch-database.mjs';
 import { withScratchService } from './scratch-service.mjs';
 import { startSimulatorProcess } from './simulator-process.mjs';
 
@@ -26,10 +26,6 @@ const { values } = parseArgs({
     dispatch: { type: 'string', default: 'on' },
   },
 });
-const postgresUrl =
-  process.env.MUNJA_BENCH_POSTGRES_URL ??
-  process.env.DATABASE_URL ??
-  'postgres://postgres@127.0.0.1:5432/postgres';
 const recipients = Number(values.recipients);
 
 const round1 = (n) => Number(n.toFixed(1));
@@ -38,7 +34,7 @@ const simulator = await startSimulatorProcess();
 try {
   for (let round = 1; round <= Number(values.rounds); round++) {
     for (const build of values.builds.split(',')) {
-      const ceilingDatabase = await createScratchDatabase(postgresUrl);
+      const ceilingDatabase = await createScratchDatabase(benchPostgresUrl);
       let ceiling;
       try {
         ceiling = await copyCeiling(ceilingDatabase.url, 200_000);
@@ -46,7 +42,6 @@ try {
         await ceilingDatabase.drop();
       }
       const settings = {
-        postgresUrl,
         simulatorUrl: simulator.url,
         build,
         dispatch: values.dispatch !== 'off',

@@ -2,6 +2,7 @@
 // an HDR histogram. The same tool drives the bare-server ceiling and the service, so the two compare directly.
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { cpuMs } from './cpu-time.mjs';
 import { root } from './workspace.mjs';
 
 const autocannon = createRequire(join(root, 'package.json'))('autocannon');
@@ -28,4 +29,21 @@ export async function load({
     non2xx: result.non2xx,
     errors: result.errors + result.timeouts,
   };
+}
+
+/**
+ * `warmUpSeconds` of the load, then `seconds` of it measured: the measured part's figures, the warm-up's
+ * (`warmUp`), and the CPU ms process `pid` used a request over the measured part (undefined without a pid, or
+ * when it cannot be read).
+ */
+export async function loadAfterWarmUp(request, { seconds, warmUpSeconds, pid }) {
+  const warmUp = await load({ ...request, seconds: warmUpSeconds, warmUpSeconds: 0 });
+  const before = pid === undefined ? undefined : cpuMs(pid);
+  const result = await load({ ...request, seconds, warmUpSeconds: 0 });
+  const after = pid === undefined ? undefined : cpuMs(pid);
+  const cpuMsPerRequest =
+    before === undefined || after === undefined || result.requests === 0
+      ? undefined
+      : Number(((after - before) / result.requests).toFixed(3));
+  return { ...result, warmUp, cpuMsPerRequest };
 }

@@ -1,6 +1,7 @@
 // `pnpm bench [--smoke] [--recipients N] [--database postgres|pglite] [--seconds S] [--warm-up-seconds S] [--packages]
 //   [--fuzz [--fuzz-runs N] [--fuzz-seed S]] [--bulk-memory]`
 import { parseArgs } from 'node:util';
+import { benchPostgresUrl } from './scratch-database.mjs';
 
 export function benchOptions(argv) {
   const { values } = parseArgs({
@@ -50,9 +51,6 @@ export function benchOptions(argv) {
     fuzzRuns: count('fuzz-runs', values['fuzz-runs'], smoke ? 2000 : 20_000),
     fuzzSeed: count('fuzz-seed', values['fuzz-seed'], 16),
     /** the server holding the scratch databases (the CI and the machine's PostgreSQL by default) */
-    postgresUrl:
-      process.env.MUNJA_BENCH_POSTGRES_URL ??
-      process.env.DATABASE_URL ??
-      'postgres://postgres@127.0.0.1:5432/postgres',
+    postgresUrl: benchPostgresUrl,
   };
 }

@@ -7,8 +7,7 @@
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { bareHttpCeiling } from './ceilings/http.mjs';
-import { cpuMs } from './cpu-time.mjs';
-import { load } from './load.mjs';
+import { loadAfterWarmUp } from './load.mjs';
 import { withScratchService } from './scratch-service.mjs';
 import { startSimulatorProcess } from './simulator-process.mjs';
 
@@ -20,10 +19,6 @@ const { values } = parseArgs({
   },
 });
 const seconds = Number(values.seconds);
-const postgresUrl =
-  process.env.MUNJA_BENCH_POSTGRES_URL ??
-  process.env.DATABASE_URL ??
-  'postgres://postgres@127.0.0.1:5432/postgres';
 
 /** The routes measured, each as the load's request options for a service at `url` and its project. */
 function routes(url, project) {
@@ -57,13 +52,13 @@ try {
         cpuMsPerRequest: bare.cpuMsPerRequest,
       }),
     );
-    const settings = { postgresUrl, simulatorUrl: simulator.url, build: values.build };
+    const settings = { simulatorUrl: simulator.url, build: values.build };
     await withScratchService(settings, async ({ service, project }) => {
       for (const [route, request] of Object.entries(routes(service.url, project))) {
-        await load({ ...request, connections: 64, seconds: 1, warmUpSeconds: 0 });
-        const before = cpuMs(service.pid);
-        const result = await load({ ...request, connections: 64, seconds, warmUpSeconds: 0 });
-        const used = cpuMs(service.pid) - before;
+        const result = await loadAfterWarmUp(
+          { ...request, connections: 64 },
+          { seconds, warmUpSeconds: 1, pid: service.pid },
+        );
         console.log(
           JSON.stringify({
             round,
@@ -72,7 +67,7 @@ try {
             p99Ms: result.p99Ms,
             non2xx: result.non2xx,
             errors: result.errors,
-            cpuMsPerRequest: Number((used / result.requests).toFixed(3)),
+            cpuMsPerRequest: result.cpuMsPerRequest,
             load: loadavg()[0].toFixed(1),
           }),
         );

@@ -4,6 +4,12 @@ import { randomBytes } from 'node:crypto';
 import { URL } from 'node:url';
 import { pg } from './workspace.mjs';
 
+/** The server holding the scratch databases: MUNJA_BENCH_POSTGRES_URL, else DATABASE_URL (the CI's), else the machine's. */
+export const benchPostgresUrl =
+  process.env.MUNJA_BENCH_POSTGRES_URL ??
+  process.env.DATABASE_URL ??
+  'postgres://postgres@127.0.0.1:5432/postgres';
+
 async function onServer(serverUrl, sql) {
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();

@@ -1,13 +1,13 @@
 // One build of the service (an API-only or a full process) on a fresh scratch database, with the bench's project:
 // what the A/B scripts measure in each round. The process is stopped and the database dropped after `use`.
 import { join } from 'node:path';
-import { createScratchDatabase } from './scratch-database.mjs';
+import { benchPostgresUrl, createScratchDatabase } from './scratch-database.mjs';
 import { benchProject, serviceClient } from './service-client.mjs';
 import { startServiceProcess } from './service-process.mjs';
 import { root } from './workspace.mjs';
 
 export async function withScratchService(
-  { postgresUrl, simulatorUrl, build = 'dist', dispatch = false },
+  { postgresUrl = benchPostgresUrl, simulatorUrl, build = 'dist', dispatch = false },
   use,
 ) {
   const scratch = await createScratchDatabase(postgresUrl);

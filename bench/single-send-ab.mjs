@@ -23,10 +23,6 @@ const { values } = parseArgs({
     ceiling: { type: 'boolean', default: false },
   },
 });
-const postgresUrl =
-  process.env.MUNJA_BENCH_POSTGRES_URL ??
-  process.env.DATABASE_URL ??
-  'postgres://postgres@127.0.0.1:5432/postgres';
 const seconds = Number(values.seconds);
 const warmUpSeconds = Number(values['warm-up-seconds']);
 
@@ -41,7 +37,7 @@ try {
       console.log(JSON.stringify({ round, build: 'ceiling_http', ...http }));
     }
     for (const build of values.builds.split(',')) {
-      const settings = { postgresUrl, simulatorUrl: simulator.url, build };
+      const settings = { simulatorUrl: simulator.url, build };
       await withScratchService(settings, async ({ service, client, project, database }) => {
         // the backends' CPU over the whole load, warm-up included (the figure's own window excludes it)
         const before = backendsTotalMs(database);
@@ -63,7 +59,7 @@ try {
             errors: send.errors,
             serviceCpuMsPerRequest: send.serviceCpuMsPerRequest,
             postgresCpuMsPerRequestWithWarmUp: Number(
-              (postgresMs / (send.requests + send.warmUp.requestsPerSecond * warmUpSeconds)).toFixed(3),
+              (postgresMs / (send.requests + send.warmUp.requests)).toFixed(3),
             ),
             warmUp: send.warmUp,
             load: loadavg()[0].toFixed(1),

@@ -3,8 +3,7 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startChild } from '../child-process.mjs';
-import { cpuMs } from '../cpu-time.mjs';
-import { load } from '../load.mjs';
+import { loadAfterWarmUp } from '../load.mjs';
 import { fastifyPath } from '../workspace.mjs';
 
 export async function bareHttpCeiling({ seconds, warmUpSeconds, connections }) {
@@ -22,15 +21,7 @@ export async function bareHttpCeiling({ seconds, warmUpSeconds, connections }) {
       body: JSON.stringify({ to: '01012345678' }),
     };
     // the same warm-up as the single sends it is the ceiling of
-    await load({ ...request, seconds: warmUpSeconds, warmUpSeconds: 0 });
-    const before = cpuMs(server.pid);
-    const result = await load({ ...request, seconds, warmUpSeconds: 0 });
-    const after = cpuMs(server.pid);
-    const cpuMsPerRequest =
-      before === undefined || after === undefined || result.requests === 0
-        ? undefined
-        : Number(((after - before) / result.requests).toFixed(3));
-    return { ...result, cpuMsPerRequest };
+    return await loadAfterWarmUp(request, { seconds, warmUpSeconds, pid: server.pid });
   } finally {
     await server.stop();
   }

@@ -5,8 +5,7 @@
 // seconds compiling the path (V8 optimizes several hundred functions of it), and a service runs for days, not
 // seconds. What the warm-up itself gave is printed beside the figure (docs/benchmarks.md, "A fresh process's
 // first seconds").
-import { cpuMs } from '../cpu-time.mjs';
-import { load } from '../load.mjs';
+import { loadAfterWarmUp } from '../load.mjs';
 
 export async function singleSendFigures(client, project, { seconds, warmUpSeconds, connections = 64, pid }) {
   const request = {
@@ -20,10 +19,11 @@ export async function singleSendFigures(client, project, { seconds, warmUpSecond
       messages: [{ to: '01077778888' }],
     }),
   };
-  const warmUp = await load({ ...request, seconds: warmUpSeconds, warmUpSeconds: 0 });
-  const cpuBefore = pid === undefined ? undefined : cpuMs(pid);
-  const result = await load({ ...request, seconds, warmUpSeconds: 0 });
-  const cpuAfter = pid === undefined ? undefined : cpuMs(pid);
+  const { warmUp, cpuMsPerRequest, ...result } = await loadAfterWarmUp(request, {
+    seconds,
+    warmUpSeconds,
+    pid,
+  });
   // every answer an error is the bench's or the service's fault; no answer at all in a short window is only slowness
   if (result.ok === 0 && result.non2xx + result.errors > 0)
     throw new Error(`single sends: no 2xx answer (${JSON.stringify(result)})`);
@@ -35,14 +35,12 @@ export async function singleSendFigures(client, project, { seconds, warmUpSecond
     errors: result.errors,
     warmUp: {
       seconds: warmUpSeconds,
+      requests: warmUp.requests,
       requestsPerSecond: Math.round(warmUp.requestsPerSecond),
       p99Ms: warmUp.p99Ms,
     },
   };
-  const cpu =
-    cpuBefore === undefined || cpuAfter === undefined || result.requests === 0
-      ? {}
-      : { serviceCpuMsPerRequest: Number(((cpuAfter - cpuBefore) / result.requests).toFixed(3)) };
+  const cpu = cpuMsPerRequest === undefined ? {} : { serviceCpuMsPerRequest: cpuMsPerRequest };
   return [
     {
       figure: 'single_send',
