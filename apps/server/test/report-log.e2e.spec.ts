@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { DeliveryReport } from '@munja/provider-kit';
 import { exactTime } from '../src/dispatch/message-key';
+import { CLOSE_BY_REPORTS, closingValues } from '../src/lifecycle/report-close';
 import { ReportStore, reportVendorId } from '../src/reports/report-store';
 import { query } from './dispatch-support';
 import { NO_DISPATCH, sendBody, sendingProject, type SendingProject } from './messages-fixtures';
@@ -163,6 +164,31 @@ describe('the delivery report log', () => {
     );
     await t.app.get(ReportStore).apply([report('log-sent-looked-up')], 'webhook', clock.now());
     expect(await sendTimeOf(pushed.id)).toBe(sentAt);
+  });
+
+  it("looks a webhook report's send time up once a message, not once for each column that takes it", async () => {
+    const message = await awaitingMessage('01012345682', 'log-sent-once');
+    const values = closingValues(
+      [
+        {
+          message: { id: message.id, requestTime: message.request_time },
+          state: 'DELIVERED',
+          code: '0',
+          text: null,
+          telco: null,
+          completedAt: clock.now(),
+          vendorMessageId: 'log-sent-once',
+          sentAt: null,
+        },
+      ],
+      clock.now(),
+    );
+    const plan = rootPlan(await query(t, `EXPLAIN (FORMAT JSON) ${CLOSE_BY_REPORTS}`, values));
+    const probes = planNodes(plan).filter(
+      (node) => node['Relation Name'] === 'awaiting_reports' && node['Node Type'] !== 'ModifyTable',
+    );
+    // one for the send time (sent_at and complete_time both take it), one for the awaiting row's delete
+    expect(probes).toHaveLength(2);
   });
 
   it("reads one message's timeline through its index, not the whole log", async () => {
