@@ -1,4 +1,4 @@
-// `pnpm bench [--smoke] [--recipients N] [--database postgres|pglite] [--seconds S] [--warm-up-seconds S] [--packages]
+// `pnpm bench [--smoke] [--recipients N] [--database postgres|pglite] [--seconds S] [--warm-up-seconds S] [--offered-rate N] [--packages]
 //   [--fuzz [--fuzz-runs N] [--fuzz-seed S]] [--bulk-memory]`
 import { parseArgs } from 'node:util';
 import { benchPostgresUrl } from './scratch-database.mjs';
@@ -12,6 +12,7 @@ export function benchOptions(argv) {
       database: { type: 'string', default: 'postgres' },
       seconds: { type: 'string' },
       'warm-up-seconds': { type: 'string' },
+      'offered-rate': { type: 'string' },
       'json-requests': { type: 'string' },
       searches: { type: 'string' },
       fuzz: { type: 'boolean', default: false },
@@ -41,6 +42,8 @@ export function benchOptions(argv) {
      * of it to reach its steady cost a send (docs/benchmarks.md, "A fresh process's first seconds")
      */
     warmUpSeconds: count('warm-up-seconds', values['warm-up-seconds'], smoke ? 1 : 20),
+    /** single sends a second of `single_send_fixed_rate_p99` (the target's rate) */
+    offeredRate: count('offered-rate', values['offered-rate'], 5000),
     /** 1,000-recipient JSON requests, timed one after another */
     jsonRequests: count('json-requests', values['json-requests'], smoke ? 2 : 10),
     searches: count('searches', values.searches, smoke ? 20 : 300),

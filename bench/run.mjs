@@ -11,7 +11,7 @@ import { copyCeiling } from './ceilings/copy.mjs';
 import { bareHttpCeiling } from './ceilings/http.mjs';
 import { printFigure, printSkipped, note } from './figure.mjs';
 import { PER_REQUEST, jsonRequestsFigure, sendJsonRequests } from './figures/json-requests.mjs';
-import { singleSendFigures } from './figures/single-send.mjs';
+import { singleSendAtRateFigures, singleSendFigures } from './figures/single-send.mjs';
 import { BULK_SERIES, uploadBulk } from './figures/bulk-csv.mjs';
 import { dispatchFigures } from './figures/dispatch.mjs';
 import { historyFigures } from './figures/history.mjs';
@@ -88,6 +88,12 @@ async function acceptFigures(simulator) {
   for (const line of await singleSendFigures(api.client, api.project, {
     seconds: options.seconds,
     warmUpSeconds: options.warmUpSeconds,
+    pid: api.pid,
+  }))
+    printFigure(line);
+  for (const line of await singleSendAtRateFigures(api.client, api.project, {
+    offeredPerSecond: options.offeredRate,
+    seconds: options.seconds,
     pid: api.pid,
   }))
     printFigure(line);

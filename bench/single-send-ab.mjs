@@ -1,16 +1,17 @@
 // Single sends of two (or more) builds of the service, alternated under the same load, with the CPU each
 // request costs the service process and PostgreSQL (the figures a shared machine's load moves least):
 //   cp -r apps/server/dist apps/server/dist-base   # the build to compare against, before rebuilding
-//   node bench/single-send-ab.mjs [--builds dist-base,dist] [--rounds 3] [--seconds 10] [--warm-up-seconds 20] [--ceiling]
+//   node bench/single-send-ab.mjs [--builds dist-base,dist] [--rounds 3] [--seconds 10] [--warm-up-seconds 20] [--ceiling] [--offered-rate N]
 // Each round and build: a fresh PostgreSQL database, an API-only service process (node apps/server/<build>/
 // main.js), `single_send`'s load (64 connections, after the bench's warm-up); `--ceiling` runs `ceiling_http` before
-// each round.
+// each round; `--offered-rate N`
+// then N sends a second on a fixed schedule (`single_send_fixed_rate_p99`'s load) on the same, warm process.
 // PostgreSQL's CPU is that of the database's backends (/proc/<pid>/stat), so the server must run on this machine.
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { bareHttpCeiling } from './ceilings/http.mjs';
 import { backendsCpuMs } from './cpu-time.mjs';
-import { singleSendFigures } from './figures/single-send.mjs';
+import { singleSendAtRateFigures, singleSendFigures } from './figures/single-send.mjs';
 import { withScratchService } from './scratch-service.mjs';
 import { startSimulatorProcess } from './simulator-process.mjs';
 
@@ -21,6 +22,7 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '10' },
     'warm-up-seconds': { type: 'string', default: '20' },
     ceiling: { type: 'boolean', default: false },
+    'offered-rate': { type: 'string' },
   },
 });
 const seconds = Number(values.seconds);
@@ -47,6 +49,13 @@ try {
           pid: service.pid,
         });
         const postgresMs = backendsTotalMs(database) - before;
+        const [atRate] = values['offered-rate']
+          ? await singleSendAtRateFigures(client, project, {
+              offeredPerSecond: Number(values['offered-rate']),
+              seconds,
+              pid: service.pid,
+            })
+          : [];
         console.log(
           JSON.stringify({
             round,
@@ -62,6 +71,16 @@ try {
               (postgresMs / (send.requests + send.warmUp.requests)).toFixed(3),
             ),
             warmUp: send.warmUp,
+            ...(atRate && {
+              fixedRate: {
+                offeredPerSecond: atRate.offeredPerSecond,
+                answeredPerSecond: atRate.answeredPerSecond,
+                p50Ms: atRate.p50Ms,
+                p99Ms: atRate.value,
+                maxMs: atRate.maxMs,
+                serviceCpuMsPerRequest: atRate.serviceCpuMsPerRequest,
+              },
+            }),
             load: loadavg()[0].toFixed(1),
           }),
         );

@@ -5,12 +5,15 @@
 // seconds compiling the path (V8 optimizes several hundred functions of it), and a service runs for days, not
 // seconds. What the warm-up itself gave is printed beside the figure (docs/benchmarks.md, "A fresh process's
 // first seconds").
+import { cpuMs } from '../cpu-time.mjs';
+import { fixedRateLoad } from '../fixed-rate.mjs';
 import { loadAfterWarmUp } from '../load.mjs';
+import { sortedPercentile } from '../percentiles.mjs';
 
-export async function singleSendFigures(client, project, { seconds, warmUpSeconds, connections = 64, pid }) {
-  const request = {
-    url: `${client.baseUrl}/v1/messages`,
-    connections,
+/** The one-recipient send both loads repeat. */
+function singleSend(project) {
+  return {
+    path: '/v1/messages',
     method: 'POST',
     headers: { authorization: `Bearer ${project.key}`, 'content-type': 'application/json' },
     body: JSON.stringify({
@@ -19,6 +22,11 @@ export async function singleSendFigures(client, project, { seconds, warmUpSecond
       messages: [{ to: '01077778888' }],
     }),
   };
+}
+
+export async function singleSendFigures(client, project, { seconds, warmUpSeconds, connections = 64, pid }) {
+  const { path, ...send } = singleSend(project);
+  const request = { url: client.baseUrl + path, connections, ...send };
   const { warmUp, cpuMsPerRequest, ...result } = await loadAfterWarmUp(request, {
     seconds,
     warmUpSeconds,
@@ -52,5 +60,57 @@ export async function singleSendFigures(client, project, { seconds, warmUpSecond
     },
     { figure: 'single_send_p50', value: result.p50Ms, unit: 'ms' },
     { figure: 'single_send_p99', value: result.p99Ms, unit: 'ms', target: 20, atMost: true },
+  ];
+}
+
+/**
+ * The same send started `offeredPerSecond` times a second on a fixed schedule (bench/fixed-rate.mjs), each
+ * latency from its scheduled start: what clients sending that many a second see, queueing in the service
+ * included, with no saturation's queue of 64 waiting connections in it. Run on the process `singleSendFigures`
+ * warmed.
+ */
+export async function singleSendAtRateFigures(
+  client,
+  project,
+  { offeredPerSecond, seconds, connections = 64, pid },
+) {
+  const before = pid === undefined ? undefined : cpuMs(pid);
+  const run = await fixedRateLoad({
+    url: client.baseUrl,
+    ...singleSend(project),
+    rate: offeredPerSecond,
+    seconds,
+    connections,
+  });
+  const after = pid === undefined ? undefined : cpuMs(pid);
+  if (run.ok === 0)
+    throw new Error(
+      `single sends at a fixed rate: no 2xx answer (${run.non2xx} non-2xx, ${run.errors} errors)`,
+    );
+  const ms = (p) => Number(sortedPercentile(run.latenciesMs, p).toFixed(1));
+  const cpu =
+    before === undefined || after === undefined
+      ? {}
+      : { serviceCpuMsPerRequest: Number(((after - before) / run.requests).toFixed(3)) };
+  return [
+    {
+      figure: 'single_send_fixed_rate_p99',
+      value: ms(99),
+      unit: 'ms',
+      target: 20,
+      atMost: true,
+      offeredPerSecond,
+      answeredPerSecond: Math.round(run.answeredPerSecond),
+      seconds,
+      connections,
+      requests: run.requests,
+      non2xx: run.non2xx,
+      errors: run.errors,
+      p50Ms: ms(50),
+      p90Ms: ms(90),
+      p999Ms: ms(99.9),
+      maxMs: ms(100),
+      ...cpu,
+    },
   ];
 }
