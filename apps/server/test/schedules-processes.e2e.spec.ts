@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSimulator, type RunningSimulator } from '@munja/simulator';
@@ -10,6 +10,7 @@ import { Dispatcher } from '../src/dispatch/dispatcher';
 import { ScheduleRunner } from '../src/schedules/schedule-runner';
 import { query, simulatorPlugins, waitFor } from './dispatch-support';
 import { CALLING_NUMBER, sendBody, sendingProject } from './messages-fixtures';
+import { writeClockOffset } from './support/clock-offset-file';
 import { startTestApp, type TestApp } from './test-app';
 
 /** Five schedules firing at one instant, each with two attached messages of 300 recipients: 3,000 messages. */
@@ -20,7 +21,11 @@ const TOTAL = SCHEDULES * TEMPLATES_PER_SCHEDULE * RECIPIENTS_PER_TEMPLATE;
 /** Wednesday 2026-07-01 10:00 Seoul. */
 const OCCURRENCE = Date.parse('2026-07-01T01:00:00.000Z');
 
-/** The wall clock shifted by an offset both processes read (the child from the file), so the test moves them together. */
+/**
+ * The wall clock shifted by an offset both processes read (the child from the file), so the test moves them together.
+ * The file is replaced whole (writeClockOffset): rewritten in place, the child once read it empty, ran on the wall
+ * clock for a moment and recorded the occurrences STALE.
+ */
 class SharedShiftedClock implements Clock {
   private offset = 0;
   constructor(private readonly file: string) {}
@@ -29,7 +34,7 @@ class SharedShiftedClock implements Clock {
   }
   setNow(instant: number): void {
     this.offset = instant - Date.now();
-    writeFileSync(this.file, String(this.offset));
+    writeClockOffset(this.file, this.offset);
   }
 }
 
