@@ -63,25 +63,24 @@ export async function singleSendFigures(client, project, { seconds, warmUpSecond
   ];
 }
 
+const GENERATOR_WARM_UP_SECONDS = 2;
+
 /**
  * The same send started `offeredPerSecond` times a second on a fixed schedule (bench/fixed-rate.mjs), each
  * latency from its scheduled start: what clients sending that many a second see, queueing in the service
  * included, with no saturation's queue of 64 waiting connections in it. Run on the process `singleSendFigures`
- * warmed.
+ * warmed, after 2 s of the same load that are not counted.
  */
 export async function singleSendAtRateFigures(
   client,
   project,
   { offeredPerSecond, seconds, connections = 64, pid },
 ) {
+  const load = { url: client.baseUrl, ...singleSend(project), rate: offeredPerSecond, connections };
+  // the load generator's own first seconds (its HTTP client not yet compiled) are not the service's latency
+  await fixedRateLoad({ ...load, seconds: GENERATOR_WARM_UP_SECONDS });
   const before = pid === undefined ? undefined : cpuMs(pid);
-  const run = await fixedRateLoad({
-    url: client.baseUrl,
-    ...singleSend(project),
-    rate: offeredPerSecond,
-    seconds,
-    connections,
-  });
+  const run = await fixedRateLoad({ ...load, seconds });
   const after = pid === undefined ? undefined : cpuMs(pid);
   if (run.ok === 0)
     throw new Error(
