@@ -21,6 +21,9 @@ function startMunja(dataDir: string): Started {
   delete env.MUNJA_OPERATOR_KEY;
   delete env.MUNJA_DEMO;
   delete env.NODE_OPTIONS;
+  // the build `npm start` runs is turbo's cache of the one this test run's build task made; a forced run
+  // (TURBO_FORCE=true npm test) would rebuild all eleven packages inside this test's wait for the banner
+  delete env.TURBO_FORCE;
   const child = spawn(process.execPath, [join(ROOT, 'scripts/munja.mjs'), 'start'], {
     cwd: ROOT,
     env,
