@@ -32,18 +32,26 @@ export async function load({
 }
 
 /**
- * `warmUpSeconds` of the load, then `seconds` of it measured: the measured part's figures, the warm-up's
- * (`warmUp`), and the CPU ms process `pid` used a request over the measured part (undefined without a pid, or
- * when it cannot be read).
+ * `run()`'s result with the CPU ms process `pid` used a request (`result.requests`) while it ran: undefined
+ * without a pid, when it cannot be read, or with no request.
  */
-export async function loadAfterWarmUp(request, { seconds, warmUpSeconds, pid }) {
-  const warmUp = await load({ ...request, seconds: warmUpSeconds, warmUpSeconds: 0 });
+export async function withCpuPerRequest(pid, run) {
   const before = pid === undefined ? undefined : cpuMs(pid);
-  const result = await load({ ...request, seconds, warmUpSeconds: 0 });
+  const result = await run();
   const after = pid === undefined ? undefined : cpuMs(pid);
   const cpuMsPerRequest =
     before === undefined || after === undefined || result.requests === 0
       ? undefined
       : Number(((after - before) / result.requests).toFixed(3));
-  return { ...result, warmUp, cpuMsPerRequest };
+  return { ...result, cpuMsPerRequest };
+}
+
+/**
+ * `warmUpSeconds` of the load, then `seconds` of it measured: the measured part's figures, the warm-up's
+ * (`warmUp`), and the CPU ms process `pid` used a request over the measured part (withCpuPerRequest).
+ */
+export async function loadAfterWarmUp(request, { seconds, warmUpSeconds, pid }) {
+  const warmUp = await load({ ...request, seconds: warmUpSeconds, warmUpSeconds: 0 });
+  const result = await withCpuPerRequest(pid, () => load({ ...request, seconds, warmUpSeconds: 0 }));
+  return { ...result, warmUp };
 }

@@ -5,9 +5,8 @@
 // seconds compiling the path (V8 optimizes several hundred functions of it), and a service runs for days, not
 // seconds. What the warm-up itself gave is printed beside the figure (docs/benchmarks.md, "A fresh process's
 // first seconds").
-import { cpuMs } from '../cpu-time.mjs';
 import { fixedRateLoad } from '../fixed-rate.mjs';
-import { loadAfterWarmUp } from '../load.mjs';
+import { loadAfterWarmUp, withCpuPerRequest } from '../load.mjs';
 import { sortedPercentile } from '../percentiles.mjs';
 
 /** The one-recipient send both loads repeat. */
@@ -79,18 +78,13 @@ export async function singleSendAtRateFigures(
   const load = { url: client.baseUrl, ...singleSend(project), rate: offeredPerSecond, connections };
   // the load generator's own first seconds (its HTTP client not yet compiled) are not the service's latency
   await fixedRateLoad({ ...load, seconds: GENERATOR_WARM_UP_SECONDS });
-  const before = pid === undefined ? undefined : cpuMs(pid);
-  const run = await fixedRateLoad({ ...load, seconds });
-  const after = pid === undefined ? undefined : cpuMs(pid);
+  const run = await withCpuPerRequest(pid, () => fixedRateLoad({ ...load, seconds }));
   if (run.ok === 0)
     throw new Error(
       `single sends at a fixed rate: no 2xx answer (${run.non2xx} non-2xx, ${run.errors} errors)`,
     );
   const ms = (p) => Number(sortedPercentile(run.latenciesMs, p).toFixed(1));
-  const cpu =
-    before === undefined || after === undefined
-      ? {}
-      : { serviceCpuMsPerRequest: Number(((after - before) / run.requests).toFixed(3)) };
+  const cpu = run.cpuMsPerRequest === undefined ? {} : { serviceCpuMsPerRequest: run.cpuMsPerRequest };
   return [
     {
       figure: 'single_send_fixed_rate_p99',
