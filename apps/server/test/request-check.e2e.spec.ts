@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DataSource } from 'typeorm';
 import { RequestCheck1766000000011 } from '../src/database/migrations/1766000000011-request-check';
+import { RequestCheckPlans1766000000033 } from '../src/database/migrations/1766000000033-request-check-plans';
 import { query, unguardedMessagePartitions } from './dispatch-support';
 import { NO_DISPATCH, sendBody, sendingProject, type SendingProject } from './messages-fixtures';
 import { startTestApp, type TestApp } from './test-app';
@@ -113,6 +114,39 @@ describe(`the messages' send request (${process.env.DATABASE_URL ? 'PostgreSQL' 
     expect(await messagesOf(kept)).toBe(2);
   });
 
+  it('looks each request up by its key, whatever the size of send_requests when the check was planned', async () => {
+    const requestId = await send(1);
+    const runner = db.createQueryRunner();
+    /** Sequential scans of send_requests by one statement storing 40 messages of the request, just planned. */
+    const scansOfOneStatement = async (): Promise<number> => {
+      // fresh statistics of the (small) table: the connection's cached plans of it are made again
+      await runner.query(`ANALYZE send_requests`);
+      const scans = async () =>
+        Number(
+          (
+            await runner.query(
+              `SELECT coalesce(sum(seq_scan), 0) AS n FROM pg_stat_xact_user_tables WHERE relname = 'send_requests'`,
+            )
+          )[0].n,
+        );
+      const before = await scans();
+      const { text, params } = copies(requestId, Array<string>(40).fill(requestId));
+      await runner.query(text, params);
+      return (await scans()) - before;
+    };
+    try {
+      await runner.startTransaction();
+      // the check as 1766000000011 made it: planned next to a small table, it reads the table whole
+      await new RequestCheckPlans1766000000033().down(runner);
+      expect(await scansOfOneStatement()).toBeGreaterThan(0);
+      await new RequestCheckPlans1766000000033().up(runner);
+      expect(await scansOfOneStatement()).toBe(0);
+    } finally {
+      await runner.rollbackTransaction();
+      await runner.release();
+    }
+  });
+
   it("refuses to move a message to another request, or to change a request's id", async () => {
     const [one, other] = [await send(1), await send(1)];
     const moved = await db
@@ -166,11 +200,14 @@ describe(`the messages' send request (${process.env.DATABASE_URL ? 'PostgreSQL' 
       return row;
     };
     const migration = new RequestCheck1766000000011();
+    const plans = new RequestCheckPlans1766000000033();
     const runner = db.createQueryRunner();
     try {
+      await plans.down(runner);
       await migration.down(runner);
       expect(await state()).toEqual({ fkey: 1, triggers: 0 });
       await migration.up(runner);
+      await plans.up(runner);
       // the row trigger on messages is cloned to each day partition
       expect((await state())?.fkey).toBe(0);
       expect((await state())?.triggers).toBeGreaterThan(5);

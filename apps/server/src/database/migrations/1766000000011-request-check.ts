@@ -33,21 +33,7 @@ export class RequestCheck1766000000011 implements MigrationInterface {
       q,
       'messages_request_check',
       'AFTER INSERT ON messages REFERENCING NEW TABLE AS added FOR EACH STATEMENT',
-      `DECLARE
-         wanted integer;
-         locked integer;
-       BEGIN
-         SELECT count(DISTINCT request_id) INTO wanted FROM added;
-         SELECT count(*) INTO locked FROM (
-           SELECT 1 FROM send_requests s WHERE s.id IN (SELECT request_id FROM added) FOR KEY SHARE OF s
-         ) found;
-         IF locked < wanted THEN
-           RAISE EXCEPTION 'insert or update on table "messages" violates foreign key constraint "messages_request_id_fkey"'
-             USING ERRCODE = 'foreign_key_violation', CONSTRAINT = 'messages_request_id_fkey',
-                   DETAIL = 'A message names a send request that is not in "send_requests".';
-         END IF;
-         RETURN NULL;
-       END`,
+      REQUEST_CHECK_1766000000011,
     );
     await q.query(`
       CREATE FUNCTION key_kept() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -65,7 +51,7 @@ export class RequestCheck1766000000011 implements MigrationInterface {
       q,
       'send_requests_cascade',
       'AFTER DELETE ON send_requests REFERENCING OLD TABLE AS gone FOR EACH STATEMENT',
-      `BEGIN DELETE FROM messages m USING gone g WHERE m.request_id = g.id; RETURN NULL; END`,
+      CASCADE_1766000000011,
     );
     await trigger(
       q,
@@ -91,6 +77,29 @@ export class RequestCheck1766000000011 implements MigrationInterface {
         FOREIGN KEY (request_id) REFERENCES send_requests(id) ON DELETE CASCADE`);
   }
 }
+
+/** The error of a message naming a send request that is not stored: the foreign key's own. */
+export const RAISE_MISSING_REQUEST = `RAISE EXCEPTION 'insert or update on table "messages" violates foreign key constraint "messages_request_id_fkey"'
+             USING ERRCODE = 'foreign_key_violation', CONSTRAINT = 'messages_request_id_fkey',
+                   DETAIL = 'A message names a send request that is not in "send_requests".';`;
+
+/** The request check's body as this migration made it (1766000000033 replaces it; its down puts this back). */
+export const REQUEST_CHECK_1766000000011 = `DECLARE
+         wanted integer;
+         locked integer;
+       BEGIN
+         SELECT count(DISTINCT request_id) INTO wanted FROM added;
+         SELECT count(*) INTO locked FROM (
+           SELECT 1 FROM send_requests s WHERE s.id IN (SELECT request_id FROM added) FOR KEY SHARE OF s
+         ) found;
+         IF locked < wanted THEN
+           ${RAISE_MISSING_REQUEST}
+         END IF;
+         RETURN NULL;
+       END`;
+
+/** The cascade's body as this migration made it (1766000000033 replaces it; its down puts this back). */
+export const CASCADE_1766000000011 = `BEGIN DELETE FROM messages m USING gone g WHERE m.request_id = g.id; RETURN NULL; END`;
 
 /** The keys that never change: trigger, table, column. */
 const KEPT_KEYS: readonly (readonly [string, string, string])[] = [

@@ -19,6 +19,7 @@ import { IdempotencyKeysOnly1766000000020 } from './1766000000020-idempotency-ke
 import { RequestHistoryUnused1766000000030 } from './1766000000030-request-history-unused';
 import { MessagesThroughParent1766000000031 } from './1766000000031-messages-through-parent';
 import { DeliveriesAscending1766000000032 } from './1766000000032-deliveries-ascending';
+import { RequestCheckPlans1766000000033 } from './1766000000033-request-check-plans';
 
 /** Every migration, oldest first. Add new ones here (later timestamps). */
 export const MIGRATIONS = [
@@ -43,4 +44,5 @@ export const MIGRATIONS = [
   RequestHistoryUnused1766000000030,
   MessagesThroughParent1766000000031,
   DeliveriesAscending1766000000032,
+  RequestCheckPlans1766000000033,
 ];
