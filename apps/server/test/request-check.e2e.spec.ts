@@ -147,6 +147,46 @@ describe(`the messages' send request (${process.env.DATABASE_URL ? 'PostgreSQL' 
     }
   });
 
+  it("deletes a deleted request's reservation through its index, not by reading every reservation", async () => {
+    const runner = db.createQueryRunner();
+    /** index and sequential scans of reservations in this transaction so far */
+    const scans = async () => {
+      const [row] = await runner.query(
+        `SELECT coalesce(sum(seq_scan), 0)::int AS seq, coalesce(sum(idx_scan), 0)::int AS idx
+           FROM pg_stat_xact_user_tables WHERE relname = 'reservations'`,
+      );
+      return row as { seq: number; idx: number };
+    };
+    try {
+      await runner.startTransaction();
+      const requests: { id: string }[] = await runner.query(
+        `INSERT INTO send_requests (project_id, request_time)
+         SELECT $1, now() FROM generate_series(1, 2000) RETURNING id`,
+        [project.projectId],
+      );
+      await runner.query(
+        `INSERT INTO reservations (project_id, request_id, send_at, status, created_at, updated_at)
+         SELECT $1, id, now(), 'READY', now(), now() FROM unnest($2::uuid[]) AS r(id)`,
+        [project.projectId, requests.map((r) => r.id)],
+      );
+      await runner.query(`ANALYZE reservations`);
+      const before = await scans();
+      const gone = requests.slice(0, 3).map((r) => r.id);
+      await runner.query(`DELETE FROM send_requests WHERE id = ANY($1::uuid[])`, [gone]);
+      const after = await scans();
+      expect(after.seq - before.seq).toBe(0);
+      expect(after.idx - before.idx).toBeGreaterThanOrEqual(gone.length);
+      const [left] = await runner.query(
+        `SELECT count(*)::int AS n FROM reservations WHERE request_id = ANY($1::uuid[])`,
+        [gone],
+      );
+      expect(left.n).toBe(0);
+    } finally {
+      await runner.rollbackTransaction();
+      await runner.release();
+    }
+  });
+
   it("refuses to move a message to another request, or to change a request's id", async () => {
     const [one, other] = [await send(1), await send(1)];
     const moved = await db

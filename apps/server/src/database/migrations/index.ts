@@ -20,6 +20,7 @@ import { RequestHistoryUnused1766000000030 } from './1766000000030-request-histo
 import { MessagesThroughParent1766000000031 } from './1766000000031-messages-through-parent';
 import { DeliveriesAscending1766000000032 } from './1766000000032-deliveries-ascending';
 import { RequestCheckPlans1766000000033 } from './1766000000033-request-check-plans';
+import { ReservationsByRequest1766000000034 } from './1766000000034-reservations-by-request';
 
 /** Every migration, oldest first. Add new ones here (later timestamps). */
 export const MIGRATIONS = [
@@ -45,4 +46,5 @@ export const MIGRATIONS = [
   MessagesThroughParent1766000000031,
   DeliveriesAscending1766000000032,
   RequestCheckPlans1766000000033,
+  ReservationsByRequest1766000000034,
 ];
