@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { DataSource } from 'typeorm';
+import { DataSource, type QueryRunner } from 'typeorm';
 import { RequestCheck1766000000011 } from '../src/database/migrations/1766000000011-request-check';
 import { RequestCheckPlans1766000000033 } from '../src/database/migrations/1766000000033-request-check-plans';
 import { query, unguardedMessagePartitions } from './dispatch-support';
@@ -55,6 +55,15 @@ describe(`the messages' send request (${process.env.DATABASE_URL ? 'PostgreSQL' 
              FROM messages m, unnest($2::uuid[]) WITH ORDINALITY AS r(id, n) WHERE m.request_id = $1`,
     params: [from, requestIds],
   });
+  /** A table's sequential and index scans by the runner's open transaction so far. */
+  const scansOf = async (runner: QueryRunner, table: string): Promise<{ seq: number; idx: number }> => {
+    const [row] = await runner.query(
+      `SELECT coalesce(sum(seq_scan), 0)::int AS seq, coalesce(sum(idx_scan), 0)::int AS idx
+         FROM pg_stat_xact_user_tables WHERE relname = $1`,
+      [table],
+    );
+    return row as { seq: number; idx: number };
+  };
   const code = (error: unknown): unknown =>
     (error as { code?: unknown; driverError?: { code?: unknown } }).code ??
     (error as { driverError?: { code?: unknown } }).driverError?.code;
@@ -121,18 +130,10 @@ describe(`the messages' send request (${process.env.DATABASE_URL ? 'PostgreSQL' 
     const scansOfOneStatement = async (): Promise<number> => {
       // fresh statistics of the (small) table: the connection's cached plans of it are made again
       await runner.query(`ANALYZE send_requests`);
-      const scans = async () =>
-        Number(
-          (
-            await runner.query(
-              `SELECT coalesce(sum(seq_scan), 0) AS n FROM pg_stat_xact_user_tables WHERE relname = 'send_requests'`,
-            )
-          )[0].n,
-        );
-      const before = await scans();
+      const before = await scansOf(runner, 'send_requests');
       const { text, params } = copies(requestId, Array<string>(40).fill(requestId));
       await runner.query(text, params);
-      return (await scans()) - before;
+      return (await scansOf(runner, 'send_requests')).seq - before.seq;
     };
     try {
       await runner.startTransaction();
@@ -149,14 +150,7 @@ describe(`the messages' send request (${process.env.DATABASE_URL ? 'PostgreSQL' 
 
   it("deletes a deleted request's reservation through its index, not by reading every reservation", async () => {
     const runner = db.createQueryRunner();
-    /** index and sequential scans of reservations in this transaction so far */
-    const scans = async () => {
-      const [row] = await runner.query(
-        `SELECT coalesce(sum(seq_scan), 0)::int AS seq, coalesce(sum(idx_scan), 0)::int AS idx
-           FROM pg_stat_xact_user_tables WHERE relname = 'reservations'`,
-      );
-      return row as { seq: number; idx: number };
-    };
+    const scans = () => scansOf(runner, 'reservations');
     try {
       await runner.startTransaction();
       const requests: { id: string }[] = await runner.query(
